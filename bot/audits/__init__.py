@@ -1,0 +1,1 @@
+"""Getting QA audits in: reading exports, checking rows, classifying outcomes."""

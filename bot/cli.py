@@ -1,0 +1,280 @@
+"""The `qabot` command. Settings, config and engine are built here, per invocation."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+import click
+from dotenv import load_dotenv
+from sqlalchemy import Engine
+
+from bot.errors import ConfigError, QabotError
+
+logger = logging.getLogger("qabot")
+
+SCOPE_OPTIONS = ("vendor", "agent", "queue", "policy", "market", "site")
+
+
+@dataclass
+class AppContext:
+    """What commands share; each piece is built on first use and checked then."""
+
+    config_override: Path | None
+
+    @cached_property
+    def settings(self):
+        from bot.settings import load_settings
+
+        return load_settings()
+
+    @cached_property
+    def config_path(self) -> Path:
+        return self.config_override or self.settings.config_path
+
+    @cached_property
+    def config(self):
+        from bot.config import load_team_config
+
+        must_exist = self.config_override is not None or not self.settings.config_path_is_default
+        return load_team_config(self.config_path, must_exist=must_exist)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from bot.store.db import make_engine
+
+        return make_engine(self.settings.database_url)
+
+    def upgraded_engine(self) -> Engine:
+        from bot.store.db import upgrade_database
+
+        upgrade_database(self.engine)
+        return self.engine
+
+
+class QabotGroup(click.Group):
+    """Turns the bot's own errors into messages; anything else is logged with its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.secho("The configuration has problems:", fg="red", err=True)
+            for problem in exc.problems:
+                click.echo(f"  - {problem}", err=True)
+            ctx.exit(2)
+        except QabotError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception:
+            logger.exception("qabot failed unexpectedly")
+            click.secho("Unexpected error (traceback above). Please report it.", fg="red", err=True)
+            ctx.exit(70)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@click.group(cls=QabotGroup)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Team config file (default: $QABOT_CONFIG or config/qabot.toml).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """QA Ops Bot: content-moderation QA figures, in Slack and in the terminal."""
+    ctx.obj = AppContext(config_override=config_path)
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Check the team config and the environment."""
+
+
+@config_group.command("check")
+@click.pass_obj
+def config_check(app: AppContext) -> None:
+    """Validate config/qabot.toml and the environment; name every problem."""
+    problems: list[str] = []
+    for build in ("settings", "config"):
+        try:
+            getattr(app, build)
+        except ConfigError as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError(problems)
+    config = app.config
+    where = app.config_path if app.config_path.exists() else f"{app.config_path} (not found: built-in defaults)"
+    click.echo(f"Config OK: {where}")
+    click.echo(f"  vendors: {len(config.vendors)}, queues: {len(config.queues)}, "
+               f"policies: {len(config.policies)}, import sources: {len(config.sources)}")
+    click.echo(f"  default targets: accuracy {config.defaults.accuracy_target:.1%}, "
+               f"AHT {config.defaults.aht_target_s:g} s; no-violation labels: "
+               f"{', '.join(config.defaults.no_violation_labels)}")
+    click.echo(f"  database: {_redacted(app.settings.database_url)}")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade(app: AppContext) -> None:
+    """Create or migrate the database to the newest schema."""
+    from bot.store.db import current_revision
+
+    app.upgraded_engine()
+    click.echo(f"Database is at revision {current_revision(app.engine)}: {_redacted(app.settings.database_url)}")
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring data in."""
+
+
+@import_group.command("audits")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--source", default=None, help="A [sources.NAME] of the config that maps this export's columns.")
+@click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing to the database.")
+@click.pass_obj
+def import_audits_command(app: AppContext, file: Path, source: str | None, dry_run: bool) -> None:
+    """Import a QA audit CSV (.csv or .csv.gz)."""
+    from bot.audits.importer import import_audits
+
+    summary = import_audits(
+        app.upgraded_engine(), config=app.config, path=file, source_name=source,
+        dry_run=dry_run, now=now_utc(), show_progress=sys.stderr.isatty(),
+    )
+    counts = summary.counts
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {summary.file_name}: {summary.rows_read:,} rows read; "
+               f"{counts.inserted:,} new, {counts.updated:,} updated, {counts.unchanged:,} unchanged, "
+               f"{summary.rejected:,} rejected.")
+    if summary.ignored_columns:
+        click.echo(f"Ignored columns (not audit fields): {', '.join(summary.ignored_columns)}")
+    if summary.rejects_path:
+        click.echo(f"Rejected rows, with line numbers and reasons: {summary.rejects_path}")
+    if dry_run:
+        click.echo("Dry run: the database was not changed.")
+
+
+@cli.command("kpi")
+@click.argument("kind", type=click.Choice([*SCOPE_OPTIONS, "org"]))
+@click.argument("name", required=False)
+@click.option("--days", type=int, default=None, help="Last N days up to today (default 7).")
+@click.option("--period", "period_text", default=None, help="7d, 'since 2026-10-01' or 2026-10-01..2026-10-31.")
+@click.option("--vendor", "narrow_vendor", default=None, help="Narrow to a vendor as well.")
+@click.option("--queue", "narrow_queue", default=None, help="Narrow to a queue as well.")
+@click.option("--policy", "narrow_policy", default=None, help="Narrow to a policy as well.")
+@click.option("--market", "narrow_market", default=None, help="Narrow to a market as well.")
+@click.option("--site", "narrow_site", default=None, help="Narrow to a site as well.")
+@click.option("--agent", "narrow_agent", default=None, help="Narrow to an agent as well.")
+@click.pass_obj
+def kpi_command(app: AppContext, kind: str, name: str | None, days: int | None, period_text: str | None,
+                **narrow: str | None) -> None:
+    """Print the scorecard of a vendor, agent, queue, policy, market, site, or the whole org."""
+    from bot.commands.scorecard import scorecard_for
+    from bot.kpi.periods import last_days, parse_period
+    from bot.render.text import scorecard_text
+    from bot.store.db import session_scope
+
+    if kind != "org" and not name:
+        raise click.UsageError(f"say which {kind}: qabot kpi {kind} NAME")
+    if kind == "org" and name:
+        raise click.UsageError("'org' takes no name; narrow it with --vendor, --queue, ...")
+    if days is not None and period_text is not None:
+        raise click.UsageError("give --days or --period, not both")
+    now = now_utc()
+    period = parse_period(period_text, now=now) if period_text else last_days(days or 7, now=now)
+    scopes = {kind: name} if name else {}
+    for option, value in narrow.items():
+        other = option.removeprefix("narrow_")
+        if value is not None:
+            if other in scopes:
+                raise click.UsageError(f"--{other} repeats the {other} already given")
+            scopes[other] = value
+    with session_scope(app.upgraded_engine()) as session:
+        card = scorecard_for(session, config=app.config, scopes=scopes, period=period)
+    click.echo(scorecard_text(card))
+
+
+@cli.group("seed")
+def seed_group() -> None:
+    """Fill the database with synthetic data."""
+
+
+@seed_group.command("demo")
+@click.option("--seed", "seed_value", type=int, default=7, show_default=True, help="Same seed, same data.")
+@click.option("--audits", type=click.IntRange(min=1), default=60_000, show_default=True,
+              help="How many audits (use millions for benchmarks).")
+@click.option("--days", type=click.IntRange(min=8, max=3650), default=90, show_default=True)
+@click.pass_obj
+def seed_demo(app: AppContext, seed_value: int, audits: int, days: int) -> None:
+    """Realistic demo audits: 4 vendors (acme = Acme BPO, dropping this week), ~200 agents."""
+    summary = _seed(app, seed_value=seed_value, audits=audits, days=days)
+    click.echo(f"Seeded demo data: {summary.counts.inserted:,} new, {summary.counts.updated:,} updated, "
+               f"{summary.counts.unchanged:,} unchanged audits over {days} days.")
+
+
+def _seed(app: AppContext, *, seed_value: int, audits: int, days: int):
+    from bot.demo.seed import DEMO_SOURCE, load_demo
+
+    return load_demo(app.upgraded_engine(), config=app.config, audits=audits, days=days, seed=seed_value,
+                     now=now_utc(), source=DEMO_SOURCE, show_progress=sys.stderr.isatty())
+
+
+@cli.command("demo")
+@click.pass_obj
+def demo_command(app: AppContext) -> None:
+    """Seed demo data if the database is empty, then show Acme BPO's scorecard."""
+    from bot.commands.scorecard import scorecard_for
+    from bot.kpi.periods import last_days
+    from bot.render.text import scorecard_text
+    from bot.store.audits import count_audits
+    from bot.store.db import session_scope
+
+    engine = app.upgraded_engine()
+    with session_scope(engine) as session:
+        empty = count_audits(session) == 0
+    if empty:
+        click.echo("Empty database: seeding demo data (60,000 audits over 90 days)...")
+        _seed(app, seed_value=7, audits=60_000, days=90)
+    now = now_utc()
+    with session_scope(engine) as session:
+        for scopes in ({"vendor": "acme"}, {}):
+            click.echo()
+            click.echo(scorecard_text(scorecard_for(session, config=app.config, scopes=scopes,
+                                                    period=last_days(7, now=now))))
+    click.echo()
+    click.echo("Try: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads · qabot kpi org --market US")
+
+
+@cli.command("run")
+@click.pass_obj
+def run_command(app: AppContext) -> None:
+    """Serve Slack and run the scheduled jobs."""
+    app.upgraded_engine()
+    raise QabotError("the Slack app is not built yet (it is the next milestone); "
+                     "config and database are ready. Use 'qabot demo' or 'qabot kpi' meanwhile.")
+
+
+def main() -> None:
+    load_dotenv(Path.cwd() / ".env", override=False)
+    logging.basicConfig(level=os.environ.get("QABOT_LOG_LEVEL", "INFO").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    cli(prog_name="qabot")

@@ -1,0 +1,133 @@
+"""The team's world, from `config/qabot.toml`: vendors, queues, targets, import sources.
+
+The file is checked strictly (unknown keys, wrong types and bad values are all
+reported with where they are) so a typo never runs the bot on silently wrong
+settings. Later features add their own sections here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+
+CANONICAL_COLUMNS = (
+    "audit_id", "item_id", "queue", "policy", "market", "vendor", "site", "agent_id",
+    "agent_decision", "qa_decision", "error_category", "severity", "handle_time_s",
+    "decided_at", "audited_at", "auditor_id",
+)
+REQUIRED_COLUMNS = (
+    "audit_id", "item_id", "queue", "vendor", "agent_id",
+    "agent_decision", "qa_decision", "decided_at", "audited_at",
+)
+
+Fraction = Annotated[float, Field(gt=0, le=1)]
+Seconds = Annotated[float, Field(gt=0)]
+Name = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Targets(_Strict):
+    """SLA targets; a scope without its own falls back to [defaults]."""
+
+    accuracy_target: Fraction | None = None
+    aht_target_s: Seconds | None = None
+
+
+class Defaults(_Strict):
+    accuracy_target: Fraction = 0.95
+    aht_target_s: Seconds = 120.0
+    no_violation_labels: list[Name] = Field(default_factory=lambda: ["approve"], min_length=1)
+
+
+class NamedScope(Targets):
+    """A vendor, queue or policy the team names: display name, aliases, targets."""
+
+    name: Name | None = None
+    aliases: list[Name] = Field(default_factory=list)
+
+
+class Source(_Strict):
+    """How one tool's or vendor's export maps onto the canonical audit columns."""
+
+    columns: dict[Name, Literal[CANONICAL_COLUMNS]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    defaults: dict[Literal[CANONICAL_COLUMNS], Name] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+    @field_validator("columns")
+    @classmethod
+    def _one_file_column_per_canonical(cls, columns: dict[str, str]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        for theirs, ours in columns.items():
+            if ours in seen:
+                raise ValueError(f"both '{seen[ours]}' and '{theirs}' map to '{ours}'")
+            seen[ours] = theirs
+        return columns
+
+
+class TeamConfig(_Strict):
+    defaults: Defaults = Field(default_factory=Defaults)
+    vendors: dict[Name, NamedScope] = Field(default_factory=dict)
+    queues: dict[Name, NamedScope] = Field(default_factory=dict)
+    policies: dict[Name, NamedScope] = Field(default_factory=dict)
+    sources: dict[Name, Source] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _names_are_unambiguous(self) -> TeamConfig:
+        for section in ("vendors", "queues", "policies"):
+            owner: dict[str, str] = {}
+            for key, scope in getattr(self, section).items():
+                for spelling in {key, scope.name or key, *scope.aliases}:
+                    folded = spelling.casefold()
+                    if owner.setdefault(folded, key) != key:
+                        raise ValueError(
+                            f"{section}: the name '{spelling}' belongs to both "
+                            f"'{owner[folded]}' and '{key}'"
+                        )
+        return self
+
+    def section(self, kind: str) -> dict[str, NamedScope]:
+        """The named scopes of one kind ('vendor', 'queue', 'policy'); empty for others."""
+        return {"vendor": self.vendors, "queue": self.queues, "policy": self.policies}.get(kind, {})
+
+
+def load_team_config(path: Path, *, must_exist: bool = True) -> TeamConfig:
+    """Parse and check the TOML file; raise ConfigError listing every problem."""
+    if not path.exists():
+        if must_exist:
+            raise ConfigError([f"{path}: no such file (set QABOT_CONFIG or create it)."])
+        return TeamConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})."]) from exc
+    return parse_team_config(raw, origin=str(path))
+
+
+def parse_team_config(raw: dict, *, origin: str) -> TeamConfig:
+    try:
+        return TeamConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError([_describe(origin, error) for error in exc.errors()]) from exc
+
+
+def _describe(origin: str, error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"] if part != "[key]") or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"{origin}: {where}: unknown key (check its spelling; see config/qabot.toml for the keys)"
+    if error["type"] == "literal_error" and "columns" in error["loc"]:
+        return f"{origin}: {where}: '{error['input']}' is not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
+    if error["type"] == "literal_error":
+        return f"{origin}: {where}: not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
+    message = error["msg"].removeprefix("Value error, ")
+    shown = error.get("input")
+    got = f" (got {shown!r})" if shown is not None and not isinstance(shown, dict) else ""
+    return f"{origin}: {where}: {message}{got}"

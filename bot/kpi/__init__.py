@@ -1,0 +1,1 @@
+"""KPI maths: pure functions from counts to figures (no SQL, no Slack)."""

@@ -1,0 +1,74 @@
+"""Turning what a person typed (`acme`, `Shop Listings`) into the data's own names.
+
+The config adds display names, aliases and targets; it never filters data out,
+so a vendor the config does not list is still found under its own name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.config import NamedScope, TeamConfig
+from bot.errors import UnknownScopeError
+from bot.kpi.scorecard import Targets
+
+#: Scope kinds a person can ask about, and the audit column behind each.
+SCOPE_KINDS = {
+    "vendor": "vendor",
+    "agent": "agent_id",
+    "queue": "queue",
+    "policy": "policy",
+    "market": "market",
+    "site": "site",
+}
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class ResolvedScope:
+    kind: str
+    label: str
+    values: tuple[str, ...]
+    """Raw values in the data that belong to this scope (may be empty: no audits yet)."""
+    settings: NamedScope | None = None
+
+
+def resolve(kind: str, text: str, *, config: TeamConfig, known_values: Iterable[str]) -> ResolvedScope:
+    """Find `text` among the config's names and aliases and the data's values, ignoring case."""
+    wanted = text.strip().casefold()
+    known = list(known_values)
+    for key, scope in config.section(kind).items():
+        spellings = {key, scope.name or key, *scope.aliases}
+        folded = {spelling.casefold() for spelling in spellings}
+        if wanted in folded:
+            values = tuple(value for value in known if value.casefold() in folded)
+            return ResolvedScope(kind, scope.name or key, values, scope)
+    values = tuple(value for value in known if value.casefold() == wanted)
+    if values:
+        return ResolvedScope(kind, values[0], values)
+    raise UnknownScopeError(kind, text.strip(), suggest(text, _all_names(kind, config, known)))
+
+
+def suggest(text: str, names: Iterable[str]) -> list[str]:
+    """The closest known names, for 'did you mean'."""
+    by_folded = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_folded), n=SUGGESTIONS, cutoff=0.5)
+    return [by_folded[name] for name in close]
+
+
+def _all_names(kind: str, config: TeamConfig, known: list[str]) -> list[str]:
+    names = list(known)
+    for key, scope in config.section(kind).items():
+        names += [key, scope.name or key, *scope.aliases]
+    return names
+
+
+def targets_for(scope: ResolvedScope | None, *, config: TeamConfig, fallback: NamedScope | None = None) -> Targets:
+    """The scope's own targets, else `fallback`'s (an agent's vendor), else the defaults."""
+    defaults = config.defaults
+    chain = [s for s in (scope.settings if scope else None, fallback) if s is not None]
+    accuracy = next((s.accuracy_target for s in chain if s.accuracy_target is not None), defaults.accuracy_target)
+    aht = next((s.aht_target_s for s in chain if s.aht_target_s is not None), defaults.aht_target_s)
+    return Targets(accuracy=accuracy, aht_s=aht)

@@ -1,0 +1,209 @@
+"""From audit counts to a scorecard: accuracy with its interval, status, change, AHT, errors.
+
+Pure: the store hands in counts, this module hands back figures. Intervals and
+tests come from statsmodels, not hand-written formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+from bot.kpi import handle_time
+from bot.kpi.periods import Period
+
+CONFIDENCE = 0.95
+SIGNIFICANCE = 0.05
+TOP_ERROR_CATEGORIES = 5
+
+
+class Status(StrEnum):
+    MEETS = "meets"
+    BELOW = "below"
+    SIGNIFICANTLY_BELOW = "significantly below"
+    NO_DATA = "no data"
+
+
+class AhtStatus(StrEnum):
+    MEETS = "meets"
+    OVER = "over"
+    NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Audit counts of one scope over some days; add them up freely."""
+
+    audits: int = 0
+    correct: int = 0
+    false_positive: int = 0
+    false_negative: int = 0
+    wrong_label: int = 0
+    timed: int = 0
+    handle_time_sum: float = 0.0
+    histogram: tuple[int, ...] = (0,) * handle_time.BUCKET_COUNT
+
+    def __add__(self, other: Counts) -> Counts:
+        values = {}
+        for item in fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            values[item.name] = tuple(a + b for a, b in zip(mine, theirs)) if item.name == "histogram" else mine + theirs
+        return Counts(**values)
+
+
+def total(counts: Iterable[Counts]) -> Counts:
+    return sum(counts, Counts())
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A proportion with its 95% Wilson interval."""
+
+    value: float
+    low: float
+    high: float
+    successes: int
+    trials: int
+
+
+def wilson(successes: int, trials: int) -> Estimate | None:
+    if trials == 0:
+        return None
+    low, high = proportion_confint(successes, trials, alpha=1 - CONFIDENCE, method="wilson")
+    return Estimate(successes / trials, float(low), float(high), successes, trials)
+
+
+def accuracy_status(accuracy: Estimate | None, target: float) -> Status:
+    if accuracy is None:
+        return Status.NO_DATA
+    if accuracy.value >= target:
+        return Status.MEETS
+    if accuracy.high < target:
+        return Status.SIGNIFICANTLY_BELOW
+    return Status.BELOW
+
+
+@dataclass(frozen=True)
+class Change:
+    """Accuracy now against the previous period of the same length."""
+
+    previous: Estimate
+    delta_points: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < SIGNIFICANCE
+
+
+def accuracy_change(current: Estimate | None, previous: Estimate | None) -> Change | None:
+    if current is None or previous is None:
+        return None
+    if (current.successes, current.trials) == (previous.successes, previous.trials) or \
+            current.successes + previous.successes in (0, current.trials + previous.trials):
+        p_value = 1.0  # identical or all-equal samples: the z-test is undefined, no evidence of change
+    else:
+        _, p_value = proportions_ztest([current.successes, previous.successes],
+                                       [current.trials, previous.trials])
+    return Change(previous, (current.value - previous.value) * 100, float(p_value))
+
+
+@dataclass(frozen=True)
+class DailyPoint:
+    day: date
+    audits: int
+    accuracy: Estimate | None
+
+
+@dataclass(frozen=True)
+class ErrorShare:
+    category: str
+    errors: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Targets:
+    accuracy: float
+    aht_s: float
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    kind: str
+    label: str
+    period: Period
+    targets: Targets
+    counts: Counts
+    accuracy: Estimate | None
+    status: Status
+    change: Change | None
+    false_positive_rate: float | None
+    false_negative_rate: float | None
+    wrong_label_rate: float | None
+    aht_mean_s: float | None
+    aht_p90_s: float | None
+    aht_status: AhtStatus
+    top_errors: list[ErrorShare] = field(default_factory=list)
+    daily: list[DailyPoint] = field(default_factory=list)
+
+
+def build_scorecard(
+    *,
+    kind: str,
+    label: str,
+    period: Period,
+    targets: Targets,
+    daily_counts: dict[date, Counts],
+    error_counts: Sequence[tuple[str, int]],
+) -> Scorecard:
+    """Figures for `period`; `daily_counts` may also hold the previous period's days."""
+    previous = period.previous()
+    current = total(c for day, c in daily_counts.items() if period.first_day <= day <= period.last_day)
+    before = total(c for day, c in daily_counts.items() if previous.first_day <= day <= previous.last_day)
+    accuracy = wilson(current.correct, current.audits)
+    aht_mean = current.handle_time_sum / current.timed if current.timed else None
+    errors_total = sum(n for _, n in error_counts)
+    return Scorecard(
+        kind=kind,
+        label=label,
+        period=period,
+        targets=targets,
+        counts=current,
+        accuracy=accuracy,
+        status=accuracy_status(accuracy, targets.accuracy),
+        change=accuracy_change(accuracy, wilson(before.correct, before.audits)),
+        false_positive_rate=_rate(current.false_positive, current.audits),
+        false_negative_rate=_rate(current.false_negative, current.audits),
+        wrong_label_rate=_rate(current.wrong_label, current.audits),
+        aht_mean_s=aht_mean,
+        aht_p90_s=handle_time.percentile(current.histogram, 90),
+        aht_status=AhtStatus.NO_DATA if aht_mean is None else
+        AhtStatus.MEETS if aht_mean <= targets.aht_s else AhtStatus.OVER,
+        top_errors=[ErrorShare(category, n, n / errors_total)
+                    for category, n in error_counts[:TOP_ERROR_CATEGORIES]],
+        daily=daily_series(period, daily_counts),
+    )
+
+
+def daily_series(period: Period, daily_counts: dict[date, Counts]) -> list[DailyPoint]:
+    """One point per day of the period, days without audits included (accuracy None)."""
+    days = period.each_day()
+    counts = [daily_counts.get(day, Counts()) for day in days]
+    trials = np.array([c.audits for c in counts])
+    successes = np.array([c.correct for c in counts])
+    safe = np.maximum(trials, 1)
+    low, high = proportion_confint(successes, safe, alpha=1 - CONFIDENCE, method="wilson")
+    return [
+        DailyPoint(day, int(n), Estimate(k / n, float(lo), float(hi), int(k), int(n)) if n else None)
+        for day, n, k, lo, hi in zip(days, trials, successes, np.atleast_1d(low), np.atleast_1d(high))
+    ]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

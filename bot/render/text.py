@@ -1,0 +1,83 @@
+"""A scorecard as plain text for the terminal."""
+
+from __future__ import annotations
+
+from bot.kpi.scorecard import AhtStatus, Estimate, Scorecard, Status
+
+_STATUS_MARK = {
+    Status.MEETS: "OK",
+    Status.BELOW: "BELOW",
+    Status.SIGNIFICANTLY_BELOW: "SIGNIFICANTLY BELOW",
+    Status.NO_DATA: "no data",
+}
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def interval(estimate: Estimate) -> str:
+    return f"{percent(estimate.value)} (95% CI {percent(estimate.low)}–{percent(estimate.high)})"
+
+
+def scorecard_text(card: Scorecard) -> str:
+    lines = [f"{card.label} · {card.kind} · {card.period.describe()}"]
+    if card.accuracy is None:
+        lines.append(f"No audits in this period for {card.label}.")
+        return "\n".join(lines)
+    lines += [
+        f"  Accuracy     {interval(card.accuracy)}   target {percent(card.targets.accuracy)}   "
+        f"[{_STATUS_MARK[card.status]}]",
+        f"  Change       {_change(card)}",
+        f"  Audited      {card.counts.audits:,}",
+        f"  Error rates  false positive {percent(card.false_positive_rate)} · "
+        f"false negative {percent(card.false_negative_rate)} · wrong label {percent(card.wrong_label_rate)}",
+        f"  AHT          {_aht(card)}",
+    ]
+    if card.top_errors:
+        lines.append("  Top errors   " + " · ".join(
+            f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors))
+    lines.append(f"  Daily        {sparkline(card)}  {_daily_range(card)}")
+    return "\n".join(lines)
+
+
+def _change(card: Scorecard) -> str:
+    change = card.change
+    if change is None:
+        return "no audits in the previous period to compare with"
+    shown = "p<0.001" if change.p_value < 0.001 else f"p={change.p_value:.3f}"
+    verdict = f"significant ({shown})" if change.significant else f"not significant ({shown})"
+    return (f"{change.delta_points:+.1f} pp vs previous {card.period.days} days "
+            f"({percent(change.previous.value)}), {verdict}")
+
+
+def _aht(card: Scorecard) -> str:
+    if card.aht_status is AhtStatus.NO_DATA:
+        return "no handle times in this period"
+    mark = "OK" if card.aht_status is AhtStatus.MEETS else "OVER"
+    return (f"mean {seconds(card.aht_mean_s)}, p90 {seconds(card.aht_p90_s)}   "
+            f"target {seconds(card.targets.aht_s)}   [{mark}]")
+
+
+def sparkline(card: Scorecard) -> str:
+    """Daily accuracy as block characters scaled between the period's lowest and highest day."""
+    values = [point.accuracy.value if point.accuracy else None for point in card.daily]
+    present = [value for value in values if value is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = (high - low) or 1.0
+    return "".join(" " if value is None else _SPARK[round((value - low) / span * (len(_SPARK) - 1))]
+                   for value in values)
+
+
+def _daily_range(card: Scorecard) -> str:
+    present = [point.accuracy.value for point in card.daily if point.accuracy]
+    return f"(daily accuracy {percent(min(present))}–{percent(max(present))})"

@@ -1,0 +1,1 @@
+"""Everything that talks SQL. Functions take the session first, keyword-only."""

@@ -1,0 +1,116 @@
+"""The tables. Audits are the source of truth; roll-ups are derived from them.
+
+Roll-ups hold one row per UTC day and combination of scope columns, so a
+scorecard sums a few thousand rows instead of scanning millions of audits.
+They are rebuilt for every day an import touches (see bot.store.audits).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table
+from sqlmodel import Field, SQLModel
+
+from bot.kpi.handle_time import BUCKET_COUNT
+from bot.store.types import UTCDateTime
+
+#: Columns that slice audits into scopes, in roll-up key order.
+SCOPE_COLUMNS = ("vendor", "site", "queue", "policy", "market", "agent_id")
+HISTOGRAM_COLUMNS = tuple(f"ht_{index:02d}" for index in range(BUCKET_COUNT))
+
+
+class Outcome(StrEnum):
+    CORRECT = "correct"
+    FALSE_POSITIVE = "false_positive"
+    FALSE_NEGATIVE = "false_negative"
+    WRONG_LABEL = "wrong_label"
+
+
+class Audit(SQLModel, table=True):
+    """One moderation decision re-checked by QA, as imported."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_audit_day", "audit_day"),
+        Index("ix_audit_agent_audited_at", "agent_id", "audited_at"),
+    )
+
+    audit_id: str = Field(primary_key=True)
+    item_id: str
+    queue: str
+    policy: str | None = None
+    market: str | None = None
+    vendor: str
+    site: str | None = None
+    agent_id: str
+    agent_decision: str
+    qa_decision: str
+    outcome: str = Field(sa_type=String(16))
+    error_category: str | None = None
+    severity: str | None = Field(default=None, sa_type=String(8))
+    handle_time_s: float | None = None
+    handle_time_bucket: int | None = Field(default=None, sa_type=SmallInteger)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    audited_at: datetime = Field(sa_type=UTCDateTime)
+    audit_day: date = Field(description="UTC date of audited_at: the roll-up key")
+    auditor_id: str | None = None
+    source: str | None = None
+    first_imported_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ImportRun(SQLModel, table=True):
+    """One `qabot import` run, kept so staleness and history can be reported."""
+
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    source: str | None = None
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime = Field(sa_type=UTCDateTime)
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def _scope_key_columns() -> list[Column]:
+    return [Column("day", Date, nullable=False)] + [
+        Column(name, String, nullable=name in ("site", "policy", "market")) for name in SCOPE_COLUMNS
+    ]
+
+
+audit_rollup = Table(
+    "audit_rollup",
+    SQLModel.metadata,
+    *_scope_key_columns(),
+    Column("audits", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("false_positive", Integer, nullable=False),
+    Column("false_negative", Integer, nullable=False),
+    Column("wrong_label", Integer, nullable=False),
+    Column("timed", Integer, nullable=False, doc="audits that have a handle time"),
+    Column("handle_time_sum", Float, nullable=False),
+    *[Column(name, Integer, nullable=False) for name in HISTOGRAM_COLUMNS],
+    Index("ix_audit_rollup_day", "day"),
+    Index("ix_audit_rollup_vendor_day", "vendor", "day"),
+    Index("ix_audit_rollup_queue_day", "queue", "day"),
+    Index("ix_audit_rollup_policy_day", "policy", "day"),
+    Index("ix_audit_rollup_agent_day", "agent_id", "day"),
+)
+
+error_rollup = Table(
+    "error_rollup",
+    SQLModel.metadata,
+    *_scope_key_columns(),
+    Column("error_category", String, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Index("ix_error_rollup_day", "day"),
+    Index("ix_error_rollup_vendor_day", "vendor", "day"),
+)
+
+UNCATEGORISED = "(uncategorised)"

@@ -1,0 +1,95 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, a fixed clock."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import TeamConfig, parse_team_config
+from bot.store.db import make_engine, upgrade_database
+
+#: Server the PostgreSQL tests create their throw-away databases on.
+PG_ADMIN_URL = os.environ.get("QABOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+def _postgres_unavailable_reason() -> str | None:
+    try:
+        with create_engine(PG_ADMIN_URL).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach the server means: skip (or fail under CI)
+        return f"PostgreSQL not reachable at {make_url(PG_ADMIN_URL).render_as_string()}: {exc.__class__.__name__}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> None:
+    reason = _postgres_unavailable_reason()
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI the PostgreSQL tests must run")
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url(postgres_available) -> Iterator[str]:
+    """A new empty PostgreSQL database, dropped after the test."""
+    name = f"qabot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'qabot.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[Engine]:
+    """A migrated, empty database on each supported backend."""
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def config() -> TeamConfig:
+    return parse_team_config(
+        {
+            "defaults": {"accuracy_target": 0.9, "aht_target_s": 100},
+            "vendors": {
+                "acme": {"name": "Acme BPO", "aliases": ["acme-bpo"], "accuracy_target": 0.95, "aht_target_s": 60},
+            },
+            "queues": {"video": {"name": "video-uploads", "aht_target_s": 300}},
+            "sources": {
+                "acme-export": {
+                    "columns": {"Case ID": "audit_id", "Listing": "item_id", "Workflow": "queue",
+                                "Moderator": "agent_id", "Moderator Action": "agent_decision",
+                                "QA Action": "qa_decision", "Actioned At": "decided_at", "QA At": "audited_at"},
+                    "defaults": {"vendor": "Acme BPO"},
+                }
+            },
+        },
+        origin="test",
+    )

@@ -1,0 +1,28 @@
+from datetime import date
+
+from bot.kpi.periods import Period
+from bot.kpi.scorecard import Counts, Targets, build_scorecard
+from bot.render.text import scorecard_text, sparkline
+
+
+def card(daily):
+    return build_scorecard(kind="vendor", label="Acme BPO", period=Period(date(2026, 11, 20), date(2026, 11, 22)),
+                           targets=Targets(0.95, 60), daily_counts=daily, error_counts=[("missed context", 3)])
+
+
+def test_text_scorecard_shows_every_figure():
+    text = scorecard_text(card({date(2026, 11, 20): Counts(100, 90, 5, 3, 2), date(2026, 11, 22): Counts(100, 96)}))
+    assert text.splitlines()[0] == "Acme BPO · vendor · 2026-11-20 to 2026-11-22 (UTC, 3 days)"
+    assert "Accuracy     93.0% (95% CI 88.6%–95.8%)   target 95.0%   [BELOW]" in text
+    assert "Change       no audits in the previous period to compare with" in text
+    assert "false positive 2.5% · false negative 1.5% · wrong label 1.0%" in text
+    assert "AHT          no handle times in this period" in text
+    assert "Top errors   missed context 3 (100%)" in text
+
+
+def test_text_scorecard_without_audits():
+    assert scorecard_text(card({})).splitlines()[1] == "No audits in this period for Acme BPO."
+
+
+def test_sparkline_leaves_days_without_audits_blank():
+    assert sparkline(card({date(2026, 11, 20): Counts(10, 5), date(2026, 11, 22): Counts(10, 10)})) == "▁ █"

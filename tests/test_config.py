@@ -1,0 +1,97 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_team_config
+from bot.errors import ConfigError
+from bot.settings import DEFAULT_DATABASE_URL, load_settings
+
+SHIPPED = Path(__file__).resolve().parents[1] / "config" / "qabot.toml"
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "qabot.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_team_config(path)
+    return caught.value.problems
+
+
+def test_shipped_config_is_valid():
+    config = load_team_config(SHIPPED)
+    assert config.vendors["acme"].name == "Acme BPO"
+    assert "Case ID" in config.sources["acme-export"].columns
+
+
+def test_every_problem_is_named_with_its_place(tmp_path):
+    problems = problems_of(tmp_path, """
+[defaults]
+accuracy_target = 1.5
+aht_target_s = "fast"
+
+[vendors.acme]
+name = "Acme BPO"
+aliasez = ["acme"]
+""")
+    assert problems == [
+        f"{tmp_path / 'qabot.toml'}: defaults.accuracy_target: Input should be less than or equal to 1 (got 1.5)",
+        f"{tmp_path / 'qabot.toml'}: defaults.aht_target_s: Input should be a valid number (got 'fast')",
+        f"{tmp_path / 'qabot.toml'}: vendors.acme.aliasez: unknown key (check its spelling; see config/qabot.toml for the keys)",
+    ]
+
+
+def test_unknown_top_level_section(tmp_path):
+    assert problems_of(tmp_path, "[vendor.acme]\nname = 'x'\n") == [
+        f"{tmp_path / 'qabot.toml'}: vendor: unknown key (check its spelling; see config/qabot.toml for the keys)"
+    ]
+
+
+def test_a_number_written_as_text_is_a_wrong_type(tmp_path):
+    (problem,) = problems_of(tmp_path, "[defaults]\naccuracy_target = '0.95'\n")
+    assert "defaults.accuracy_target: Input should be a valid number" in problem
+
+
+def test_toml_syntax_error_says_line(tmp_path):
+    (problem,) = problems_of(tmp_path, "[defaults]\naccuracy_target = \n")
+    assert "not valid TOML" in problem and "line 2" in problem
+
+
+def test_source_mapping_to_unknown_column(tmp_path):
+    (problem,) = problems_of(tmp_path, "[sources.x]\ncolumns = { 'Case' = 'case_id' }\n")
+    assert "sources.x.columns.Case: 'case_id' is not a canonical column" in problem
+
+
+def test_source_mapping_two_columns_onto_one(tmp_path):
+    (problem,) = problems_of(tmp_path, "[sources.x]\ncolumns = { 'A' = 'vendor', 'B' = 'vendor' }\n")
+    assert "both 'A' and 'B' map to 'vendor'" in problem
+
+
+def test_the_same_alias_on_two_vendors(tmp_path):
+    (problem,) = problems_of(tmp_path, "[vendors.a]\naliases = ['x']\n[vendors.b]\naliases = ['X']\n")
+    assert "the name 'x' belongs to both 'a' and 'b'" in problem.casefold()
+
+
+def test_missing_file_is_an_error_when_asked_for(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        load_team_config(tmp_path / "nope.toml")
+    assert load_team_config(tmp_path / "nope.toml", must_exist=False).defaults.accuracy_target == 0.95
+
+
+def test_settings_defaults():
+    settings = load_settings({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.config_path == Path("config/qabot.toml") and settings.config_path_is_default
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "is not a database URL"),
+        ("postgresql://u@h/db", "write postgresql+psycopg://"),
+        ("mysql://u@h/db", "driver 'mysql' is not supported"),
+    ],
+)
+def test_settings_reject_bad_database_url(url, message):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DATABASE_URL": url})
+    assert message in caught.value.problems[0]
