@@ -23,7 +23,7 @@ from tqdm import tqdm
 from bot.audits.validation import DuplicateTracker, check_chunk
 from bot.config import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Source, TeamConfig
 from bot.errors import ImportFileError, MissingColumnsError
-from bot.store.audits import MergeCounts, begin_audit_load, end_audit_load, merge_audits, refresh_rollups, record_import_run
+from bot.store.audits import AuditLoad, MergeCounts, record_import_run
 from bot.store.db import session_scope
 from bot.store.models import ImportRun
 
@@ -186,19 +186,18 @@ def load_chunks(
     """Check and upsert chunks inside the caller's transaction, then refresh roll-ups."""
     duplicates = DuplicateTracker()
     labels = config.defaults.no_violation_labels
-    begin_audit_load(session)
+    load = AuditLoad(session, source=source, now=now)
     for chunk in chunks:
         checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
                               no_violation_labels=labels)
-        summary.counts.add(merge_audits(session, frame=checked.good, source=source, now=now))
+        load.add(checked.good)
         summary.rows_read += len(chunk.canonical)
         summary.rejected += len(checked.rejected_index)
         if len(checked.rejected_index):
             on_rejects(chunk, checked.rejected_index, checked.reasons)
         if on_progress:
             on_progress(len(chunk.canonical))
-    refresh_rollups(session, days=summary.counts.days)
-    end_audit_load(session)
+    summary.counts = load.finish()
     return summary
 
 

@@ -1,8 +1,13 @@
-"""Writing audits: bulk upsert through a staging table, then roll-up refresh.
+"""Writing audits: bulk upsert, then roll-up refresh for the days that changed.
 
-The staging table lets one SQL statement per chunk tell new, changed and
-unchanged rows apart, so re-importing a file writes nothing and an updated
-row rebuilds the roll-ups of both its old and its new day.
+Each database gets its fastest honest path, and both report new, updated and
+unchanged rows and every day whose figures moved (an updated audit may move
+from one day to another: both days are rebuilt):
+
+- SQLite: one `executemany` upsert straight into `audit`; a temporary trigger
+  records the rows an upsert really changed.
+- PostgreSQL: `COPY` into a temporary staging table, one join to classify the
+  rows, one `INSERT ... SELECT ... ON CONFLICT` to merge them.
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Column, MetaData, Table, and_, delete, func, or_, select, text, true
+import pyarrow
+from pyarrow import csv as pyarrow_csv
+from sqlalchemy import Column, MetaData, Table, and_, bindparam, delete, func, literal, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -23,16 +31,20 @@ from bot.store.models import (
     Audit,
     ImportRun,
     Outcome,
+    ScopeValue,
     audit_rollup,
     error_rollup,
 )
-from bot.store.types import SQLITE_DATETIME_FORMAT
 
 AUDIT = Audit.__table__
+SCOPE_VALUE = ScopeValue.__table__
 AUDIT_COLUMNS = [column.name for column in AUDIT.columns]
 #: Columns whose change makes a re-imported row an update.
 DATA_COLUMNS = [name for name in AUDIT_COLUMNS
                 if name not in ("audit_id", "source", "first_imported_at", "updated_at")]
+#: Columns an update overwrites (first_imported_at stays).
+UPDATED_COLUMNS = [name for name in AUDIT_COLUMNS if name not in ("audit_id", "first_imported_at")]
+TIMESTAMP_COLUMNS = ("decided_at", "audited_at", "first_imported_at", "updated_at")
 _IMPORT_LOCK_KEY = 0x51A0_0001  # any constant; PostgreSQL advisory lock for imports
 _DAYS_PER_STATEMENT = 500
 
@@ -51,66 +63,126 @@ class MergeCounts:
         self.days |= other.days
 
 
-def _staging_table() -> Table:
-    return Table(
-        "audit_staging",
-        MetaData(),
-        *(Column(column.name, column.type) for column in AUDIT.columns),
-        prefixes=["TEMPORARY"],
-    )
+STAGING = Table(
+    "audit_staging",
+    MetaData(),
+    *(Column(column.name, column.type) for column in AUDIT.columns),
+    prefixes=["TEMPORARY"],
+)
+_SQLITE_LOAD_DDL = (
+    "CREATE TEMP TABLE audit_changes (old_day TEXT, new_day TEXT)",
+    "CREATE TEMP TRIGGER audit_changed AFTER UPDATE ON main.audit "
+    "BEGIN INSERT INTO audit_changes VALUES (OLD.audit_day, NEW.audit_day); END",
+)
+_SQLITE_UNLOAD_DDL = ("DROP TRIGGER IF EXISTS temp.audit_changed", "DROP TABLE IF EXISTS temp.audit_changes")
 
 
-STAGING = _staging_table()
+class AuditLoad:
+    """One bulk load of checked audit rows (see bot.audits.validation) in the caller's transaction.
+
+        load = AuditLoad(session, source="acme-export", now=now)
+        for frame in frames:
+            load.add(frame)
+        counts = load.finish()   # merges, rebuilds the roll-ups of every day that changed
+
+    On PostgreSQL rows are copied to a staging table and merged once in finish();
+    on SQLite each add() upserts directly.
+    """
+
+    def __init__(self, session: Session, *, source: str | None, now: datetime):
+        self.connection = session.connection()
+        self.postgres = self.connection.dialect.name == "postgresql"
+        self.source = source
+        self.now = now
+        self.counts = MergeCounts()
+        self.staged = 0
+        if self.postgres:
+            self.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
+            # Aggregation and the staging table stay in memory (temp_buffers counts only
+            # before a session's first temporary table, so it is set for the session).
+            self.connection.execute(text("SET LOCAL work_mem = '256MB'"))
+            self.connection.execute(text("SET temp_buffers = '512MB'"))
+            STAGING.drop(self.connection, checkfirst=True)
+            STAGING.create(self.connection)
+        else:
+            for statement in (*_SQLITE_UNLOAD_DDL, *_SQLITE_LOAD_DDL):
+                self.connection.exec_driver_sql(statement)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        rows = frame.assign(source=self.source, first_imported_at=self.now, updated_at=self.now)[AUDIT_COLUMNS]
+        if self.postgres:
+            _copy_to_staging(self.connection, rows)
+            self.staged += len(rows)
+        else:
+            self.counts.add(_upsert_sqlite(self.connection, rows))
+
+    def finish(self) -> MergeCounts:
+        if self.postgres:
+            self.counts.add(_classify_staged(self.connection, staged=self.staged))
+            self.connection.execute(_postgres_upsert_from_staging())
+            STAGING.drop(self.connection, checkfirst=True)
+        else:
+            for statement in _SQLITE_UNLOAD_DDL:
+                self.connection.exec_driver_sql(statement)
+        refresh_rollups(self.connection, days=self.counts.days)
+        return self.counts
 
 
-def begin_audit_load(session: Session) -> None:
-    """Take the import lock and make an empty staging table for this transaction."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
-    STAGING.drop(connection, checkfirst=True)
-    STAGING.create(connection)
-
-
-def end_audit_load(session: Session) -> None:
-    STAGING.drop(session.connection(), checkfirst=True)
-
-
-def merge_audits(session: Session, *, frame: pd.DataFrame, source: str | None, now: datetime) -> MergeCounts:
-    """Upsert checked audit rows (see bot.audits.validation) and say what changed."""
-    if frame.empty:
-        return MergeCounts()
-    connection = session.connection()
-    connection.execute(STAGING.delete())
-    rows = frame.assign(source=source, first_imported_at=now, updated_at=now)[AUDIT_COLUMNS]
-    if connection.dialect.name == "postgresql":
-        _copy_into_staging(connection, rows)
-    else:
-        _insert_into_staging(connection, rows)
-    counts = _classify_staged(connection, staged=len(rows))
-    connection.execute(_upsert_from_staging(connection.dialect.name))
+def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:
+    statement, order = _sqlite_upsert()
+    values = {name: _python_values(rows[name], timestamp=name in TIMESTAMP_COLUMNS) for name in order}
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(statement, zip(*(values[name] for name in order)))
+    written = cursor.rowcount
+    changes = cursor.execute("SELECT old_day, new_day FROM audit_changes").fetchall()
+    cursor.execute("DELETE FROM audit_changes")
+    counts = MergeCounts(updated=len(changes), inserted=written - len(changes))
+    counts.unchanged = len(rows) - written
+    counts.days = {date.fromisoformat(day) for change in changes for day in change}
+    if counts.inserted:
+        counts.days |= {date.fromisoformat(day) for day in rows["audit_day"].unique()}
     return counts
 
 
-def _insert_into_staging(connection, rows: pd.DataFrame) -> None:
-    rows = rows.copy()
-    for name in ("decided_at", "audited_at", "first_imported_at", "updated_at"):
-        rows[name] = pd.to_datetime(rows[name], utc=True).dt.strftime(SQLITE_DATETIME_FORMAT)
-    values = rows.astype(object).where(rows.notna(), None)
-    placeholders = ", ".join("?" for _ in AUDIT_COLUMNS)
-    connection.exec_driver_sql(
-        f"INSERT INTO audit_staging ({', '.join(AUDIT_COLUMNS)}) VALUES ({placeholders})",
-        list(values.itertuples(index=False, name=None)),
+def _sqlite_upsert() -> tuple[str, list[str]]:
+    """The upsert as SQL text and the order of its parameters."""
+    statement = sqlite.insert(AUDIT).values({name: bindparam(name) for name in AUDIT_COLUMNS})
+    statement = statement.on_conflict_do_update(
+        index_elements=["audit_id"],
+        set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
+        where=_changed(AUDIT.c, statement.excluded),
     )
+    compiled = statement.compile(dialect=sqlite.dialect())
+    return compiled.string, list(compiled.positiontup)
 
 
-def _copy_into_staging(connection, rows: pd.DataFrame) -> None:
+def _utc_text(column: pd.Series, *, sqlite_format: bool) -> np.ndarray:
+    """Times as UTC text, fast: SQLite's stored form (see UTCDateTime) or ISO 8601 with Z."""
+    utc = pd.to_datetime(column, utc=True).dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    if sqlite_format:
+        return np.char.replace(np.datetime_as_string(utc, unit="us"), "T", " ")
+    return np.datetime_as_string(utc, unit="us", timezone="UTC")
+
+
+def _python_values(column: pd.Series, *, timestamp: bool) -> list:
+    """Column values as the sqlite3 driver takes them: None for missing, UTC text for times."""
+    if timestamp:
+        return _utc_text(column, sqlite_format=True).tolist()
+    if column.name == "handle_time_bucket":
+        column = column.where(column >= 0)
+    return column.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _copy_to_staging(connection, rows: pd.DataFrame) -> None:
     rows = rows.copy()
-    for name in ("decided_at", "audited_at", "first_imported_at", "updated_at"):
-        rows[name] = pd.to_datetime(rows[name], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
-    rows["handle_time_bucket"] = rows["handle_time_bucket"].astype("Int16")
-    buffer = io.StringIO()
-    rows.to_csv(buffer, index=False, header=False)
+    for name in TIMESTAMP_COLUMNS:
+        rows[name] = _utc_text(rows[name], sqlite_format=False)
+    rows["handle_time_bucket"] = rows["handle_time_bucket"].where(rows["handle_time_bucket"] >= 0).astype("Int16")
+    buffer = io.BytesIO()
+    pyarrow_csv.write_csv(pyarrow.Table.from_pandas(rows, preserve_index=False), buffer,
+                          pyarrow_csv.WriteOptions(include_header=False))
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY audit_staging ({', '.join(AUDIT_COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(buffer.getvalue())
@@ -142,29 +214,36 @@ def _classify_staged(connection, *, staged: int) -> MergeCounts:
     return counts
 
 
-def _upsert_from_staging(dialect_name: str):
-    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    statement = insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true()))
-    updated = [name for name in AUDIT_COLUMNS if name not in ("audit_id", "first_imported_at")]
+def _postgres_upsert_from_staging():
+    statement = postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true()))
     return statement.on_conflict_do_update(
         index_elements=["audit_id"],
-        set_={name: statement.excluded[name] for name in updated},
+        set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
         where=_changed(AUDIT.c, statement.excluded),
     )
 
 
-def refresh_rollups(session: Session, *, days: set[date]) -> None:
+def refresh_rollups(connection, *, days: set[date]) -> None:
     """Rebuild both roll-ups for these UTC days from the audits."""
     ordered = sorted(days)
     for start in range(0, len(ordered), _DAYS_PER_STATEMENT):
         batch = ordered[start:start + _DAYS_PER_STATEMENT]
-        _rebuild(session, audit_rollup, _rollup_select(batch), batch)
-        _rebuild(session, error_rollup, _error_rollup_select(batch), batch)
+        _rebuild(connection, audit_rollup, _rollup_select(batch), batch)
+        _rebuild(connection, error_rollup, _error_rollup_select(batch), batch)
+        _remember_scope_values(connection, batch)
 
 
-def _rebuild(session: Session, table: Table, query, days: list[date]) -> None:
-    session.execute(delete(table).where(table.c.day.in_(days)))
-    session.execute(table.insert().from_select([column.name for column in table.columns], query))
+def _remember_scope_values(connection, days: list[date]) -> None:
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    r = audit_rollup.c
+    for column in SCOPE_COLUMNS:
+        values = select(literal(column), r[column]).where(r.day.in_(days), r[column].is_not(None)).distinct()
+        connection.execute(insert(SCOPE_VALUE).from_select(["column", "value"], values).on_conflict_do_nothing())
+
+
+def _rebuild(connection, table: Table, query, days: list[date]) -> None:
+    connection.execute(delete(table).where(table.c.day.in_(days)))
+    connection.execute(table.insert().from_select([column.name for column in table.columns], query))
 
 
 def _count_where(condition):

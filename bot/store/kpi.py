@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from bot.kpi.scorecard import Counts
-from bot.store.models import HISTOGRAM_COLUMNS, SCOPE_COLUMNS, audit_rollup, error_rollup
+from bot.store.models import HISTOGRAM_COLUMNS, SCOPE_COLUMNS, ScopeValue, audit_rollup, error_rollup
 
 #: A scope as the store sees it: column -> the raw values that belong to it.
 ScopeFilter = Mapping[str, Sequence[str]]
@@ -64,10 +64,16 @@ def error_category_counts(
 
 
 def distinct_values(session: Session, *, column: str, scope: ScopeFilter | None = None) -> list[str]:
-    """Every value a scope column has in the data (e.g. every vendor name as imported)."""
+    """Every value a scope column has in the data (e.g. every vendor name as imported).
+
+    With `scope`, only the values that occur together with it (an agent's vendors).
+    """
     if column not in SCOPE_COLUMNS:
         raise ValueError(f"unknown scope column {column!r}")
+    if not scope:
+        query = select(ScopeValue.value).where(ScopeValue.column == column)
+        return sorted(session.execute(query).scalars())
     query = select(audit_rollup.c[column]).where(audit_rollup.c[column].is_not(None)).distinct()
-    for other, values in (scope or {}).items():
+    for other, values in scope.items():
         query = query.where(audit_rollup.c[other].in_(list(values)))
     return sorted(session.execute(query).scalars())

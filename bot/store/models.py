@@ -32,10 +32,7 @@ class Audit(SQLModel, table=True):
     """One moderation decision re-checked by QA, as imported."""
 
     __tablename__ = "audit"
-    __table_args__ = (
-        Index("ix_audit_audit_day", "audit_day"),
-        Index("ix_audit_agent_audited_at", "agent_id", "audited_at"),
-    )
+    __table_args__ = (Index("ix_audit_audit_day", "audit_day"),)
 
     audit_id: str = Field(primary_key=True)
     item_id: str
@@ -76,6 +73,19 @@ class ImportRun(SQLModel, table=True):
     updated: int
     unchanged: int
     rejected: int
+
+
+class ScopeValue(SQLModel, table=True):
+    """Every value a scope column has had (each vendor name as imported, each queue, ...).
+
+    Kept by the roll-up refresh so resolving `/qa vendor acme` reads a few
+    hundred rows, not the roll-ups.
+    """
+
+    __tablename__ = "scope_value"
+
+    column: str = Field(primary_key=True)
+    value: str = Field(primary_key=True)
 
 
 def _scope_key_columns() -> list[Column]:
