@@ -5,7 +5,7 @@ Pure functions over pandas frames, vectorised so a million rows check in seconds
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,20 +18,39 @@ SEVERITIES = ("critical", "major", "minor")
 OPTIONAL_TEXT_COLUMNS = ("policy", "market", "site", "error_category", "auditor_id")
 
 
-@dataclass
 class DuplicateTracker:
-    """Remembers on which line each audit_id was first seen in one file."""
+    """Remembers on which line each audit_id was first seen in one file.
 
-    first_line: dict[str, int] = field(default_factory=dict)
+    Keeps 64-bit hashes of the ids in a sorted array (16 bytes an id, not a
+    Python string each), so ten million ids fit in 160 MB; two different ids
+    sharing a hash is a one-in-ten-million chance for a ten-million-row file.
+    """
+
+    def __init__(self) -> None:
+        self._hashes = np.empty(0, dtype=np.uint64)
+        self._lines = np.empty(0, dtype=np.int64)
 
     def reasons(self, audit_ids: pd.Series, lines: pd.Series) -> pd.Series:
+        """'' for a first occurrence, else where the id appeared first."""
+        hashes = pd.util.hash_pandas_object(audit_ids, index=False).to_numpy()
+        line_numbers = lines.to_numpy(dtype=np.int64)
+        first_in_chunk = pd.Series(line_numbers).groupby(hashes).transform("min").to_numpy()
+        position = np.minimum(np.searchsorted(self._hashes, hashes), max(len(self._hashes) - 1, 0))
+        seen_before = (self._hashes[position] == hashes) if len(self._hashes) else np.zeros(len(hashes), bool)
+        first_line = np.where(seen_before, self._lines[position] if len(self._lines) else 0, first_in_chunk)
+        present = (audit_ids != "").to_numpy()
+        repeated = present & (first_line != line_numbers)
+
+        new = present & ~seen_before & (first_in_chunk == line_numbers)
+        hashes_so_far = np.concatenate([self._hashes, hashes[new]])
+        order = np.argsort(hashes_so_far, kind="stable")  # two sorted runs: close to linear
+        self._hashes = hashes_so_far[order]
+        self._lines = np.concatenate([self._lines, line_numbers[new]])[order]
+
         reasons = pd.Series("", index=audit_ids.index, dtype=object)
-        for position, (audit_id, line) in enumerate(zip(audit_ids.tolist(), lines.tolist())):
-            if not audit_id:
-                continue
-            first = self.first_line.setdefault(audit_id, line)
-            if first != line:
-                reasons.iat[position] = f"audit_id '{audit_id}' already appears on line {first}"
+        if repeated.any():
+            reasons[repeated] = ("audit_id '" + audit_ids[repeated] + "' already appears on line "
+                                 + pd.Series(first_line[repeated], index=audit_ids.index[repeated]).astype(str))
         return reasons
 
 

@@ -10,7 +10,7 @@ from bot.config import NamedScope, TeamConfig
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
 from bot.kpi.scorecard import Scorecard, build_scorecard
-from bot.store.kpi import daily_counts, distinct_values, error_category_counts
+from bot.store.kpi import daily_counts, distinct_values, error_category_counts, handle_time_histogram
 
 ORG = "org"
 
@@ -34,7 +34,9 @@ def scorecard_for(
     store_scope = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
     previous = period.previous()
     counts = daily_counts(session, scope=store_scope, first_day=previous.first_day, last_day=period.last_day)
-    errors = error_category_counts(session, scope=store_scope, first_day=period.first_day, last_day=period.last_day)
+    current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
+    errors = error_category_counts(session, **current)
+    histogram = handle_time_histogram(session, **current)
     primary = resolved[0] if resolved else None
     return build_scorecard(
         kind=primary.kind if primary else ORG,
@@ -42,6 +44,7 @@ def scorecard_for(
         period=period,
         targets=targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config)),
         daily_counts=counts,
+        handle_time_histogram=histogram,
         error_counts=errors,
     )
 

@@ -46,14 +46,9 @@ class Counts:
     wrong_label: int = 0
     timed: int = 0
     handle_time_sum: float = 0.0
-    histogram: tuple[int, ...] = (0,) * handle_time.BUCKET_COUNT
 
     def __add__(self, other: Counts) -> Counts:
-        values = {}
-        for item in fields(self):
-            mine, theirs = getattr(self, item.name), getattr(other, item.name)
-            values[item.name] = tuple(a + b for a, b in zip(mine, theirs)) if item.name == "histogram" else mine + theirs
-        return Counts(**values)
+        return Counts(**{item.name: getattr(self, item.name) + getattr(other, item.name) for item in fields(self)})
 
 
 def total(counts: Iterable[Counts]) -> Counts:
@@ -160,9 +155,13 @@ def build_scorecard(
     period: Period,
     targets: Targets,
     daily_counts: dict[date, Counts],
+    handle_time_histogram: Sequence[int],
     error_counts: Sequence[tuple[str, int]],
 ) -> Scorecard:
-    """Figures for `period`; `daily_counts` may also hold the previous period's days."""
+    """Figures for `period`; `daily_counts` may also hold the previous period's days.
+
+    The histogram (see bot.kpi.handle_time) covers `period` only and gives AHT p90.
+    """
     previous = period.previous()
     current = total(c for day, c in daily_counts.items() if period.first_day <= day <= period.last_day)
     before = total(c for day, c in daily_counts.items() if previous.first_day <= day <= previous.last_day)
@@ -182,7 +181,7 @@ def build_scorecard(
         false_negative_rate=_rate(current.false_negative, current.audits),
         wrong_label_rate=_rate(current.wrong_label, current.audits),
         aht_mean_s=aht_mean,
-        aht_p90_s=handle_time.percentile(current.histogram, 90),
+        aht_p90_s=handle_time.percentile(handle_time_histogram, 90),
         aht_status=AhtStatus.NO_DATA if aht_mean is None else
         AhtStatus.MEETS if aht_mean <= targets.aht_s else AhtStatus.OVER,
         top_errors=[ErrorShare(category, n, n / errors_total)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow
 from pyarrow import csv as pyarrow_csv
-from sqlalchemy import Column, MetaData, Table, and_, bindparam, delete, func, literal, or_, select, text, true
+from sqlalchemy import Column, Float, Integer, MetaData, Table, and_, bindparam, delete, func, literal, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -31,9 +31,9 @@ from bot.store.models import (
     Audit,
     ImportRun,
     Outcome,
+    AGENT_LEVEL,
+    SCOPE_LEVEL,
     ScopeValue,
-    audit_rollup,
-    error_rollup,
 )
 
 AUDIT = Audit.__table__
@@ -224,18 +224,20 @@ def _postgres_upsert_from_staging():
 
 
 def refresh_rollups(connection, *, days: set[date]) -> None:
-    """Rebuild both roll-ups for these UTC days from the audits."""
+    """Rebuild every roll-up for these UTC days: the agent level from the audits, the level above from it."""
     ordered = sorted(days)
     for start in range(0, len(ordered), _DAYS_PER_STATEMENT):
         batch = ordered[start:start + _DAYS_PER_STATEMENT]
-        _rebuild(connection, audit_rollup, _rollup_select(batch), batch)
-        _rebuild(connection, error_rollup, _error_rollup_select(batch), batch)
+        _rebuild(connection, AGENT_LEVEL.counts, _counts_from_audits(batch), batch)
+        _rebuild(connection, AGENT_LEVEL.errors, _errors_from_audits(batch), batch)
+        for finer, coarser in ((AGENT_LEVEL.counts, SCOPE_LEVEL.counts), (AGENT_LEVEL.errors, SCOPE_LEVEL.errors)):
+            _rebuild(connection, coarser, _summed(finer, coarser, batch), batch)
         _remember_scope_values(connection, batch)
 
 
 def _remember_scope_values(connection, days: list[date]) -> None:
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    r = audit_rollup.c
+    r = AGENT_LEVEL.counts.c
     for column in SCOPE_COLUMNS:
         values = select(literal(column), r[column]).where(r.day.in_(days), r[column].is_not(None)).distinct()
         connection.execute(insert(SCOPE_VALUE).from_select(["column", "value"], values).on_conflict_do_nothing())
@@ -246,35 +248,42 @@ def _rebuild(connection, table: Table, query, days: list[date]) -> None:
     connection.execute(table.insert().from_select([column.name for column in table.columns], query))
 
 
-def _count_where(condition):
-    return func.count().filter(condition)
-
-
-def _rollup_select(days: list[date]):
+def _counts_from_audits(days: list[date]):
     a = AUDIT.c
-    keys = [a.audit_day, *(a[name] for name in SCOPE_COLUMNS)]
+    keys = [a.audit_day, *(a[name] for name in AGENT_LEVEL.keys)]
     return (
         select(
             *keys,
             func.count(),
-            *(_count_where(a.outcome == outcome.value) for outcome in Outcome),
+            *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome),
             func.count(a.handle_time_s),
             func.coalesce(func.sum(a.handle_time_s), 0.0),
-            *(_count_where(a.handle_time_bucket == index) for index in range(BUCKET_COUNT)),
+            *(func.count().filter(a.handle_time_bucket == index) for index in range(BUCKET_COUNT)),
         )
         .where(a.audit_day.in_(days))
         .group_by(*keys)
     )
 
 
-def _error_rollup_select(days: list[date]):
+def _errors_from_audits(days: list[date]):
     a = AUDIT.c
     category = func.coalesce(func.nullif(a.error_category, ""), UNCATEGORISED)
-    keys = [a.audit_day, *(a[name] for name in SCOPE_COLUMNS), category]
+    keys = [a.audit_day, *(a[name] for name in AGENT_LEVEL.keys), category]
     return (
         select(*keys, func.count())
         .where(and_(a.audit_day.in_(days), a.outcome != Outcome.CORRECT.value))
         .group_by(*keys)
+    )
+
+
+def _summed(finer: Table, coarser: Table, days: list[date]):
+    """Rows of a finer roll-up summed up to a coarser one: its text and date columns are the keys."""
+    keys = [column.name for column in coarser.columns if not isinstance(column.type, (Integer, Float))]
+    sums = [func.sum(finer.c[column.name]) for column in coarser.columns if column.name not in keys]
+    return (
+        select(*(finer.c[key] for key in keys), *sums)
+        .where(finer.c.day.in_(days))
+        .group_by(*(finer.c[key] for key in keys))
     )
 
 

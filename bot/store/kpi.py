@@ -1,4 +1,9 @@
-"""Reading figures: sums over the roll-ups, never a scan of raw audits."""
+"""Reading figures: sums over the roll-ups, never a scan of raw audits.
+
+Scopes without an agent read the scope-level roll-ups, about twenty times
+smaller than the agent level; the handle-time histogram is summed once for the
+whole period rather than per day.
+"""
 
 from __future__ import annotations
 
@@ -9,56 +14,59 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from bot.kpi.scorecard import Counts
-from bot.store.models import HISTOGRAM_COLUMNS, SCOPE_COLUMNS, ScopeValue, audit_rollup, error_rollup
+from bot.store.models import AGENT_LEVEL, HISTOGRAM_COLUMNS, SCOPE_COLUMNS, SCOPE_LEVEL, RollupLevel, ScopeValue
 
 #: A scope as the store sees it: column -> the raw values that belong to it.
 ScopeFilter = Mapping[str, Sequence[str]]
 
-_COUNT_COLUMNS = ("audits", "correct", "false_positive", "false_negative", "wrong_label", "timed")
+_COUNT_COLUMNS = ("audits", "correct", "false_positive", "false_negative", "wrong_label", "timed", "handle_time_sum")
+
+
+def _level(scope: ScopeFilter) -> RollupLevel:
+    unknown = set(scope) - set(SCOPE_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown scope column(s) {sorted(unknown)}")
+    return SCOPE_LEVEL if set(scope) <= set(SCOPE_LEVEL.keys) else AGENT_LEVEL
 
 
 def _where(table, scope: ScopeFilter, first_day: date, last_day: date):
-    conditions = [table.c.day.between(first_day, last_day)]
-    for column, values in scope.items():
-        if column not in SCOPE_COLUMNS:
-            raise ValueError(f"unknown scope column {column!r}")
-        conditions.append(table.c[column].in_(list(values)))
-    return and_(*conditions)
+    return and_(table.c.day.between(first_day, last_day),
+                *(table.c[column].in_(list(values)) for column, values in scope.items()))
 
 
 def daily_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> dict[date, Counts]:
     """Counts per UTC day with audits in first_day..last_day."""
-    r = audit_rollup.c
+    table = _level(scope).counts
     query = (
-        select(
-            r.day,
-            *(func.sum(r[name]) for name in _COUNT_COLUMNS),
-            func.sum(r.handle_time_sum),
-            *(func.sum(r[name]) for name in HISTOGRAM_COLUMNS),
-        )
-        .where(_where(audit_rollup, scope, first_day, last_day))
-        .group_by(r.day)
+        select(table.c.day, *(func.sum(table.c[name]) for name in _COUNT_COLUMNS))
+        .where(_where(table, scope, first_day, last_day))
+        .group_by(table.c.day)
     )
-    result: dict[date, Counts] = {}
-    for row in session.execute(query):
-        day, *values = row
-        counts = [int(value) for value in values[:len(_COUNT_COLUMNS)]]
-        histogram = tuple(int(value) for value in values[len(_COUNT_COLUMNS) + 1:])
-        result[day] = Counts(*counts, float(values[len(_COUNT_COLUMNS)]), histogram)
-    return result
+    return {
+        day: Counts(*(int(value) for value in values[:-1]), float(values[-1]))
+        for day, *values in session.execute(query)
+    }
+
+
+def handle_time_histogram(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> list[int]:
+    """Audits per handle-time bucket (see bot.kpi.handle_time) over the whole period."""
+    table = _level(scope).counts
+    query = select(*(func.coalesce(func.sum(table.c[name]), 0) for name in HISTOGRAM_COLUMNS)).where(
+        _where(table, scope, first_day, last_day))
+    return [int(value) for value in session.execute(query).one()]
 
 
 def error_category_counts(
     session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
 ) -> list[tuple[str, int]]:
     """Errors per root-cause category, most frequent first."""
-    e = error_rollup.c
-    errors = func.sum(e.errors)
+    table = _level(scope).errors
+    errors = func.sum(table.c.errors)
     query = (
-        select(e.error_category, errors)
-        .where(_where(error_rollup, scope, first_day, last_day))
-        .group_by(e.error_category)
-        .order_by(errors.desc(), e.error_category)
+        select(table.c.error_category, errors)
+        .where(_where(table, scope, first_day, last_day))
+        .group_by(table.c.error_category)
+        .order_by(errors.desc(), table.c.error_category)
     )
     return [(category, int(n)) for category, n in session.execute(query)]
 
@@ -73,7 +81,8 @@ def distinct_values(session: Session, *, column: str, scope: ScopeFilter | None 
     if not scope:
         query = select(ScopeValue.value).where(ScopeValue.column == column)
         return sorted(session.execute(query).scalars())
-    query = select(audit_rollup.c[column]).where(audit_rollup.c[column].is_not(None)).distinct()
+    table = AGENT_LEVEL.counts
+    query = select(table.c[column]).where(table.c[column].is_not(None)).distinct()
     for other, values in scope.items():
-        query = query.where(audit_rollup.c[other].in_(list(values)))
+        query = query.where(table.c[other].in_(list(values)))
     return sorted(session.execute(query).scalars())

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.audits.importer import import_audits, rejects_path_for
 from bot.errors import ImportFileError, MissingColumnsError
-from bot.store.models import Audit, ImportRun, audit_rollup, error_rollup
+from bot.store.models import AGENT_LEVEL, HISTOGRAM_COLUMNS, SCOPE_LEVEL, Audit, ImportRun
 from tests.factories import audit_row, write_csv
 
 
@@ -24,9 +24,9 @@ def audits(engine) -> dict[str, Audit]:
         return {audit.audit_id: audit for audit in session.exec(select(Audit)).scalars()}
 
 
-def rollup_frame(engine) -> pd.DataFrame:
+def rollup_frame(engine, table=AGENT_LEVEL.counts) -> pd.DataFrame:
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(select(audit_rollup)).mappings().all())
+        return pd.DataFrame(connection.execute(select(table)).mappings().all())
 
 
 def counts(summary):
@@ -221,7 +221,6 @@ def test_rollups_match_the_audits_after_many_changes(engine, config, tmp_path, n
 
     with engine.connect() as connection:
         raw = pd.DataFrame(connection.execute(select(Audit.__table__)).mappings().all())
-        errors = pd.DataFrame(connection.execute(select(error_rollup)).mappings().all())
     keys = ["audit_day", "vendor", "queue", "agent_id"]
     expected = raw.groupby(keys, dropna=False).agg(
         audits=("audit_id", "size"),
@@ -234,4 +233,11 @@ def test_rollups_match_the_audits_after_many_changes(engine, config, tmp_path, n
     merged = expected.merge(rollup, on=["day", "vendor", "queue", "agent_id"], suffixes=("", "_rollup"), how="outer")
     for column in ("audits", "correct", "timed", "handle_time_sum"):
         assert np.allclose(merged[column], merged[f"{column}_rollup"]), column
-    assert errors["errors"].sum() == (raw["outcome"] != "correct").sum()
+    for level in (AGENT_LEVEL, SCOPE_LEVEL):
+        assert rollup_frame(engine, level.counts)["audits"].sum() == len(raw)
+        assert rollup_frame(engine, level.errors)["errors"].sum() == (raw["outcome"] != "correct").sum()
+    measures = ["audits", "correct", "false_positive", "timed", *HISTOGRAM_COLUMNS]
+    scope_level = rollup_frame(engine, SCOPE_LEVEL.counts).groupby(["day", "vendor", "queue"])[measures].sum()
+    agent_level = rollup_frame(engine).groupby(["day", "vendor", "queue"])[measures].sum()
+    pd.testing.assert_frame_equal(scope_level, agent_level)
+    assert agent_level[list(HISTOGRAM_COLUMNS)].to_numpy().sum() == raw["handle_time_s"].notna().sum()

@@ -3,8 +3,10 @@
 import math
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
+from bot.kpi.handle_time import BUCKET_COUNT, bucket_of
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import (
     Counts,
@@ -60,12 +62,11 @@ def test_change_uses_a_pooled_two_proportion_z_test():
 
 
 def counts(audits, correct, fp=0, fn=0, wl=0, times=()):
-    from bot.kpi.handle_time import BUCKET_COUNT, bucket_of
+    return Counts(audits, correct, fp, fn, wl, len(times), float(sum(times)))
 
-    histogram = [0] * BUCKET_COUNT
-    for bucket in bucket_of(list(times)):
-        histogram[bucket] += 1
-    return Counts(audits, correct, fp, fn, wl, len(times), float(sum(times)), tuple(histogram))
+
+def histogram(times):
+    return np.bincount(bucket_of(np.array(times)), minlength=BUCKET_COUNT).tolist()
 
 
 def test_build_scorecard_sums_days_and_splits_periods():
@@ -76,12 +77,14 @@ def test_build_scorecard_sums_days_and_splits_periods():
         date(2026, 11, 22): counts(50, 47, fp=1, fn=2, times=[60]),
     }
     card = build_scorecard(kind="vendor", label="Acme BPO", period=period, targets=Targets(0.95, 40),
-                           daily_counts=daily, error_counts=[("missed context", 6), ("policy misread", 4)])
+                           daily_counts=daily, handle_time_histogram=histogram([30, 40, 60]),
+                           error_counts=[("missed context", 6), ("policy misread", 4)])
     assert card.counts.audits == 100 and card.accuracy.value == 0.92
     assert card.status is Status.BELOW  # 0.92 < 0.95, but the upper bound 0.959 is not
     assert card.change.previous.value == 0.99
     assert (card.false_positive_rate, card.false_negative_rate, card.wrong_label_rate) == (0.04, 0.03, 0.01)
     assert card.aht_mean_s == pytest.approx(130 / 3) and card.aht_status is AhtStatus.OVER
+    assert 50 <= card.aht_p90_s <= 60 * 2 ** 0.25  # inside the bucket of the slowest audit
     assert [(e.category, e.errors, e.share) for e in card.top_errors] == [
         ("missed context", 6, 0.6), ("policy misread", 4, 0.4)]
     assert [(p.day, p.audits) for p in card.daily] == [
@@ -92,7 +95,7 @@ def test_build_scorecard_sums_days_and_splits_periods():
 def test_scorecard_without_audits():
     period = Period(date(2026, 11, 20), date(2026, 11, 20) + timedelta(days=6))
     card = build_scorecard(kind="queue", label="x", period=period, targets=Targets(0.95, 40),
-                           daily_counts={}, error_counts=[])
+                           daily_counts={}, handle_time_histogram=[0] * BUCKET_COUNT, error_counts=[])
     assert card.accuracy is None and card.status is Status.NO_DATA and card.change is None
     assert card.aht_status is AhtStatus.NO_DATA and card.aht_p90_s is None
     assert len(card.daily) == 7

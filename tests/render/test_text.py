@@ -1,5 +1,6 @@
 from datetime import date
 
+from bot.kpi.handle_time import BUCKET_COUNT
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import Counts, Targets, build_scorecard
 from bot.render.text import scorecard_text, sparkline
@@ -7,7 +8,8 @@ from bot.render.text import scorecard_text, sparkline
 
 def card(daily):
     return build_scorecard(kind="vendor", label="Acme BPO", period=Period(date(2026, 11, 20), date(2026, 11, 22)),
-                           targets=Targets(0.95, 60), daily_counts=daily, error_counts=[("missed context", 3)])
+                           targets=Targets(0.95, 60), daily_counts=daily, handle_time_histogram=[0] * BUCKET_COUNT,
+                           error_counts=[("missed context", 3)])
 
 
 def test_text_scorecard_shows_every_figure():
