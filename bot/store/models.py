@@ -137,6 +137,5 @@ AGENT_LEVEL = _rollup_level("agent", SCOPE_COLUMNS, indexed=("agent_id",))
 SCOPE_LEVEL = _rollup_level(
     "scope", tuple(c for c in SCOPE_COLUMNS if c != "agent_id"), indexed=("vendor", "queue", "policy")
 )
-ROLLUP_LEVELS = (AGENT_LEVEL, SCOPE_LEVEL)
 
 UNCATEGORISED = "(uncategorised)"
