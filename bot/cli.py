@@ -237,13 +237,24 @@ def _seed(app: AppContext, *, seed_value: int, audits: int, days: int):
                      now=now_utc(), source=DEMO_SOURCE, show_progress=sys.stderr.isatty())
 
 
+DEMO_USER = "UDEMOQALEAD"
+DEMO_SIGNING_SECRET = "demo-signing-secret"
+
+
 @cli.command("demo")
+@click.option("--chart", "chart_path", type=click.Path(path_type=Path), default=Path("qabot-demo-chart.png"),
+              show_default=True, help="Where to save the chart the bot uploaded.")
 @click.pass_obj
-def demo_command(app: AppContext) -> None:
-    """Seed demo data if the database is empty, then show Acme BPO's scorecard."""
-    from bot.commands.scorecard import scorecard_for
-    from bot.kpi.periods import last_days
-    from bot.render.text import scorecard_text
+def demo_command(app: AppContext, chart_path: Path) -> None:
+    """Seed demo data if the database is empty, run the bot against the Slack stand-in, ask `/qa vendor acme`."""
+    from bot.app import build_app, build_web_client
+    from bot.config import Access
+    from bot.render.readable import blocks_as_text
+    from bot.server import HttpServer
+    from bot.services import Services
+    from bot.settings import Settings
+    from bot.slack.access import GroupDirectory
+    from bot.standin import FakeSlack, SlackSender
     from bot.store.audits import count_audits
     from bot.store.db import session_scope
 
@@ -253,23 +264,55 @@ def demo_command(app: AppContext) -> None:
     if empty:
         click.echo("Empty database: seeding demo data (60,000 audits over 90 days)...")
         _seed(app, seed_value=7, audits=60_000, days=90)
-    now = now_utc()
-    with session_scope(engine) as session:
-        for scopes in ({"vendor": "acme"}, {}):
+    config = app.config.model_copy(update={"access": Access(qa_staff=[*app.config.access.qa_staff, DEMO_USER])})
+    with FakeSlack() as slack:
+        settings = Settings(database_url=app.settings.database_url, config_path=app.config_path,
+                            config_path_is_default=False, slack_bot_token=slack.token,
+                            slack_signing_secret=DEMO_SIGNING_SECRET, slack_api_url=slack.api_url)
+        client = build_web_client(settings)
+        services = Services(engine=engine, config=config, groups=GroupDirectory(
+            lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+        server = HttpServer(build_app(settings=settings, services=services, client=client),
+                            host="127.0.0.1", port=0).start()
+        try:
+            sender = SlackSender(app_url=server.url, signing_secret=DEMO_SIGNING_SECRET, slack=slack)
+            click.echo(f"Slack stand-in on {slack.base_url}; bot serving {server.url}")
+            click.echo(f"> /qa vendor acme      (as a QA lead, {DEMO_USER})")
+            delivery = sender.slash_command("vendor acme", user_id=DEMO_USER)
+            click.echo(f"  acknowledged with HTTP {delivery.status} in {delivery.seconds * 1000:.0f} ms")
+            (reply,) = slack.wait_for_calls("response_url", timeout=30)
+            click.echo(f"  reply ({reply.args.get('response_type')}, seen by the requester only):")
             click.echo()
-            click.echo(scorecard_text(scorecard_for(session, config=app.config, scopes=scopes,
-                                                    period=last_days(7, now=now))))
-    click.echo()
-    click.echo("Try: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads · qabot kpi org --market US")
+            click.echo(blocks_as_text(reply.args.get("blocks") or []))
+            uploads = slack.calls_to("upload")
+            if uploads:
+                chart_path.write_bytes(uploads[-1].content)
+                click.echo(f"The chart the bot uploaded with files_upload_v2 is saved at {chart_path.resolve()}")
+        finally:
+            server.stop()
+    click.echo("Try in a terminal too: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads")
 
 
 @cli.command("run")
 @click.pass_obj
 def run_command(app: AppContext) -> None:
-    """Serve Slack and run the scheduled jobs."""
-    app.upgraded_engine()
-    raise QabotError("the Slack app is not built yet (it is the next milestone); "
-                     "config and database are ready. Use 'qabot demo' or 'qabot kpi' meanwhile.")
+    """Serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events."""
+    from bot.app import build_app, build_web_client
+    from bot.server import HttpServer, serve_socket_mode
+    from bot.services import Services
+    from bot.slack.access import GroupDirectory
+
+    settings = app.settings
+    settings.require_slack()
+    engine = app.upgraded_engine()
+    client = build_web_client(settings)
+    services = Services(engine=engine, config=app.config, groups=GroupDirectory(
+        lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+    bolt_app = build_app(settings=settings, services=services, client=client)
+    if settings.slack_app_token:
+        serve_socket_mode(bolt_app, app_token=settings.slack_app_token)
+    else:
+        HttpServer(bolt_app, port=settings.port).serve_forever()
 
 
 def main() -> None:

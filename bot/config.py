@@ -54,6 +54,28 @@ class NamedScope(Targets):
     aliases: list[Name] = Field(default_factory=list)
 
 
+SlackId = Annotated[str, Field(pattern=r"^[UWS][A-Z0-9]{2,}$")]
+
+
+class Vendor(NamedScope):
+    """A vendor (BPO) may also name its people in Slack: they see their own vendor only."""
+
+    members: list[SlackId] = Field(default_factory=list)
+
+
+class Agent(_Strict):
+    """Links an agent id in the audits to a Slack user, so `/qa agent @name` works."""
+
+    slack_user: SlackId
+
+
+class Access(_Strict):
+    """Who may see quality figures. Everyone else is refused (and the refusal logged)."""
+
+    qa_staff: list[SlackId] = Field(default_factory=list)
+    """Slack user ids (U..., W...) or user group ids (S...) who may see every scope."""
+
+
 class Source(_Strict):
     """How one tool's or vendor's export maps onto the canonical audit columns."""
 
@@ -73,7 +95,9 @@ class Source(_Strict):
 
 class TeamConfig(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
-    vendors: dict[Name, NamedScope] = Field(default_factory=dict)
+    access: Access = Field(default_factory=Access)
+    vendors: dict[Name, Vendor] = Field(default_factory=dict)
+    agents: dict[Name, Agent] = Field(default_factory=dict)
     queues: dict[Name, NamedScope] = Field(default_factory=dict)
     policies: dict[Name, NamedScope] = Field(default_factory=dict)
     sources: dict[Name, Source] = Field(default_factory=dict)
@@ -90,6 +114,11 @@ class TeamConfig(_Strict):
                             f"{section}: the name '{spelling}' belongs to both "
                             f"'{owner[folded]}' and '{key}'"
                         )
+        owner = {}
+        for agent_id, agent in self.agents.items():
+            if owner.setdefault(agent.slack_user, agent_id) != agent_id:
+                raise ValueError(f"agents: Slack user {agent.slack_user} is linked to both "
+                                 f"'{owner[agent.slack_user]}' and '{agent_id}'")
         return self
 
     def section(self, kind: str) -> dict[str, NamedScope]:
@@ -127,6 +156,9 @@ def _describe(origin: str, error: dict) -> str:
         return f"{origin}: {where}: '{error['input']}' is not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
     if error["type"] == "literal_error":
         return f"{origin}: {where}: not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
+    if error["type"] == "string_pattern_mismatch":
+        return (f"{origin}: {where}: '{error['input']}' is not a Slack user or user group id "
+                "(U..., W... or S...; in Slack: profile > More > Copy member ID)")
     message = error["msg"].removeprefix("Value error, ")
     shown = error.get("input")
     got = f" (got {shown!r})" if shown is not None and not isinstance(shown, dict) else ""

@@ -17,6 +17,8 @@ from sqlalchemy.exc import ArgumentError
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///qabot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
 DEFAULT_CONFIG_PATH = Path("config/qabot.toml")
 SUPPORTED_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
 
@@ -26,6 +28,24 @@ class Settings:
     database_url: str
     config_path: Path
     config_path_is_default: bool
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = DEFAULT_PORT
+
+    def require_slack(self) -> None:
+        """Fail fast, naming each missing Slack setting and where to set it."""
+        missing = [name for name, value in (
+            ("SLACK_BOT_TOKEN", self.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", self.slack_signing_secret or self.slack_app_token),  # not for Socket Mode
+        ) if not value]
+        if missing:
+            raise ConfigError([
+                f"{name} is not set: add it to .env in the working directory or to the environment "
+                "(see .env.example; the values are on your Slack app's Basic Information and "
+                "OAuth & Permissions pages)" for name in missing
+            ])
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,10 +70,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             )
 
     config_value = env.get("QABOT_CONFIG", "").strip()
+    bot_token = env.get("SLACK_BOT_TOKEN", "").strip() or None
+    if bot_token and not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN: a bot token starts with xoxb- (OAuth & Permissions page).")
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    if app_token and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN: an app-level token starts with xapp- (Basic Information page).")
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        problems.append(f"SLACK_API_URL: '{api_url}' is not an http(s) URL.")
+    port_text = env.get("PORT", "").strip() or str(DEFAULT_PORT)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        problems.append(f"PORT: '{port_text}' is not a port number (1-65535).")
     if problems:
         raise ConfigError(problems)
     return Settings(
         database_url=database_url,
         config_path=Path(config_value) if config_value else DEFAULT_CONFIG_PATH,
         config_path_is_default=not config_value,
+        slack_bot_token=bot_token,
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
+        slack_app_token=app_token,
+        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+        port=int(port_text),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -93,3 +95,61 @@ def config() -> TeamConfig:
         },
         origin="test",
     )
+
+
+# ---------------------------------------------------------------- the app in front of the Slack stand-in
+
+SIGNING_SECRET = "test-signing-secret"
+QA_LEAD = "UQALEAD01"
+QA_GROUP_MEMBER = "UQAGROUP1"
+ACME_MEMBER = "UACME0001"
+OUTSIDER = "UOUTSIDE1"
+
+
+@pytest.fixture
+def slack_config(config) -> TeamConfig:
+    raw = config.model_dump(exclude_none=True)
+    raw["access"] = {"qa_staff": [QA_LEAD, "S0QASTAFF"]}
+    raw["vendors"]["acme"]["members"] = [ACME_MEMBER]
+    raw["agents"] = {"agent-1": {"slack_user": "UAGENT001"}}
+    return parse_team_config(raw, origin="test")
+
+
+@dataclass
+class BotInSlack:
+    slack: "FakeSlack"
+    sender: "SlackSender"
+    engine: Engine
+
+    def reply(self, delivery, *, timeout: float = 10.0) -> dict:
+        """The message the app posted to the response_url of `delivery`."""
+        key = delivery.response_url.rsplit("/", 1)[1]
+        calls = self.slack.wait_for(lambda calls: any(
+            c.method == "response_url" and c.args["key"] == key for c in calls), timeout=timeout)
+        return next(c.args for c in calls if c.method == "response_url" and c.args["key"] == key)
+
+
+@pytest.fixture
+def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
+    """The real app over HTTP (waitress), talking to a started FakeSlack; the clock is fixed at `now`."""
+    from bot.app import build_app, build_web_client
+    from bot.server import HttpServer
+    from bot.services import Services
+    from bot.settings import Settings
+    from bot.slack.access import GroupDirectory
+    from bot.standin import FakeSlack, SlackSender
+
+    with FakeSlack(user_groups={"S0QASTAFF": [QA_GROUP_MEMBER]}) as slack:
+        settings = Settings(database_url="unused", config_path=Path("unused"), config_path_is_default=False,
+                            slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
+                            slack_api_url=slack.api_url)
+        client = build_web_client(settings)
+        services = Services(engine=engine, config=slack_config, clock=lambda: now, groups=GroupDirectory(
+            lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+        server = HttpServer(build_app(settings=settings, services=services, client=client),
+                            host="127.0.0.1", port=0).start()
+        try:
+            yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
+                             engine)
+        finally:
+            server.stop()

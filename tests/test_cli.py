@@ -72,7 +72,7 @@ def test_import_missing_columns_is_a_clear_error(run, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("kpi", "vendor", "acmee"), "No vendor called 'acmee' is known. Did you mean: acme"),
+        (("kpi", "vendor", "acmee"), "No vendor called 'acmee' is known. Did you mean: Acme BPO?"),
         (("kpi", "vendor"), "say which vendor"),
         (("kpi", "vendor", "acme", "--period", "last week"), "'last week' is not a period I understand"),
         (("kpi", "org", "--days", "7", "--period", "7d"), "give --days or --period, not both"),
@@ -85,13 +85,16 @@ def test_kpi_bad_input(run, args, message):
 
 
 def test_demo_runs_from_a_fresh_directory(tmp_path):
-    """The README's main job, as a subprocess in an empty directory."""
+    """The README's main job, as a subprocess in an empty directory: the app answers /qa via the stand-in."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "QABOT_CONFIG": str(SHIPPED_CONFIG)}
     result = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "seeding demo data" in result.stdout
-    assert "Acme BPO · vendor" in result.stdout and "[SIGNIFICANTLY BELOW]" in result.stdout
+    out = result.stdout
+    assert "seeding demo data" in out and "> /qa vendor acme" in out and "acknowledged with HTTP 200" in out
+    assert "Acme BPO · vendor scorecard" in out and "significantly below target" in out
+    assert "Weakest agents" in out and "[Share in channel]" in out
+    assert (tmp_path / "qabot-demo-chart.png").read_bytes().startswith(b"\x89PNG")
     again = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "seeding" not in again.stdout

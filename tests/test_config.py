@@ -95,3 +95,20 @@ def test_settings_reject_bad_database_url(url, message):
     with pytest.raises(ConfigError) as caught:
         load_settings({"DATABASE_URL": url})
     assert message in caught.value.problems[0]
+
+
+def test_slack_settings_are_checked_and_required_when_running():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_APP_TOKEN": "nope", "PORT": "http"})
+    assert [p.split(":")[0] for p in caught.value.problems] == ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PORT"]
+    with pytest.raises(ConfigError) as caught:
+        load_settings({}).require_slack()
+    assert caught.value.problems[0].startswith("SLACK_BOT_TOKEN is not set: add it to .env")
+    assert caught.value.problems[1].startswith("SLACK_SIGNING_SECRET is not set")
+    load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}).require_slack()  # Socket Mode
+
+
+def test_slack_ids_in_access_and_agents_are_checked(tmp_path):
+    problems = problems_of(tmp_path, "[access]\nqa_staff = ['bob']\n[agents.a1]\nslack_user = 'U1234'\n"
+                                     "[agents.a2]\nslack_user = 'U1234'\n")
+    assert any("access.qa_staff.0: 'bob' is not a Slack user or user group id" in p for p in problems)

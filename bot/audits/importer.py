@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gzip
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -147,6 +148,7 @@ def import_audits(
     summary = ImportSummary(file_name=path.name, ignored_columns=audit_file.ignored, dry_run=dry_run)
     rejects: list[pd.DataFrame] = []
     total = audit_file.count_rows() if show_progress else None
+    started = time.monotonic()
     with tqdm(total=total, unit="rows", disable=not show_progress, desc=path.name) as bar:
         with session_scope(engine) as session:
             def keep_rejects(chunk: Chunk, index: pd.Index, reasons: pd.Series) -> None:
@@ -163,7 +165,8 @@ def import_audits(
                 session.rollback()
             else:
                 record_import_run(session, run=ImportRun(
-                    file_name=path.name, source=source_name, started_at=now, finished_at=now,
+                    file_name=path.name, source=source_name, started_at=now,
+                    finished_at=now + timedelta(seconds=time.monotonic() - started),
                     rows_read=summary.rows_read, inserted=summary.counts.inserted,
                     updated=summary.counts.updated, unchanged=summary.counts.unchanged,
                     rejected=summary.rejected,

@@ -1,1 +1,13 @@
-"""What people ask the bot for, shared by the terminal and (soon) the `/qa` Slack command."""
+"""What people ask the bot for: the `/qa` Slack command and its buttons (and the terminal's kpi)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.commands import qa
+from bot.slack.ids import COMMAND, ActionId
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(qa.handle_qa)
+    app.action(ActionId.SHARE_SCORECARD)(qa.handle_share)

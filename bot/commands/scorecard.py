@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from sqlmodel import Session
@@ -9,44 +10,89 @@ from sqlmodel import Session
 from bot.config import NamedScope, TeamConfig
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
-from bot.kpi.scorecard import Scorecard, build_scorecard
-from bot.store.kpi import daily_counts, distinct_values, error_category_counts, handle_time_histogram
+from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
+from bot.store.kpi import (
+    accuracy_by,
+    daily_counts,
+    distinct_values,
+    error_category_counts,
+    handle_time_histogram,
+    latest_errors,
+)
 
 ORG = "org"
+#: Which weakest parts a scorecard of each kind lists.
+BREAKDOWNS = {
+    "vendor": ("queue", "agent"),
+    "queue": ("policy", "agent"),
+    "policy": ("queue", "agent"),
+    "market": ("vendor", "queue"),
+    "site": ("queue", "agent"),
+    ORG: ("vendor", "queue"),
+    "agent": (),
+}
+WEAKEST_LIMIT = 3
+WEAKEST_MIN_AUDITS = 20
+LATEST_ERRORS_LIMIT = 5
+
+
+def resolve_scopes(session: Session, *, config: TeamConfig, scopes: Mapping[str, str]) -> list[ResolvedScope]:
+    """Each kind -> name of `scopes`, found in the config and the data (UnknownScopeError if not)."""
+    return [
+        resolve(kind, name, config=config, known_values=distinct_values(session, column=SCOPE_KINDS[kind]))
+        for kind, name in scopes.items()
+    ]
 
 
 def scorecard_for(
     session: Session,
     *,
     config: TeamConfig,
-    scopes: Mapping[str, str],
+    scopes: Mapping[str, str] | None = None,
+    resolved: list[ResolvedScope] | None = None,
     period: Period,
+    detail: bool = False,
 ) -> Scorecard:
     """Scorecard of the scope named by `scopes` (kind -> name; empty means the whole org).
 
     The first kind names the scorecard and decides its targets; the others narrow it,
-    e.g. {"vendor": "acme", "queue": "shop-listings"}.
+    e.g. {"vendor": "acme", "queue": "shop-listings"}. Pass `resolved` instead when the
+    names are already resolved. With `detail`, the weakest parts of the scope (or, for an
+    agent, their latest errors) are added.
     """
-    resolved = [
-        resolve(kind, name, config=config, known_values=distinct_values(session, column=SCOPE_KINDS[kind]))
-        for kind, name in scopes.items()
-    ]
+    if resolved is None:
+        resolved = resolve_scopes(session, config=config, scopes=scopes or {})
     store_scope = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
     previous = period.previous()
-    counts = daily_counts(session, scope=store_scope, first_day=previous.first_day, last_day=period.last_day)
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
-    errors = error_category_counts(session, **current)
-    histogram = handle_time_histogram(session, **current)
     primary = resolved[0] if resolved else None
-    return build_scorecard(
-        kind=primary.kind if primary else ORG,
+    kind = primary.kind if primary else ORG
+    card = build_scorecard(
+        kind=kind,
         label=" · ".join(scope.label for scope in resolved) or "All audits",
         period=period,
         targets=targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config)),
-        daily_counts=counts,
-        handle_time_histogram=histogram,
-        error_counts=errors,
+        daily_counts=daily_counts(session, scope=store_scope, first_day=previous.first_day,
+                                  last_day=period.last_day),
+        handle_time_histogram=handle_time_histogram(session, **current),
+        error_counts=error_category_counts(session, **current),
     )
+    if not detail or card.accuracy is None:
+        return card
+    breakdowns = [
+        weakest(part, accuracy_by(session, column=SCOPE_KINDS[part], min_audits=WEAKEST_MIN_AUDITS, **current),
+                limit=WEAKEST_LIMIT)
+        for part in BREAKDOWNS[kind] if part not in {scope.kind for scope in resolved}
+    ]
+    errors = []
+    if kind == "agent":
+        errors = [
+            LatestError(audit.audit_id, audit.item_id, audit.audited_at, audit.outcome, audit.error_category,
+                        audit.agent_decision, audit.qa_decision)
+            for audit in latest_errors(session, agent_ids=primary.values, first_day=period.first_day,
+                                       last_day=period.last_day, limit=LATEST_ERRORS_LIMIT)
+        ]
+    return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest], latest_errors=errors)
 
 
 def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamConfig) -> NamedScope | None:

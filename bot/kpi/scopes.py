@@ -48,21 +48,22 @@ def resolve(kind: str, text: str, *, config: TeamConfig, known_values: Iterable[
     values = tuple(value for value in known if value.casefold() == wanted)
     if values:
         return ResolvedScope(kind, values[0], values)
-    raise UnknownScopeError(kind, text.strip(), suggest(text, _all_names(kind, config, known)))
+    raise UnknownScopeError(kind, text.strip(), suggest(text, _spellings(kind, config, known)))
 
 
-def suggest(text: str, names: Iterable[str]) -> list[str]:
-    """The closest known names, for 'did you mean'."""
-    by_folded = {name.casefold(): name for name in names}
-    close = difflib.get_close_matches(text.strip().casefold(), list(by_folded), n=SUGGESTIONS, cutoff=0.5)
-    return [by_folded[name] for name in close]
+def suggest(text: str, spellings: dict[str, str]) -> list[str]:
+    """The closest known names for 'did you mean': `spellings` maps each spelling to the name shown."""
+    by_folded = {spelling.casefold(): shown for spelling, shown in spellings.items()}
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_folded), n=SUGGESTIONS * 3, cutoff=0.5)
+    return list(dict.fromkeys(by_folded[spelling] for spelling in close))[:SUGGESTIONS]
 
 
-def _all_names(kind: str, config: TeamConfig, known: list[str]) -> list[str]:
-    names = list(known)
+def _spellings(kind: str, config: TeamConfig, known: list[str]) -> dict[str, str]:
+    spellings = {value: value for value in known}
     for key, scope in config.section(kind).items():
-        names += [key, scope.name or key, *scope.aliases]
-    return names
+        for spelling in (key, scope.name or key, *scope.aliases):
+            spellings[spelling] = scope.name or key
+    return spellings
 
 
 def targets_for(scope: ResolvedScope | None, *, config: TeamConfig, fallback: NamedScope | None = None) -> Targets:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 import numpy as np
@@ -123,6 +123,38 @@ class ErrorShare:
 
 
 @dataclass(frozen=True)
+class GroupAccuracy:
+    name: str
+    accuracy: Estimate
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The weakest parts of a scope along one column (its queues, its agents, ...)."""
+
+    kind: str
+    weakest: list[GroupAccuracy]
+
+
+@dataclass(frozen=True)
+class LatestError:
+    audit_id: str
+    item_id: str
+    audited_at: datetime
+    outcome: str
+    error_category: str | None
+    agent_decision: str
+    qa_decision: str
+
+
+def weakest(kind: str, rows: Iterable[tuple[str, int, int]], *, limit: int) -> Breakdown:
+    """The `limit` lowest accuracies among (name, audits, correct) rows, ties broken by volume."""
+    groups = [GroupAccuracy(name, wilson(correct, audits)) for name, audits, correct in rows if audits]
+    groups.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
+    return Breakdown(kind, groups[:limit])
+
+
+@dataclass(frozen=True)
 class Targets:
     accuracy: float
     aht_s: float
@@ -146,6 +178,8 @@ class Scorecard:
     aht_status: AhtStatus
     top_errors: list[ErrorShare] = field(default_factory=list)
     daily: list[DailyPoint] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    latest_errors: list[LatestError] = field(default_factory=list)
 
 
 def build_scorecard(

@@ -8,13 +8,22 @@ whole period rather than per day.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from bot.kpi.scorecard import Counts
-from bot.store.models import AGENT_LEVEL, HISTOGRAM_COLUMNS, SCOPE_COLUMNS, SCOPE_LEVEL, RollupLevel, ScopeValue
+from bot.store.models import (
+    AGENT_LEVEL,
+    HISTOGRAM_COLUMNS,
+    SCOPE_COLUMNS,
+    SCOPE_LEVEL,
+    Audit,
+    Outcome,
+    RollupLevel,
+    ScopeValue,
+)
 
 #: A scope as the store sees it: column -> the raw values that belong to it.
 ScopeFilter = Mapping[str, Sequence[str]]
@@ -69,6 +78,37 @@ def error_category_counts(
         .order_by(errors.desc(), table.c.error_category)
     )
     return [(category, int(n)) for category, n in session.execute(query)]
+
+
+def accuracy_by(
+    session: Session, *, scope: ScopeFilter, column: str, first_day: date, last_day: date, min_audits: int
+) -> list[tuple[str, int, int]]:
+    """(value, audits, correct) of each `column` value inside the scope, with at least `min_audits`."""
+    table = _level({**scope, column: ()}).counts
+    audits, correct = func.sum(table.c.audits), func.sum(table.c.correct)
+    query = (
+        select(table.c[column], audits, correct)
+        .where(_where(table, scope, first_day, last_day), table.c[column].is_not(None))
+        .group_by(table.c[column])
+        .having(audits >= min_audits)
+    )
+    return [(value, int(n), int(k)) for value, n, k in session.execute(query)]
+
+
+def latest_errors(
+    session: Session, *, agent_ids: Sequence[str], first_day: date, last_day: date, limit: int
+) -> list[Audit]:
+    """An agent's most recent audits that QA found wrong, newest first."""
+    start = datetime.combine(first_day, time.min, tzinfo=UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=UTC)
+    query = (
+        select(Audit)
+        .where(Audit.agent_id.in_(list(agent_ids)), Audit.audited_at >= start, Audit.audited_at < end,
+               Audit.outcome != Outcome.CORRECT.value)
+        .order_by(Audit.audited_at.desc(), Audit.audit_id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
 
 
 def distinct_values(session: Session, *, column: str, scope: ScopeFilter | None = None) -> list[str]:

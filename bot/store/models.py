@@ -33,7 +33,10 @@ class Audit(SQLModel, table=True):
     """One moderation decision re-checked by QA, as imported."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_audit_day", "audit_day"),)
+    __table_args__ = (
+        Index("ix_audit_audit_day", "audit_day"),
+        Index("ix_audit_agent_audited_at", "agent_id", "audited_at"),  # an agent's latest errors
+    )
 
     audit_id: str = Field(primary_key=True)
     item_id: str
@@ -74,6 +77,15 @@ class ImportRun(SQLModel, table=True):
     updated: int
     unchanged: int
     rejected: int
+
+
+class SlackDelivery(SQLModel, table=True):
+    """A Slack request already handled, so a retried delivery does nothing twice (on every replica)."""
+
+    __tablename__ = "slack_delivery"
+
+    key: str = Field(primary_key=True)
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class ScopeValue(SQLModel, table=True):

@@ -1,0 +1,71 @@
+"""Building the Bolt app: one factory, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot import commands
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack import errors
+from bot.store.db import session_scope
+from bot.store.deliveries import first_delivery
+
+logger = logging.getLogger(__name__)
+#: Listener threads: slow work (queries, charts, uploads) runs here after ack().
+LISTENER_THREADS = 32
+RATE_LIMIT_RETRIES = 5
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """A Web API client that waits out 429s (Retry-After) and talks to SLACK_API_URL."""
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+def delivery_key(body: dict) -> str | None:
+    """What identifies one delivery of a request, so a retry of it can be recognised."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+def once_per_delivery(body: dict, services: Services, logger: logging.Logger, next):  # noqa: A002
+    """Acknowledge a repeated delivery (Slack's X-Slack-Retry-Num retries) without doing anything again."""
+    key = delivery_key(body)
+    if key is not None:
+        with session_scope(services.engine) as session:
+            first = first_delivery(session, key=key, now=services.clock())
+        if not first:
+            logger.info("ignored a repeated delivery of %s", key)
+            return BoltResponse(status=200, body="")
+    return next()
+
+
+def build_app(*, settings: Settings, services: Services, client: WebClient | None = None) -> App:
+    settings.require_slack()
+    app = App(
+        client=client or build_web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        request_verification_enabled=settings.slack_signing_secret is not None,
+    )
+
+    @app.middleware
+    def hand_services(context, next):  # noqa: A002  (Bolt's name for the chain)
+        context["services"] = services
+        next()
+
+    app.middleware(once_per_delivery)
+
+    commands.register(app)
+    errors.register(app)
+    return app

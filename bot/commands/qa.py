@@ -1,0 +1,144 @@
+"""`/qa ...`: help, and the vendor / agent / queue / policy scorecards with their chart.
+
+Slack allows 3 seconds for an answer, so each listener acks first; the query, the
+chart and the upload follow. Replies go through response_url, seen by the
+requester only, which works in channels the bot is not in and in DMs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.commands.scorecard import resolve_scopes, scorecard_for
+from bot.errors import QabotError
+from bot.kpi.periods import last_days, parse_period
+from bot.kpi.scopes import ResolvedScope
+from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
+from bot.render.charts import trend_chart
+from bot.services import Services
+from bot.slack.access import authorise, viewer_for
+from bot.slack.ids import COMMAND
+from bot.store.db import session_scope
+from bot.store.kpi import distinct_values
+
+logger = logging.getLogger(__name__)
+SCORECARD_KINDS = ("vendor", "agent", "queue", "policy")
+DEFAULT_PERIOD = "7d"
+_PERIOD_AT_END = re.compile(r"^(?P<name>.*?)\s*(?P<period>\b\d+\s*d(?:ays?)?|\bsince\s+\S+|\S+\s*\.\.\s*\S+)?\s*$",
+                            re.IGNORECASE)
+_MENTION = re.compile(r"^<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class QaRequest:
+    subcommand: str
+    name: str
+    period_text: str
+
+
+def parse_qa_text(text: str) -> QaRequest:
+    """`vendor Acme BPO 30d` -> ('vendor', 'Acme BPO', '30d')."""
+    subcommand, _, rest = text.strip().partition(" ")
+    match = _PERIOD_AT_END.match(rest.strip())
+    name, period = (match.group("name"), match.group("period")) if match else (rest, None)
+    return QaRequest(subcommand.lower(), name.strip(), (period or DEFAULT_PERIOD).strip())
+
+
+def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, services: Services) -> None:
+    ack()
+    request = parse_qa_text(command.get("text", ""))
+    if request.subcommand in ("", "help"):
+        respond(text="How to use /qa", blocks=help_blocks(), response_type="ephemeral")
+        return
+    if request.subcommand not in SCORECARD_KINDS:
+        respond(text=f"I don't know `{request.subcommand}`.", response_type="ephemeral",
+                blocks=help_blocks(f"I don't know `{COMMAND} {request.subcommand}`. This is what I can do:"))
+        return
+    if not request.name:
+        raise QabotError(f"Say which {request.subcommand}: `{COMMAND} {request.subcommand} NAME [period]`.")
+    scopes = {request.subcommand: _agent_id(request.name, services) if request.subcommand == "agent" else request.name}
+    send_scorecard(respond, client, services, user_id=command["user_id"], scopes=scopes,
+                   period_text=request.period_text, shared=False)
+
+
+def handle_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, services: Services) -> None:
+    """Post the scorecard the requester is looking at into the channel, after checking again."""
+    ack()
+    request = json.loads(action["value"])
+    send_scorecard(respond, client, services, user_id=body["user"]["id"], scopes=request["scopes"],
+                   period_text=request["period"], shared=True, chart_file_id=request.get("chart"))
+
+
+def send_scorecard(
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    *,
+    user_id: str,
+    scopes: dict[str, str],
+    period_text: str,
+    shared: bool,
+    chart_file_id: str | None = None,
+) -> None:
+    now = services.clock()
+    period = parse_period(period_text, now=now) if period_text else last_days(7, now=now)
+    viewer = viewer_for(user_id, config=services.config, groups=services.groups)
+    with session_scope(services.engine) as session:
+        resolved = resolve_scopes(session, config=services.config, scopes=scopes)
+
+        def vendors_of_agent(scope: ResolvedScope) -> list[str]:
+            return distinct_values(session, column="vendor", scope={"agent_id": scope.values})
+
+        def resolve_vendor(key: str) -> ResolvedScope:
+            return resolve_scopes(session, config=services.config, scopes={"vendor": key})[0]
+
+        allowed = authorise(viewer, resolved, config=services.config, vendors_of_agent=vendors_of_agent,
+                            resolve_vendor=resolve_vendor)
+        card = scorecard_for(session, config=services.config, resolved=allowed, period=period, detail=True)
+    about_people = any(scope.kind == "agent" for scope in allowed)
+    if shared and about_people:
+        raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")
+    if card.accuracy is not None and chart_file_id is None:
+        chart_file_id = upload_chart(client, card)
+    blocks = scorecard_blocks(
+        card, chart_file_id=chart_file_id,
+        share_value=None if about_people or shared else share_value(
+            scopes={scope.kind: scope.label for scope in allowed}, period_text=period_text,
+            chart_file_id=chart_file_id),
+    )
+    if shared:
+        respond(text=scorecard_summary(card), blocks=blocks, response_type="in_channel", replace_original=False,
+                delete_original=False)
+        logger.info("user %s shared %s", user_id, card.label)
+    else:
+        respond(text=scorecard_summary(card), blocks=blocks, response_type="ephemeral")
+
+
+def upload_chart(client: WebClient, card) -> str:
+    """Upload the trend chart privately (no channel) so an image block can show it anywhere."""
+    png = trend_chart(card)
+    name = re.sub(r"[^A-Za-z0-9]+", "-", card.label).strip("-").lower() or "scorecard"
+    response = client.files_upload_v2(
+        content=png, filename=f"{name}-accuracy-{card.period.first_day}-{card.period.last_day}.png",
+        title=f"{card.label} daily accuracy",
+    )
+    return response["file"]["id"]
+
+
+def _agent_id(text: str, services: Services) -> str:
+    """An agent typed as an id, or as a Slack mention linked in the config's [agents]."""
+    mention = _MENTION.match(text.strip())
+    if not mention:
+        return text
+    user = mention.group("user")
+    for agent_id, agent in services.config.agents.items():
+        if agent.slack_user == user:
+            return agent_id
+    raise QabotError(f"<@{user}> is not linked to an agent id. QA leads can link them in config/qabot.toml: "
+                     f"`[agents.AGENT_ID]` with `slack_user = \"{user}\"`. Or type the agent id.")

@@ -1,0 +1,115 @@
+"""Block Kit for the `/qa` replies: pure builders, data in, dicts out."""
+
+from __future__ import annotations
+
+import json
+
+from bot.kpi.periods import PERIOD_HELP
+from bot.kpi.scorecard import AhtStatus, Scorecard, Status
+from bot.render.text import interval, percent, seconds
+from bot.slack import limits
+from bot.slack.ids import COMMAND, ActionId, BlockId
+
+STATUS_MARK = {
+    Status.MEETS: ":large_green_circle: meets target",
+    Status.BELOW: ":large_yellow_circle: below target",
+    Status.SIGNIFICANTLY_BELOW: ":red_circle: significantly below target",
+    Status.NO_DATA: ":white_circle: no data",
+}
+HELP_TEXT = (
+    f"*QA Ops Bot* shows quality figures from QA audits.\n"
+    f"• `{COMMAND} vendor acme` · `{COMMAND} vendor acme 30d`: a vendor's scorecard\n"
+    f"• `{COMMAND} agent mnl-acme-001` or `{COMMAND} agent @name`: an agent's scorecard and latest errors\n"
+    f"• `{COMMAND} queue shop-listings since 2026-10-01`: a queue's scorecard\n"
+    f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
+    f"• `{COMMAND} help`: this message\n"
+    f"Periods: {PERIOD_HELP} The default is the last 7 days (UTC)."
+)
+
+
+def mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text}
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": mrkdwn(_clip(text, limits.SECTION_TEXT))}
+
+
+def help_blocks(intro: str | None = None) -> list[dict]:
+    return ([section(intro)] if intro else []) + [section(HELP_TEXT)]
+
+
+def notice_blocks(text: str) -> list[dict]:
+    return [section(text)]
+
+
+def scorecard_summary(card: Scorecard) -> str:
+    """One line for notifications and screen readers."""
+    if card.accuracy is None:
+        return f"{card.label}: no audits {card.period.describe()}"
+    return (f"{card.label}: accuracy {percent(card.accuracy.value)} against target "
+            f"{percent(card.targets.accuracy)} ({card.status.value}), {card.counts.audits:,} audits, "
+            f"{card.period.describe()}")
+
+
+def scorecard_blocks(card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None) -> list[dict]:
+    """The scorecard message: figures, weakest parts or latest errors, the chart, a share button."""
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{card.label} · {card.kind} scorecard",
+                                                                         limits.HEADER_TEXT)}},
+        {"type": "context", "elements": [mrkdwn(card.period.describe())]},
+    ]
+    if card.accuracy is None:
+        blocks.append(section(f"No audits for *{card.label}* in this period. Try a longer one, e.g. "
+                              f"`{COMMAND} {card.kind} {card.label} 30d`."))
+        return blocks
+    change = card.change
+    change_text = ("no audits in the previous period" if change is None else
+                   f"{change.delta_points:+.1f} pp vs previous {card.period.days} days "
+                   f"({percent(change.previous.value)}){' · significant' if change.significant else ''}")
+    aht = ("no handle times" if card.aht_status is AhtStatus.NO_DATA else
+           f"{seconds(card.aht_mean_s)} mean · {seconds(card.aht_p90_s)} p90\n"
+           f"target {seconds(card.targets.aht_s)} {':white_check_mark:' if card.aht_status is AhtStatus.MEETS else ':warning: over'}")
+    blocks.append({"type": "section", "fields": [
+        mrkdwn(f"*Accuracy*\n{interval(card.accuracy)}"),
+        mrkdwn(f"*Target {percent(card.targets.accuracy)}*\n{STATUS_MARK[card.status]}"),
+        mrkdwn(f"*Change*\n{change_text}"),
+        mrkdwn(f"*Audited*\n{card.counts.audits:,}"),
+        mrkdwn(f"*Errors*\nFP {percent(card.false_positive_rate)} · FN {percent(card.false_negative_rate)} · "
+               f"wrong label {percent(card.wrong_label_rate)}"),
+        mrkdwn(f"*AHT*\n{aht}"),
+    ]})
+    if card.top_errors:
+        blocks.append(section("*Top error categories*\n" + "\n".join(
+            f"• {error.category}: {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors)))
+    for breakdown in card.breakdowns:
+        blocks.append(section(f"*Weakest {breakdown.kind}s*\n" + "\n".join(
+            f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
+            for group in breakdown.weakest)))
+    if card.latest_errors:
+        blocks.append(section("*Latest errors*\n" + "\n".join(
+            f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
+            f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
+            f"<!date^{int(error.audited_at.timestamp())}^{{date_short_pretty}} {{time}}|{error.audited_at:%Y-%m-%d %H:%M} UTC>"
+            for error in card.latest_errors)))
+    if chart_file_id:
+        blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
+                       "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})
+    if share_value is not None:
+        blocks.append({"type": "actions", "block_id": BlockId.SCORECARD_ACTIONS, "elements": [
+            {"type": "button", "action_id": ActionId.SHARE_SCORECARD, "value": share_value,
+             "text": {"type": "plain_text", "text": "Share in channel"}},
+        ]})
+    else:
+        blocks.append({"type": "context", "elements": [mrkdwn(
+            ":lock: Agent figures are only shown to you, so this scorecard has no share button.")]})
+    return blocks
+
+
+def share_value(*, scopes: dict[str, str], period_text: str, chart_file_id: str | None) -> str:
+    """What the share button carries: enough to rebuild the same scorecard."""
+    return json.dumps({"scopes": scopes, "period": period_text, "chart": chart_file_id}, separators=(",", ":"))
+
+
+def _clip(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

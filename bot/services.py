@@ -1,0 +1,24 @@
+"""What every Slack listener needs, handed to it by a middleware as the `services` argument."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from bot.config import TeamConfig
+from bot.slack.access import GroupDirectory
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    engine: Engine
+    config: TeamConfig
+    groups: GroupDirectory
+    clock: Callable[[], datetime] = utc_now

@@ -1,0 +1,1 @@
+"""The Slack side: the Bolt app, ids, access rules, limits, error answers."""

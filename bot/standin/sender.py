@@ -1,0 +1,96 @@
+"""Requests to the app as Slack sends them: form or JSON bodies, signed with the signing secret."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from bot.standin.web_api import TEAM_ID, FakeSlack
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the app answered to one request, and how long the answer took."""
+
+    status: int
+    body: str
+    seconds: float
+    response_url: str | None = None
+    request_body: bytes = b""
+    content_type: str = ""
+
+
+class SlackSender:
+    def __init__(self, *, app_url: str, signing_secret: str, slack: FakeSlack):
+        self.app_url = app_url
+        self.signing_secret = signing_secret
+        self.slack = slack
+        self._ids = itertools.count(1)
+
+    def slash_command(self, text: str, *, user_id: str, channel_id: str = "C0QATEAM01",
+                      command: str = "/qa", retry_num: int | None = None) -> Delivery:
+        response_url = self.slack.response_url()
+        form = {
+            "token": "deprecated-verification-token", "team_id": TEAM_ID, "team_domain": "qa-ops",
+            "channel_id": channel_id, "channel_name": "qa-team", "user_id": user_id, "user_name": user_id.lower(),
+            "command": command, "text": text, "api_app_id": "AQABOT0001", "is_enterprise_install": "false",
+            "response_url": response_url, "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
+        }
+        delivery = self._post(urlencode(form).encode(), "application/x-www-form-urlencoded", retry_num)
+        return dataclasses.replace(delivery, response_url=response_url)
+
+    def block_action(self, *, action_id: str, value: str, user_id: str, channel_id: str = "C0QATEAM01",
+                     block_id: str = "", message: dict | None = None) -> Delivery:
+        response_url = self.slack.response_url()
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "username": user_id.lower()},
+            "api_app_id": "AQABOT0001", "container": {"type": "message", "channel_id": channel_id},
+            "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin", "channel": {"id": channel_id},
+            "message": message or {}, "response_url": response_url,
+            "actions": [{"type": "button", "action_id": action_id, "block_id": block_id, "value": value,
+                         "action_ts": f"{time.time():.6f}"}],
+        }
+        delivery = self._post(urlencode({"payload": json.dumps(payload)}).encode(),
+                              "application/x-www-form-urlencoded", None)
+        return dataclasses.replace(delivery, response_url=response_url)
+
+    def retry(self, delivery: Delivery, *, retry_num: int = 1) -> Delivery:
+        """Send the same request again, as Slack does when it thinks the first was not acknowledged."""
+        again = self._post(delivery.request_body, delivery.content_type, retry_num)
+        return dataclasses.replace(again, response_url=delivery.response_url)
+
+    def event(self, event: dict, *, event_id: str | None = None, retry_num: int | None = None) -> Delivery:
+        body = {"token": "deprecated", "team_id": TEAM_ID, "api_app_id": "AQABOT0001", "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()), "event": event}
+        return self._post(json.dumps(body).encode(), "application/json", retry_num)
+
+    def _post(self, body: bytes, content_type: str, retry_num: int | None, *, signature: str | None = None) -> Delivery:
+        timestamp = str(int(time.time()))
+        base = b"v0:" + timestamp.encode() + b":" + body
+        signed = "v0=" + hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
+                   "X-Slack-Signature": signature or signed}
+        if retry_num is not None:
+            headers.update({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"})
+        request = urllib.request.Request(self.app_url, data=body, headers=headers, method="POST")
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                status, text = answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode()
+        return Delivery(status, text, time.perf_counter() - started, request_body=body, content_type=content_type)
+
+    def forged(self, text: str, *, user_id: str) -> Delivery:
+        """A slash command with a wrong signature, as an attacker would send it."""
+        form = urlencode({"command": "/qa", "text": text, "user_id": user_id,
+                          "response_url": self.slack.response_url()}).encode()
+        return self._post(form, "application/x-www-form-urlencoded", None, signature="v0=" + "0" * 64)

@@ -1,0 +1,176 @@
+"""`/qa` through the running app and the Slack stand-in: signed requests in, Web API calls out."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from bot.audits.importer import import_audits
+from bot.slack.ids import ActionId, BlockId
+from bot.slack.limits import block_problems
+from tests.conftest import ACME_MEMBER, OUTSIDER, QA_GROUP_MEMBER, QA_LEAD
+from tests.factories import audit_row, write_csv
+
+
+@pytest.fixture
+def audits(engine, config, tmp_path, now):
+    rows = []
+    for index in range(60):
+        wrong = index % 7 == 0
+        rows.append(audit_row(
+            f"A{index}", vendor="Acme BPO" if index % 2 else "Globex", agent_id=f"agent-{index % 3}",
+            queue="shop-listings" if index % 3 else "video-uploads",
+            agent_decision="counterfeit" if wrong else "approve", qa_decision="approve",
+            error_category="over-enforcement" if wrong else "",
+            audited_at=f"2026-11-{16 + index % 7:02d}T10:00:00Z", decided_at="2026-11-10T00:00:00Z"))
+    import_audits(engine, config=config, path=write_csv(tmp_path / "a.csv", rows), now=now)
+
+
+def texts(message: dict) -> str:
+    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + message.get("text", "")
+
+
+@pytest.mark.parametrize("text", ["", "help", "frobnicate acme"])
+def test_help_for_nothing_help_and_unknown(bot_in_slack, text):
+    delivery = bot_in_slack.sender.slash_command(text, user_id=QA_LEAD)
+    assert delivery.status == 200
+    reply = bot_in_slack.reply(delivery)
+    assert reply["response_type"] == "ephemeral"
+    assert "/qa vendor acme" in texts(reply)
+    if text.startswith("frobnicate"):
+        assert "I don't know `/qa frobnicate`" in texts(reply)
+
+
+def test_vendor_scorecard_with_chart(bot_in_slack, audits):
+    delivery = bot_in_slack.sender.slash_command("vendor ACME 7d", user_id=QA_LEAD)
+    assert delivery.status == 200 and delivery.body == ""
+    reply = bot_in_slack.reply(delivery)
+    assert reply["response_type"] == "ephemeral"
+    assert block_problems(reply["blocks"]) == []
+    body = texts(reply)
+    assert "Acme BPO · vendor scorecard" in body and "2026-11-16 to 2026-11-22" in body
+    assert "Weakest queues" in body and "Top error categories" in body
+    slack = bot_in_slack.slack
+    (get_url,) = slack.calls_to("files.getUploadURLExternal")
+    (upload,) = slack.calls_to("upload")
+    (complete,) = slack.calls_to("files.completeUploadExternal")
+    assert upload.content.startswith(b"\x89PNG") and int(get_url.args["length"]) == len(upload.content)
+    file_id = json.loads(complete.args["files"])[0]["id"]
+    image = next(block for block in reply["blocks"] if block["type"] == "image")
+    assert image["slack_file"] == {"id": file_id} and image["block_id"] == BlockId.SCORECARD_CHART
+    actions = next(block for block in reply["blocks"] if block["type"] == "actions")
+    assert actions["elements"][0]["action_id"] == ActionId.SHARE_SCORECARD
+
+
+def test_share_posts_to_the_channel(bot_in_slack, audits):
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("queue shop-listings", user_id=QA_LEAD))
+    button = next(block for block in reply["blocks"] if block["type"] == "actions")["elements"][0]
+    shared = bot_in_slack.reply(bot_in_slack.sender.block_action(
+        action_id=ActionId.SHARE_SCORECARD, value=button["value"], user_id=QA_LEAD))
+    assert shared["response_type"] == "in_channel" and shared["replace_original"] is False
+    assert "shop-listings · queue scorecard" in texts(shared)
+    assert not any(block["type"] == "actions" for block in shared["blocks"])
+    assert len(bot_in_slack.slack.calls_to("upload")) == 1  # the chart is reused, not drawn again
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("vendor acmee", "No vendor called 'acmee' is known. Did you mean: Acme BPO"),
+        ("vendor acme last week", "No vendor called 'acme last week' is known"),
+        ("vendor acme 0d", "between 1 and"),
+        ("queue shop-listings 2026-11-30..2026-11-01", "ends before it starts"),
+        ("agent", "Say which agent: `/qa agent NAME [period]`"),
+        ("agent <@UNOBODY01|nobody>", "<@UNOBODY01> is not linked to an agent id"),
+    ],
+)
+def test_bad_input_gets_a_clear_answer(bot_in_slack, audits, text, message):
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command(text, user_id=QA_LEAD))
+    assert message in reply["text"] and reply["response_type"] == "ephemeral"
+
+
+def test_no_audits_in_period_is_said_plainly(bot_in_slack, audits):
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme 2025-01-01..2025-01-07",
+                                                                 user_id=QA_LEAD))
+    assert "No audits for *Acme BPO* in this period" in texts(reply)
+    assert not bot_in_slack.slack.calls_to("upload")
+
+
+def test_agent_by_mention_shows_latest_errors_and_cannot_be_shared(bot_in_slack, audits, engine, tmp_path, now,
+                                                                  config):
+    import_audits(engine, config=config, now=now, path=write_csv(tmp_path / "b.csv", [audit_row(
+        "E1", agent_id="agent-1", vendor="Acme BPO", item_id="listing-777", agent_decision="approve",
+        qa_decision="counterfeit", error_category="missed violation", audited_at="2026-11-21T09:30:00Z",
+        decided_at="2026-11-21T09:00:00Z")]))
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("agent <@UAGENT001|bob> 7d",
+                                                                 user_id=QA_GROUP_MEMBER))
+    body = texts(reply)
+    assert "agent-1 · agent scorecard" in body and "Latest errors" in body and "listing-777" in body
+    assert not any(block["type"] == "actions" for block in reply["blocks"])
+    refused = bot_in_slack.reply(bot_in_slack.sender.block_action(
+        action_id=ActionId.SHARE_SCORECARD, user_id=QA_LEAD,
+        value=json.dumps({"scopes": {"agent": "agent-1"}, "period": "7d", "chart": None})))
+    assert "can't be shared in a channel" in refused["text"] and refused["response_type"] == "ephemeral"
+
+
+def test_outsiders_are_refused_and_logged(bot_in_slack, audits, caplog):
+    with caplog.at_level(logging.WARNING, logger="bot.slack.access"):
+        reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=OUTSIDER))
+    assert "not on the QA staff or a vendor's member list" in reply["text"]
+    assert f"access refused: user {OUTSIDER} asked for vendor Acme BPO" in caplog.text
+    assert not bot_in_slack.slack.calls_to("upload")
+
+
+def test_vendor_members_see_only_their_vendor(bot_in_slack, audits):
+    sender = bot_in_slack.sender
+    own = bot_in_slack.reply(sender.slash_command("vendor acme", user_id=ACME_MEMBER))
+    assert "Acme BPO · vendor scorecard" in texts(own)
+    other = bot_in_slack.reply(sender.slash_command("vendor globex", user_id=ACME_MEMBER))
+    assert "You can see Acme BPO only, not Globex" in other["text"]
+    narrowed = bot_in_slack.reply(sender.slash_command("queue shop-listings", user_id=ACME_MEMBER))
+    assert "shop-listings · Acme BPO · queue scorecard" in texts(narrowed)
+    foreign_agent = bot_in_slack.reply(sender.slash_command("agent agent-0", user_id=ACME_MEMBER))
+    assert "agent-0 is not an agent of Acme BPO" in foreign_agent["text"]
+
+
+def test_forged_requests_are_rejected(bot_in_slack, audits):
+    delivery = bot_in_slack.sender.forged("vendor acme", user_id=QA_LEAD)
+    assert delivery.status == 401
+    assert not bot_in_slack.slack.calls_to("response_url")
+
+
+def test_a_retried_delivery_is_answered_once(bot_in_slack, audits):
+    sender = bot_in_slack.sender
+    first = sender.slash_command("vendor acme", user_id=QA_LEAD)
+    retried = sender.retry(first, retry_num=1)
+    assert (first.status, retried.status) == (200, 200)
+    bot_in_slack.reply(first)
+    key = first.response_url.rsplit("/", 1)[1]
+    sender.slash_command("help", user_id=QA_LEAD)  # a later request, to be sure the retry had its chance
+    bot_in_slack.slack.wait_for_calls("response_url", 2)
+    assert [c.args["key"] for c in bot_in_slack.slack.calls_to("response_url")].count(key) == 1
+    assert len(bot_in_slack.slack.calls_to("upload")) == 1
+
+
+def test_rate_limited_upload_is_retried(bot_in_slack, audits):
+    bot_in_slack.slack.fail_next("files.getUploadURLExternal", status=429, retry_after=1)
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD), timeout=15)
+    assert any(block["type"] == "image" for block in reply["blocks"])
+    assert len(bot_in_slack.slack.calls_to("files.getUploadURLExternal")) == 2
+
+
+def test_unexpected_failure_apologises_and_logs(bot_in_slack, audits, caplog, monkeypatch):
+    import bot.commands.qa
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(bot.commands.qa, "scorecard_for", broken)
+    with caplog.at_level(logging.ERROR):
+        reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
+    assert reply["text"].startswith("Sorry, something went wrong on my side")
+    assert "RuntimeError: database is down" in caplog.text
+    after = bot_in_slack.reply(bot_in_slack.sender.slash_command("help", user_id=QA_LEAD))
+    assert "/qa vendor acme" in texts(after)  # still serving
