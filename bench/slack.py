@@ -3,10 +3,13 @@
     python -m bench.slack                     # 1M demo audits in bench/data/slack.db (made once)
     python -m bench.slack --audits 100000 --rounds 2
 
-Measures, in one run: acknowledgement latency (HTTP answer to the signed request), time until
-the scorecard and its chart have reached the stand-in (response_url post, after the three-step
-files_upload_v2), and the chart's render time beside a bare matplotlib figure of the same size
-and points. Writes bench/results/slack.json.
+The bot runs as `qabot run` in its own process, as deployed; this process plays Slack (the
+stand-in) and sends 20 signed `/qa vendor` requests at once, several rounds. Measures, in one
+run: acknowledgement latency (HTTP answer to the signed request), time until the scorecard and
+its chart have reached the stand-in (response_url post, after the three-step files_upload_v2),
+both for a burst over 5 scorecards (a team asking about the same vendors) and for 20 distinct
+ones (every chart drawn); and the chart's render time beside a bare matplotlib figure of the
+same size and points. Writes bench/results/slack.json.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import json
 import logging
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -57,37 +63,33 @@ def prepare_database(url: str, audits: int) -> None:
     engine.dispose()
 
 
-def run_requests(url: str, rounds: int) -> dict:
-    from bot.app import build_app, build_web_client
-    from bot.config import Access, load_team_config
-    from bot.server import HttpServer
-    from bot.services import Services
-    from bot.settings import Settings
-    from bot.slack.access import GroupDirectory
-    from bot.standin import FakeSlack, SlackSender
-    from bot.store.db import make_engine
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    config = load_team_config(Path("config/qabot.toml"))
-    config = config.model_copy(update={"access": Access(qa_staff=[USER])})
-    engine = make_engine(url)
+
+def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> dict:
+    """`qabot run` as its own process (as deployed), Slack played by the stand-in in this one."""
+    from bot.standin import FakeSlack, SlackSender
+
+    config_path = workdir / "bench-qabot.toml"
+    config_path.write_text(Path("config/qabot.toml").read_text(encoding="utf-8")
+                           + f'\n[access]\nqa_staff = ["{USER}"]\n', encoding="utf-8")
+    port = free_port()
     with FakeSlack() as slack:
-        settings = Settings(database_url=url, config_path=Path("config/qabot.toml"), config_path_is_default=False,
-                            slack_bot_token=slack.token, slack_signing_secret=SECRET, slack_api_url=slack.api_url)
-        client = build_web_client(settings)
-        services = Services(engine=engine, config=config, clock=lambda: NOW,
-                            groups=GroupDirectory(lambda group: []))
-        server = HttpServer(build_app(settings=settings, services=services, client=client),
-                            host="127.0.0.1", port=0).start()
-        sender = SlackSender(app_url=server.url, signing_secret=SECRET, slack=slack)
-        sender.slash_command("help", user_id=USER)  # warm-up: imports, first connection
-        slack.wait_for_calls("response_url", 1)
-        acks, replies, failures = [], [], 0
+        env = {**os.environ, "DATABASE_URL": url, "QABOT_CONFIG": str(config_path), "PORT": str(port),
+               "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url,
+               "SLACK_APP_TOKEN": "", "QABOT_LOG_LEVEL": "WARNING"}
+        app = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env)
+        sender = SlackSender(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SECRET, slack=slack)
         try:
+            _wait_until_serving(sender, app)
+            acks, replies, failures = [], [], 0
             for round_number in range(rounds):
                 def one(index: int):
                     started = time.time()
-                    delivery = sender.slash_command(QUERIES[index % len(QUERIES)], user_id=USER)
-                    return started, delivery
+                    return started, sender.slash_command(queries[index % len(queries)], user_id=USER)
                 with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
                     results = list(pool.map(one, range(CONCURRENCY)))
                 for started, delivery in results:
@@ -97,16 +99,30 @@ def run_requests(url: str, rounds: int) -> dict:
                     calls = slack.wait_for(lambda calls, key=key: any(
                         c.method == "response_url" and c.args["key"] == key for c in calls), timeout=60)
                     reply = next(c for c in calls if c.method == "response_url" and c.args["key"] == key)
-                    if not any(block["type"] == "image" for block in reply.args.get("blocks") or []):
-                        failures += 1
+                    failures += not any(block["type"] == "image" for block in reply.args.get("blocks") or [])
                     replies.append(reply.at - started)
                 print(f"  round {round_number + 1}: ack p99 {percentile(acks, 99) * 1000:.0f} ms, "
                       f"reply p95 {percentile(replies, 95) * 1000:.0f} ms", flush=True)
         finally:
-            server.stop()
-    engine.dispose()
+            app.terminate()
+            app.wait(timeout=10)
+        uploads = len(slack.calls_to("upload"))
     return {"ack_ms": summary_ms(acks), "full_reply_ms": summary_ms(replies), "failures": failures,
-            "concurrency": CONCURRENCY, "requests": len(acks)}
+            "concurrency": CONCURRENCY, "requests": len(acks), "distinct_queries": len(set(queries)),
+            "charts_uploaded": uploads}
+
+
+def _wait_until_serving(sender, app) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.poll() is not None:
+            raise RuntimeError("qabot run exited; see its output above")
+        try:
+            if sender.slash_command("help", user_id=USER).status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("qabot run did not start serving within 60 s")
 
 
 def chart_timing(url: str, repeats: int) -> dict:
@@ -161,7 +177,9 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "audits": options.audits,
         "database": url.split(":")[0],
-        "requests": run_requests(url, options.rounds),
+        "requests_same_5_scorecards": run_requests(url, options.rounds, list(QUERIES), Path("bench/data")),
+        "requests_20_distinct_scorecards": run_requests(
+            url, options.rounds, [f"vendor acme {days}d" for days in range(8, 8 + CONCURRENCY)], Path("bench/data")),
         "chart": chart_timing(url, repeats=30),
     }
     print(json.dumps(results, indent=2))

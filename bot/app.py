@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
@@ -13,8 +13,6 @@ from bot import commands
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import errors
-from bot.store.db import session_scope
-from bot.store.deliveries import first_delivery
 
 logger = logging.getLogger(__name__)
 #: Listener threads: slow work (queries, charts, uploads) runs here after ack().
@@ -27,27 +25,6 @@ def build_web_client(settings: Settings) -> WebClient:
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
-
-
-def delivery_key(body: dict) -> str | None:
-    """What identifies one delivery of a request, so a retry of it can be recognised."""
-    if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return None
-
-
-def once_per_delivery(body: dict, services: Services, logger: logging.Logger, next):  # noqa: A002
-    """Acknowledge a repeated delivery (Slack's X-Slack-Retry-Num retries) without doing anything again."""
-    key = delivery_key(body)
-    if key is not None:
-        with session_scope(services.engine) as session:
-            first = first_delivery(session, key=key, now=services.clock())
-        if not first:
-            logger.info("ignored a repeated delivery of %s", key)
-            return BoltResponse(status=200, body="")
-    return next()
 
 
 def build_app(*, settings: Settings, services: Services, client: WebClient | None = None) -> App:
@@ -63,8 +40,6 @@ def build_app(*, settings: Settings, services: Services, client: WebClient | Non
     def hand_services(context, next):  # noqa: A002  (Bolt's name for the chain)
         context["services"] = services
         next()
-
-    app.middleware(once_per_delivery)
 
     commands.register(app)
     errors.register(app)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from bot.config import TeamConfig
+from bot.kpi.scorecard import Scorecard
+from bot.render.chart_cache import ChartCache
+from bot.render.charts import trend_chart
 from bot.slack.access import GroupDirectory
 
 
@@ -22,3 +25,6 @@ class Services:
     config: TeamConfig
     groups: GroupDirectory
     clock: Callable[[], datetime] = utc_now
+    charts: ChartCache = field(default_factory=ChartCache)
+    render_chart: Callable[[Scorecard], bytes] = trend_chart
+    """In-process by default; `qabot run` passes ChartProcesses.render."""

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.config import TeamConfig, parse_team_config
+from bot.standin import FakeSlack, SlackSender
 from bot.store.db import make_engine, upgrade_database
 
 #: Server the PostgreSQL tests create their throw-away databases on.
@@ -117,8 +118,8 @@ def slack_config(config) -> TeamConfig:
 
 @dataclass
 class BotInSlack:
-    slack: "FakeSlack"
-    sender: "SlackSender"
+    slack: FakeSlack
+    sender: SlackSender
     engine: Engine
 
     def reply(self, delivery, *, timeout: float = 10.0) -> dict:
@@ -137,7 +138,6 @@ def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
     from bot.services import Services
     from bot.settings import Settings
     from bot.slack.access import GroupDirectory
-    from bot.standin import FakeSlack, SlackSender
 
     with FakeSlack(user_groups={"S0QASTAFF": [QA_GROUP_MEMBER]}) as slack:
         settings = Settings(database_url="unused", config_path=Path("unused"), config_path_is_default=False,

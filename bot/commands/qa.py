@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
@@ -19,10 +20,11 @@ from bot.commands.scorecard import resolve_scopes, scorecard_for
 from bot.errors import QabotError
 from bot.kpi.periods import last_days, parse_period
 from bot.kpi.scopes import ResolvedScope
+from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
-from bot.render.charts import trend_chart
 from bot.services import Services
 from bot.slack.access import authorise, viewer_for
+from bot.slack.deliveries import is_repeat
 from bot.slack.ids import COMMAND
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
@@ -52,6 +54,8 @@ def parse_qa_text(text: str) -> QaRequest:
 
 def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, services: Services) -> None:
     ack()
+    if is_repeat(services, command):
+        return
     request = parse_qa_text(command.get("text", ""))
     if request.subcommand in ("", "help"):
         respond(text="How to use /qa", blocks=help_blocks(), response_type="ephemeral")
@@ -70,6 +74,8 @@ def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, serv
 def handle_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, services: Services) -> None:
     """Post the scorecard the requester is looking at into the channel, after checking again."""
     ack()
+    if is_repeat(services, body):
+        return
     request = json.loads(action["value"])
     send_scorecard(respond, client, services, user_id=body["user"]["id"], scopes=request["scopes"],
                    period_text=request["period"], shared=True, chart_file_id=request.get("chart"))
@@ -105,7 +111,7 @@ def send_scorecard(
     if shared and about_people:
         raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")
     if card.accuracy is not None and chart_file_id is None:
-        chart_file_id = upload_chart(client, card)
+        chart_file_id = services.charts.file_id(card, lambda card: upload_chart(client, card, services.render_chart))
     blocks = scorecard_blocks(
         card, chart_file_id=chart_file_id,
         share_value=None if about_people or shared else share_value(
@@ -120,9 +126,9 @@ def send_scorecard(
         respond(text=scorecard_summary(card), blocks=blocks, response_type="ephemeral")
 
 
-def upload_chart(client: WebClient, card) -> str:
+def upload_chart(client: WebClient, card: Scorecard, render: Callable[[Scorecard], bytes]) -> str:
     """Upload the trend chart privately (no channel) so an image block can show it anywhere."""
-    png = trend_chart(card)
+    png = render(card)
     name = re.sub(r"[^A-Za-z0-9]+", "-", card.label).strip("-").lower() or "scorecard"
     response = client.files_upload_v2(
         content=png, filename=f"{name}-accuracy-{card.period.first_day}-{card.period.last_day}.png",

@@ -54,3 +54,13 @@ def test_trend_chart_is_a_png_of_the_expected_size():
     image = imread(io.BytesIO(png), format="png")
     assert png.startswith(b"\x89PNG")
     assert image.shape[:2] == (round(TREND_SIZE_INCHES[1] * TREND_DPI), round(TREND_SIZE_INCHES[0] * TREND_DPI))
+
+
+def test_chart_processes_draw_the_same_picture():
+    from bot.render.chart_processes import ChartProcesses
+
+    processes = ChartProcesses(workers=1)
+    try:
+        assert processes.render(card()) == trend_chart(card())
+    finally:
+        processes.close()

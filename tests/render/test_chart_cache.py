@@ -1,0 +1,56 @@
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from bot.kpi.handle_time import BUCKET_COUNT
+from bot.kpi.periods import Period
+from bot.kpi.scorecard import Counts, Targets, build_scorecard
+from bot.render.chart_cache import ChartCache
+
+PERIOD = Period(date(2026, 11, 20), date(2026, 11, 22))
+
+
+def card(correct=90, target=0.95):
+    return build_scorecard(kind="vendor", label="Acme BPO", period=PERIOD, targets=Targets(target, 60),
+                           daily_counts={date(2026, 11, 21): Counts(100, correct)},
+                           handle_time_histogram=[0] * BUCKET_COUNT, error_counts=[])
+
+
+def test_same_picture_is_made_once_even_when_asked_at_the_same_time():
+    made = []
+
+    def make(_card):
+        time.sleep(0.05)
+        made.append(1)
+        return f"F{len(made)}"
+
+    cache = ChartCache()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.file_id(card(), make))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["F1"] * 8 and len(made) == 1
+    assert cache.file_id(card(correct=91), make) == "F2"  # other data, other picture
+    assert cache.file_id(card(target=0.9), make) == "F3"  # another target line too
+
+
+def test_a_failed_upload_is_not_remembered():
+    cache = ChartCache()
+
+    def broken(_card):
+        raise RuntimeError("upload failed")
+
+    with pytest.raises(RuntimeError):
+        cache.file_id(card(), broken)
+    assert cache.file_id(card(), lambda _card: "F9") == "F9"
+
+
+def test_oldest_pictures_are_forgotten():
+    cache = ChartCache(size=2)
+    for correct in (80, 81, 82):
+        cache.file_id(card(correct=correct), lambda c: f"F{c.counts.correct}")
+    assert cache.file_id(card(correct=80), lambda c: "again") == "again"
