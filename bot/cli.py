@@ -272,8 +272,7 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
                             config_path_is_default=False, slack_bot_token=slack.token,
                             slack_signing_secret=DEMO_SIGNING_SECRET, slack_api_url=slack.api_url)
         client = build_web_client(settings)
-        services = Services(engine=engine, config=config, groups=GroupDirectory(
-            lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+        services = Services(engine=engine, config=config, groups=GroupDirectory.from_slack(client))
         server = HttpServer(build_app(settings=settings, services=services, client=client),
                             host="127.0.0.1", port=0).start()
         try:
@@ -310,8 +309,8 @@ def run_command(app: AppContext) -> None:
     engine = app.upgraded_engine()
     client = build_web_client(settings)
     charts = ChartProcesses()
-    services = Services(engine=engine, config=app.config, render_chart=charts.render, groups=GroupDirectory(
-        lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+    services = Services(engine=engine, config=app.config, render_chart=charts.render,
+                        groups=GroupDirectory.from_slack(client))
     bolt_app = build_app(settings=settings, services=services, client=client)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # docker stop, systemd: clean up like Ctrl-C
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind

@@ -144,8 +144,8 @@ def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
                             slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
                             slack_api_url=slack.api_url)
         client = build_web_client(settings)
-        services = Services(engine=engine, config=slack_config, clock=lambda: now, groups=GroupDirectory(
-            lambda group: client.usergroups_users_list(usergroup=group)["users"]))
+        services = Services(engine=engine, config=slack_config, clock=lambda: now,
+                            groups=GroupDirectory.from_slack(client))
         server = HttpServer(build_app(settings=settings, services=services, client=client),
                             host="127.0.0.1", port=0).start()
         try:

@@ -43,6 +43,11 @@ class GroupDirectory:
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_slack(cls, client) -> GroupDirectory:
+        """Members looked up with the Web API (usergroups.users.list)."""
+        return cls(lambda group: client.usergroups_users_list(usergroup=group)["users"])
+
     def members(self, group_id: str) -> frozenset[str]:
         with self._lock:
             cached = self._cache.get(group_id)
