@@ -119,6 +119,16 @@ def config_check(app: AppContext) -> None:
                f"AHT {config.defaults.aht_target_s:g} s; no-violation labels: "
                f"{', '.join(config.defaults.no_violation_labels)}")
     click.echo(f"  database: {_redacted(app.settings.database_url)}")
+    settings = app.settings
+    mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {settings.port} at /slack/events"
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret
+                                         or settings.slack_app_token)) if not value]
+    click.echo(f"  slack: {mode}, Web API {settings.slack_api_url}"
+               + (f"; not set yet (needed by qabot run): {', '.join(missing)}" if missing else ""))
+    if not config.access.qa_staff and not any(vendor.members for vendor in config.vendors.values()):
+        click.echo("  note: [access] names no QA staff and no vendor has members: in Slack, everyone will be "
+                   "refused until you add some.")
 
 
 def _redacted(url: str) -> str:
@@ -209,7 +219,7 @@ def kpi_command(app: AppContext, kind: str, name: str | None, days: int | None, 
                 raise click.UsageError(f"--{other} repeats the {other} already given")
             scopes[other] = value
     with session_scope(app.upgraded_engine()) as session:
-        card = scorecard_for(session, config=app.config, scopes=scopes, period=period)
+        card = scorecard_for(session, config=app.config, scopes=scopes, period=period, detail=True)
     click.echo(scorecard_text(card))
 
 
@@ -300,7 +310,7 @@ def run_command(app: AppContext) -> None:
     """Serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events."""
     from bot.app import build_app, build_web_client
     from bot.render.chart_processes import ChartProcesses
-    from bot.server import HttpServer, serve_socket_mode
+    from bot.server import HttpServer, socket_mode_handler
     from bot.services import Services
     from bot.slack.access import GroupDirectory
 
@@ -318,7 +328,7 @@ def run_command(app: AppContext) -> None:
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
         if settings.slack_app_token:
-            serve_socket_mode(bolt_app, app_token=settings.slack_app_token)
+            socket_mode_handler(bolt_app, app_token=settings.slack_app_token).start()
         else:
             HttpServer(bolt_app, port=settings.port).serve_forever()
     finally:

@@ -49,8 +49,9 @@ class HttpServer:
         self._server.task_dispatcher.shutdown()
 
 
-def serve_socket_mode(app: App, *, app_token: str) -> None:
+def socket_mode_handler(app: App, *, app_token: str):
+    """The app over Socket Mode: `.start()` blocks; `.connect()` / `.close()` for tests."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     logger.info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, app_token).start()
+    return SocketModeHandler(app, app_token)

@@ -44,6 +44,12 @@ def scorecard_text(card: Scorecard) -> str:
     if card.top_errors:
         lines.append("  Top errors   " + " · ".join(
             f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors))
+    for breakdown in card.breakdowns:
+        lines.append(f"  Weakest {breakdown.kind}s: " + " · ".join(
+            f"{group.name} {percent(group.accuracy.value)} of {group.accuracy.trials:,}" for group in breakdown.weakest))
+    for error in card.latest_errors:
+        lines.append(f"  Error        {error.audited_at:%Y-%m-%d %H:%M} item {error.item_id}: "
+                     f"{error.outcome.replace('_', ' ')} (agent {error.agent_decision}, QA {error.qa_decision})")
     lines.append(f"  Daily        {sparkline(card)}  {_daily_range(card)}")
     return "\n".join(lines)
 

@@ -31,8 +31,11 @@ class RecordedCall:
 class FakeSlack:
     """Start with `FakeSlack().start()`; point SLACK_API_URL at `.api_url`."""
 
-    def __init__(self, *, token: str = "xoxb-standin-token", user_groups: dict[str, list[str]] | None = None):
+    def __init__(self, *, token: str = "xoxb-standin-token", user_groups: dict[str, list[str]] | None = None,
+                 app_token: str = "xapp-standin-token", socket_mode_url: str | None = None):
         self.token = token
+        self.app_token = app_token
+        self.socket_mode_url = socket_mode_url
         self.user_groups = user_groups or {}
         self.calls: list[RecordedCall] = []
         self.files: dict[str, bytes] = {}
@@ -109,6 +112,10 @@ class FakeSlack:
             status, body = failures.pop(0)
             extra = {"Retry-After": str(body.get("retry_after", 1))} if status == 429 else {}
             return status, body, extra
+        if method == "apps.connections.open":
+            if headers.get("authorization") != f"Bearer {self.app_token}" or not self.socket_mode_url:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            return 200, {"ok": True, "url": self.socket_mode_url}, {}
         if headers.get("authorization") != f"Bearer {self.token}" and args.get("token") != self.token:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)

@@ -174,3 +174,11 @@ def test_unexpected_failure_apologises_and_logs(bot_in_slack, audits, caplog, mo
     assert "RuntimeError: database is down" in caplog.text
     after = bot_in_slack.reply(bot_in_slack.sender.slash_command("help", user_id=QA_LEAD))
     assert "/qa vendor acme" in texts(after)  # still serving
+
+
+def test_works_in_a_dm_and_in_channels_the_bot_is_not_in(bot_in_slack, audits):
+    for channel in ("D0DMWITHBOT", "C0NOTAMEMBER"):
+        reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD,
+                                                                     channel_id=channel))
+        assert "Acme BPO · vendor scorecard" in texts(reply)
+    assert not bot_in_slack.slack.calls_to("chat.postMessage")  # replies use response_url, no membership needed

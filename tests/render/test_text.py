@@ -28,3 +28,18 @@ def test_text_scorecard_without_audits():
 
 def test_sparkline_leaves_days_without_audits_blank():
     assert sparkline(card({date(2026, 11, 20): Counts(10, 5), date(2026, 11, 22): Counts(10, 10)})) == "▁ █"
+
+
+def test_text_lists_weakest_parts_and_latest_errors():
+    from datetime import UTC, datetime
+
+    from bot.kpi.scorecard import Breakdown, GroupAccuracy, LatestError, wilson
+
+    base = card({date(2026, 11, 20): Counts(100, 90)})
+    detailed = base.__class__(**{**base.__dict__,
+                                 "breakdowns": [Breakdown("queue", [GroupAccuracy("video", wilson(80, 100))])],
+                                 "latest_errors": [LatestError("A1", "item-9", datetime(2026, 11, 21, 8, 30, tzinfo=UTC),
+                                                               "false_negative", None, "approve", "violence")]})
+    text = scorecard_text(detailed)
+    assert "  Weakest queues: video 80.0% of 100" in text
+    assert "  Error        2026-11-21 08:30 item item-9: false negative (agent approve, QA violence)" in text
