@@ -13,6 +13,7 @@ from bot import commands
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import errors
+from bot.slack.deliveries import once_per_event
 
 logger = logging.getLogger(__name__)
 #: Listener threads: slow work (queries, charts, uploads) runs here after ack().
@@ -40,6 +41,8 @@ def build_app(*, settings: Settings, services: Services, client: WebClient | Non
     def hand_services(context, next):  # noqa: A002  (Bolt's name for the chain)
         context["services"] = services
         next()
+
+    app.middleware(once_per_event)
 
     commands.register(app)
     errors.register(app)

@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from dotenv import load_dotenv
 from sqlalchemy import Engine
 
 from bot.errors import ConfigError, QabotError
+from bot.clock import utc_now
 
 logger = logging.getLogger("qabot")
 
@@ -80,10 +80,6 @@ class QabotGroup(click.Group):
             ctx.exit(70)
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
 @click.group(cls=QabotGroup)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="Team config file (default: $QABOT_CONFIG or config/qabot.toml).")
@@ -121,9 +117,7 @@ def config_check(app: AppContext) -> None:
     click.echo(f"  database: {_redacted(app.settings.database_url)}")
     settings = app.settings
     mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {settings.port} at /slack/events"
-    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                                        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret
-                                         or settings.slack_app_token)) if not value]
+    missing = settings.missing_slack()
     click.echo(f"  slack: {mode}, Web API {settings.slack_api_url}"
                + (f"; not set yet (needed by qabot run): {', '.join(missing)}" if missing else ""))
     if not config.access.qa_staff and not any(vendor.members for vendor in config.vendors.values()):
@@ -168,7 +162,7 @@ def import_audits_command(app: AppContext, file: Path, source: str | None, dry_r
 
     summary = import_audits(
         app.upgraded_engine(), config=app.config, path=file, source_name=source,
-        dry_run=dry_run, now=now_utc(), show_progress=sys.stderr.isatty(),
+        dry_run=dry_run, now=utc_now(), show_progress=sys.stderr.isatty(),
     )
     counts = summary.counts
     verb = "Would import" if dry_run else "Imported"
@@ -209,7 +203,7 @@ def kpi_command(app: AppContext, kind: str, name: str | None, days: int | None, 
         raise click.UsageError("'org' takes no name; narrow it with --vendor, --queue, ...")
     if days is not None and period_text is not None:
         raise click.UsageError("give --days or --period, not both")
-    now = now_utc()
+    now = utc_now()
     period = parse_period(period_text, now=now) if period_text else last_days(days or 7, now=now)
     scopes = {kind: name} if name else {}
     for option, value in narrow.items():
@@ -245,7 +239,7 @@ def _seed(app: AppContext, *, seed_value: int, audits: int, days: int):
     from bot.demo.seed import DEMO_SOURCE, load_demo
 
     return load_demo(app.upgraded_engine(), config=app.config, audits=audits, days=days, seed=seed_value,
-                     now=now_utc(), source=DEMO_SOURCE, show_progress=sys.stderr.isatty())
+                     now=utc_now(), source=DEMO_SOURCE, show_progress=sys.stderr.isatty())
 
 
 DEMO_USER = "UDEMOQALEAD"

@@ -53,6 +53,13 @@ class NamedScope(Targets):
     name: Name | None = None
     aliases: list[Name] = Field(default_factory=list)
 
+    def display_name(self, key: str) -> str:
+        return self.name or key
+
+    def spellings(self, key: str) -> frozenset[str]:
+        """Every way people may write this scope, case-folded: its key, display name and aliases."""
+        return frozenset(spelling.casefold() for spelling in (key, self.display_name(key), *self.aliases))
+
 
 SlackId = Annotated[str, Field(pattern=r"^[UWS][A-Z0-9]{2,}$")]
 
@@ -107,12 +114,10 @@ class TeamConfig(_Strict):
         for section in ("vendors", "queues", "policies"):
             owner: dict[str, str] = {}
             for key, scope in getattr(self, section).items():
-                for spelling in {key, scope.name or key, *scope.aliases}:
-                    folded = spelling.casefold()
-                    if owner.setdefault(folded, key) != key:
+                for spelling in scope.spellings(key):
+                    if owner.setdefault(spelling, key) != key:
                         raise ValueError(
-                            f"{section}: the name '{spelling}' belongs to both "
-                            f"'{owner[folded]}' and '{key}'"
+                            f"{section}: the name '{spelling}' belongs to both '{owner[spelling]}' and '{key}'"
                         )
         owner = {}
         for agent_id, agent in self.agents.items():

@@ -1,7 +1,7 @@
 """Every error the bot raises on purpose, in one hierarchy.
 
-Each carries a message meant for the person who caused it; the CLI (and later
-the Slack error handler) turns them into answers in one place.
+Each carries a message meant for the person who caused it; the CLI and the Slack
+error handler (bot/slack/errors.py) turn them into answers, each in one place.
 """
 
 from __future__ import annotations
@@ -50,3 +50,7 @@ class UnknownScopeError(QabotError):
 
 class PeriodError(QabotError):
     """A period the user typed cannot be understood."""
+
+
+class AccessDenied(QabotError):
+    """The user may not see this scope (the message names nothing they may not see)."""

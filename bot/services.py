@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 
+from bot.clock import utc_now
 from bot.config import TeamConfig
 from bot.kpi.scorecard import Scorecard
 from bot.render.chart_cache import ChartCache
 from bot.render.charts import trend_chart
 from bot.slack.access import GroupDirectory
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, kw_only=True)

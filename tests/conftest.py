@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -121,6 +122,7 @@ class BotInSlack:
     slack: FakeSlack
     sender: SlackSender
     engine: Engine
+    app: App
 
     def reply(self, delivery, *, timeout: float = 10.0) -> dict:
         """The message the app posted to the response_url of `delivery`."""
@@ -146,10 +148,10 @@ def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
         client = build_web_client(settings)
         services = Services(engine=engine, config=slack_config, clock=lambda: now,
                             groups=GroupDirectory.from_slack(client))
-        server = HttpServer(build_app(settings=settings, services=services, client=client),
-                            host="127.0.0.1", port=0).start()
+        app = build_app(settings=settings, services=services, client=client)
+        server = HttpServer(app, host="127.0.0.1", port=0).start()
         try:
             yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
-                             engine)
+                             engine, app)
         finally:
             server.stop()

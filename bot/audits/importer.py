@@ -88,15 +88,19 @@ class AuditFile:
     def _read(self, **options):
         try:
             return pd.read_csv(
-                self.path, dtype=str, keep_default_na=False, na_filter=False,
+                self.path, dtype=str, keep_default_na=False, na_filter=False, index_col=False,
                 encoding="utf-8-sig", compression="infer", **options,
             )
-        except pd.errors.EmptyDataError as exc:
-            raise ImportFileError(f"{self.path}: the file is empty; it needs a header row.") from exc
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{self.path}: not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
-        except (pd.errors.ParserError, OSError, EOFError) as exc:
-            raise ImportFileError(f"{self.path}: not a readable CSV: {exc}") from exc
+        except (pd.errors.EmptyDataError, UnicodeDecodeError, pd.errors.ParserError, OSError, EOFError) as exc:
+            raise self._file_error(exc) from exc
+
+    def _file_error(self, exc: Exception) -> ImportFileError:
+        if isinstance(exc, pd.errors.EmptyDataError):
+            return ImportFileError(f"{self.path}: the file is empty; it needs a header row.")
+        if isinstance(exc, UnicodeDecodeError):
+            return ImportFileError(f"{self.path}: not UTF-8 text ({exc.reason}); save it as UTF-8. "
+                                   "Nothing was imported.")
+        return ImportFileError(f"{self.path}: not a readable CSV: {exc}. Nothing was imported.")
 
     def chunks(self) -> Iterator[Chunk]:
         reader = self._read(chunksize=CHUNK_ROWS)
@@ -106,10 +110,8 @@ class AuditFile:
                 original = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(f"{self.path}: not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
-            except (pd.errors.ParserError, EOFError, OSError) as exc:
-                raise ImportFileError(f"{self.path}: not a readable CSV: {exc}. Nothing was imported.") from exc
+            except (UnicodeDecodeError, pd.errors.ParserError, EOFError, OSError) as exc:
+                raise self._file_error(exc) from exc
             original.columns = [str(column).strip() for column in original.columns]
             canonical = original.rename(columns=self.rename)
             for column, value in self.source.defaults.items():
@@ -152,7 +154,8 @@ def import_audits(
     with tqdm(total=total, unit="rows", disable=not show_progress, desc=path.name) as bar:
         with session_scope(engine) as session:
             def keep_rejects(chunk: Chunk, index: pd.Index, reasons: pd.Series) -> None:
-                bad = chunk.original.loc[index]
+                # A rejects file imported again already has these columns: give them fresh values.
+                bad = chunk.original.loc[index].drop(columns=[LINE_COLUMN, REASON_COLUMN], errors="ignore")
                 bad.insert(0, REASON_COLUMN, reasons)
                 bad.insert(0, LINE_COLUMN, chunk.lines.loc[index])
                 rejects.append(bad)
@@ -171,7 +174,8 @@ def import_audits(
                     updated=summary.counts.updated, unchanged=summary.counts.unchanged,
                     rejected=summary.rejected,
                 ))
-    summary.rejects_path = _write_rejects(rejects_path_for(path), rejects)
+            # Before the commit: if the rejects cannot be written, nothing is imported either.
+            summary.rejects_path = _write_rejects(rejects_path_for(path), rejects)
     return summary
 
 

@@ -7,27 +7,29 @@ requester only, which works in channels the bot is not in and in DMs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+from concurrent.futures.process import BrokenProcessPool
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.commands.scorecard import resolve_scopes, scorecard_for
-from bot.errors import QabotError
-from bot.kpi.periods import last_days, parse_period
+from bot.errors import QabotError, UnknownScopeError
+from bot.kpi.periods import parse_period
 from bot.kpi.scopes import ResolvedScope
 from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.services import Services
-from bot.slack.access import authorise, viewer_for
-from bot.slack.deliveries import is_repeat
+from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_for
 from bot.slack.ids import COMMAND
 from bot.store.db import session_scope
-from bot.store.kpi import distinct_values
+from bot.store.kpi import vendors_of_agents
 
 logger = logging.getLogger(__name__)
 SCORECARD_KINDS = ("vendor", "agent", "queue", "policy")
@@ -54,8 +56,6 @@ def parse_qa_text(text: str) -> QaRequest:
 
 def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, services: Services) -> None:
     ack()
-    if is_repeat(services, command):
-        return
     request = parse_qa_text(command.get("text", ""))
     if request.subcommand in ("", "help"):
         respond(text="How to use /qa", blocks=help_blocks(), response_type="ephemeral")
@@ -74,8 +74,6 @@ def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, serv
 def handle_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, services: Services) -> None:
     """Post the scorecard the requester is looking at into the channel, after checking again."""
     ack()
-    if is_repeat(services, body):
-        return
     request = json.loads(action["value"])
     send_scorecard(respond, client, services, user_id=body["user"]["id"], scopes=request["scopes"],
                    period_text=request["period"], shared=True, chart_file_id=request.get("chart"))
@@ -92,14 +90,19 @@ def send_scorecard(
     shared: bool,
     chart_file_id: str | None = None,
 ) -> None:
-    now = services.clock()
-    period = parse_period(period_text, now=now) if period_text else last_days(7, now=now)
+    period = parse_period(period_text, now=services.clock())
     viewer = viewer_for(user_id, config=services.config, groups=services.groups)
+    refuse_outsiders(viewer, ", ".join(f"{kind} {name}" for kind, name in scopes.items()))
     with session_scope(services.engine) as session:
-        resolved = resolve_scopes(session, config=services.config, scopes=scopes)
+        try:
+            resolved = resolve_scopes(session, config=services.config, scopes=scopes)
+        except UnknownScopeError as error:
+            if viewer.qa_staff:
+                raise
+            raise not_visible(viewer, error.kind, error.name) from None  # no suggestions from others' data
 
         def vendors_of_agent(scope: ResolvedScope) -> list[str]:
-            return distinct_values(session, column="vendor", scope={"agent_id": scope.values})
+            return vendors_of_agents(session, agent_ids=scope.values)
 
         def resolve_vendor(key: str) -> ResolvedScope:
             return resolve_scopes(session, config=services.config, scopes={"vendor": key})[0]
@@ -110,10 +113,12 @@ def send_scorecard(
     about_people = any(scope.kind == "agent" for scope in allowed)
     if shared and about_people:
         raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")
+    if shared:  # figures of individual agents never go to a channel
+        card = dataclasses.replace(card, breakdowns=[b for b in card.breakdowns if b.kind != "agent"])
     if card.accuracy is not None and chart_file_id is None:
-        chart_file_id = services.charts.file_id(card, lambda card: upload_chart(client, card, services.render_chart))
+        chart_file_id = _chart_or_none(client, card, services)
     blocks = scorecard_blocks(
-        card, chart_file_id=chart_file_id,
+        card, chart_file_id=chart_file_id, private=about_people,
         share_value=None if about_people or shared else share_value(
             scopes={scope.kind: scope.label for scope in allowed}, period_text=period_text,
             chart_file_id=chart_file_id),
@@ -124,6 +129,16 @@ def send_scorecard(
         logger.info("user %s shared %s", user_id, card.label)
     else:
         respond(text=scorecard_summary(card), blocks=blocks, response_type="ephemeral")
+
+
+def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> str | None:
+    """The chart's file id; if drawing or uploading fails, the figures go out without it."""
+    try:
+        return services.charts.file_id(card, lambda card: upload_chart(client, card, services.render_chart))
+    except (SlackApiError, SlackRequestError, OSError, TimeoutError, BrokenProcessPool):
+        logger.exception("the chart for %s could not be drawn or uploaded; sending the scorecard without it",
+                         card.label)
+        return None
 
 
 def upload_chart(client: WebClient, card: Scorecard, render: Callable[[Scorecard], bytes]) -> str:

@@ -18,6 +18,7 @@ from bot.store.kpi import (
     error_category_counts,
     handle_time_histogram,
     latest_errors,
+    vendors_of_agents,
 )
 
 ORG = "org"
@@ -99,7 +100,7 @@ def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamCon
     """An agent is held to their vendor's targets when they work for exactly one vendor."""
     if scope is None or scope.kind != "agent" or not scope.values:
         return None
-    vendors = distinct_values(session, column="vendor", scope={"agent_id": scope.values})
+    vendors = vendors_of_agents(session, agent_ids=scope.values)
     if len(vendors) != 1:
         return None
     return resolve("vendor", vendors[0], config=config, known_values=vendors).settings

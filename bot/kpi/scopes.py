@@ -40,11 +40,10 @@ def resolve(kind: str, text: str, *, config: TeamConfig, known_values: Iterable[
     wanted = text.strip().casefold()
     known = list(known_values)
     for key, scope in config.section(kind).items():
-        spellings = {key, scope.name or key, *scope.aliases}
-        folded = {spelling.casefold() for spelling in spellings}
-        if wanted in folded:
-            values = tuple(value for value in known if value.casefold() in folded)
-            return ResolvedScope(kind, scope.name or key, values, scope)
+        spellings = scope.spellings(key)
+        if wanted in spellings:
+            values = tuple(value for value in known if value.casefold() in spellings)
+            return ResolvedScope(kind, scope.display_name(key), values, scope)
     values = tuple(value for value in known if value.casefold() == wanted)
     if values:
         return ResolvedScope(kind, values[0], values)
@@ -61,8 +60,8 @@ def suggest(text: str, spellings: dict[str, str]) -> list[str]:
 def _spellings(kind: str, config: TeamConfig, known: list[str]) -> dict[str, str]:
     spellings = {value: value for value in known}
     for key, scope in config.section(kind).items():
-        for spelling in (key, scope.name or key, *scope.aliases):
-            spellings[spelling] = scope.name or key
+        for spelling in (key, scope.display_name(key), *scope.aliases):
+            spellings[spelling] = scope.display_name(key)
     return spellings
 
 

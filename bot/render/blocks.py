@@ -39,10 +39,6 @@ def help_blocks(intro: str | None = None) -> list[dict]:
     return ([section(intro)] if intro else []) + [section(HELP_TEXT)]
 
 
-def notice_blocks(text: str) -> list[dict]:
-    return [section(text)]
-
-
 def scorecard_summary(card: Scorecard) -> str:
     """One line for notifications and screen readers."""
     if card.accuracy is None:
@@ -52,8 +48,13 @@ def scorecard_summary(card: Scorecard) -> str:
             f"{card.period.describe()}")
 
 
-def scorecard_blocks(card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None) -> list[dict]:
-    """The scorecard message: figures, weakest parts or latest errors, the chart, a share button."""
+def scorecard_blocks(
+    card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None, private: bool = False
+) -> list[dict]:
+    """The scorecard message: figures, weakest parts or latest errors, the chart, a share button.
+
+    `private` (figures about a person) replaces the share button with a note saying why.
+    """
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{card.label} · {card.kind} scorecard",
                                                                          limits.HEADER_TEXT)}},
@@ -95,14 +96,14 @@ def scorecard_blocks(card: Scorecard, *, chart_file_id: str | None = None, share
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
                        "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})
-    if share_value is not None:
+    if private:
+        blocks.append({"type": "context", "elements": [mrkdwn(
+            ":lock: Agent figures are only shown to you, so this scorecard has no share button.")]})
+    elif share_value is not None:
         blocks.append({"type": "actions", "block_id": BlockId.SCORECARD_ACTIONS, "elements": [
             {"type": "button", "action_id": ActionId.SHARE_SCORECARD, "value": share_value,
              "text": {"type": "plain_text", "text": "Share in channel"}},
         ]})
-    else:
-        blocks.append({"type": "context", "elements": [mrkdwn(
-            ":lock: Agent figures are only shown to you, so this scorecard has no share button.")]})
     return blocks
 
 

@@ -10,12 +10,15 @@ import multiprocessing
 import os
 import threading
 import time
+import logging
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from bot.kpi.scorecard import Scorecard
 from bot.render.charts import trend_chart
 
 RENDER_TIMEOUT_SECONDS = 30
+logger = logging.getLogger(__name__)
 
 
 def _start_worker() -> None:
@@ -38,13 +41,26 @@ def _warm_up() -> None:
 class ChartProcesses:
     def __init__(self, *, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_start_worker)
-        for future in [self._pool.submit(_warm_up) for _ in range(self.workers)]:
+        self._lock = threading.Lock()
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker)
+        for future in [pool.submit(_warm_up) for _ in range(self.workers)]:
             future.result(timeout=RENDER_TIMEOUT_SECONDS)
+        return pool
 
     def render(self, card: Scorecard) -> bytes:
-        return self._pool.submit(trend_chart, card).result(timeout=RENDER_TIMEOUT_SECONDS)
+        pool = self._pool
+        try:
+            return pool.submit(trend_chart, card).result(timeout=RENDER_TIMEOUT_SECONDS)
+        except BrokenProcessPool:  # a worker died (killed for memory, say): start afresh, once
+            logger.exception("chart workers broke; starting new ones")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._start()
+            return self._pool.submit(trend_chart, card).result(timeout=RENDER_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)

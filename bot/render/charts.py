@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from matplotlib.dates import DateFormatter, date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display in a server; harmless when already set
-
-from matplotlib.dates import DateFormatter  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
-
-from bot.kpi.scorecard import Scorecard  # noqa: E402
+from bot.kpi.scorecard import Scorecard
 
 #: Wide and short: legible in Slack on a laptop and on a phone.
 TREND_SIZE_INCHES = (8.0, 3.4)
@@ -36,7 +30,7 @@ def trend_chart(card: Scorecard) -> bytes:
     axes.plot(days, [p.accuracy.value for p in points], color=_LINE, marker="o", markersize=3.5,
               linewidth=2)
     axes.axhline(card.targets.accuracy, color=_TARGET, linestyle="--", linewidth=1.5)
-    axes.set_xlim(card.period.first_day - timedelta(hours=12), card.period.last_day + timedelta(hours=12))
+    axes.set_xlim(date2num(card.period.first_day) - 0.5, date2num(card.period.last_day) + 0.5)  # half a day of air
     low = min([p.accuracy.low for p in points] + [card.targets.accuracy])
     axes.set_ylim(max(0.0, low - 0.02), 1.0)
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))

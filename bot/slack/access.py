@@ -2,8 +2,9 @@
 
 - QA staff (config [access].qa_staff, users or user groups) see every scope.
 - A vendor's members ([vendors.X].members) see their own vendor, its agents, and any
-  queue or policy narrowed to their vendor; nothing else.
-- Everyone else is refused, and the refusal is logged.
+  queue or policy narrowed to their vendor(s); nothing else, not even which other
+  agents exist.
+- Everyone else is refused before anything is looked up, and the refusal is logged.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import TeamConfig
-from bot.errors import QabotError
+from bot.errors import AccessDenied
 from bot.kpi.scopes import ResolvedScope
 
 logger = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 300
-
-
-class AccessDenied(QabotError):
-    """The user may not see this scope."""
+OUTSIDER_MESSAGE = ("You are not on the QA staff or a vendor's member list, so I can't show quality figures. "
+                    "Ask a QA lead to add you in config/qabot.toml.")
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,19 @@ def viewer_for(user_id: str, *, config: TeamConfig, groups: GroupDirectory) -> V
     )
 
 
+def refuse_outsiders(viewer: Viewer, asked: str) -> None:
+    """Stop anyone who is neither QA staff nor a vendor member, before any lookup."""
+    if not viewer.qa_staff and not viewer.vendors:
+        _refuse(viewer, asked)
+        raise AccessDenied(OUTSIDER_MESSAGE)
+
+
+def not_visible(viewer: Viewer, kind: str, name: str) -> AccessDenied:
+    """The same answer for 'does not exist' and 'not yours', so nothing leaks either way."""
+    _refuse(viewer, f"{kind} {name}")
+    return AccessDenied(f"No {kind} called '{name}' that you can see.")
+
+
 def authorise(
     viewer: Viewer,
     resolved: list[ResolvedScope],
@@ -79,34 +91,28 @@ def authorise(
     vendors_of_agent: Callable[[ResolvedScope], list[str]],
     resolve_vendor: Callable[[str], ResolvedScope],
 ) -> list[ResolvedScope]:
-    """The scope the viewer may see: as asked, narrowed to their vendor, or AccessDenied."""
+    """The scope the viewer may see: as asked, narrowed to their vendor(s), or AccessDenied."""
+    asked = ", ".join(f"{scope.kind} {scope.label}" for scope in resolved) or "the whole organisation"
+    refuse_outsiders(viewer, asked)
     if viewer.qa_staff:
         return resolved
-    asked = ", ".join(f"{scope.kind} {scope.label}" for scope in resolved) or "the whole organisation"
-    if not viewer.vendors:
-        _refuse(viewer, asked)
-        raise AccessDenied("You are not on the QA staff or a vendor's member list, so I can't show quality "
-                           "figures. Ask a QA lead to add you in config/qabot.toml.")
     own = {key: config.vendors[key] for key in viewer.vendors}
-    own_names = {name.casefold() for key, vendor in own.items() for name in (key, vendor.name or key, *vendor.aliases)}
+    own_names = frozenset().union(*(vendor.spellings(key) for key, vendor in own.items()))
+    names = " and ".join(vendor.display_name(key) for key, vendor in own.items())
     for scope in resolved:
         if scope.kind == "vendor" and scope.label.casefold() not in own_names:
             _refuse(viewer, asked)
-            raise AccessDenied(f"You can see {_names(own)} only, not {scope.label}.")
+            raise AccessDenied(f"You can see {names} only.")
         if scope.kind == "agent":
             agent_vendors = {name.casefold() for name in vendors_of_agent(scope)}
             if not agent_vendors or not agent_vendors <= own_names:
-                _refuse(viewer, asked)
-                raise AccessDenied(f"{scope.label} is not an agent of {_names(own)}.")
+                raise not_visible(viewer, "agent", scope.label)
     if any(scope.kind in ("vendor", "agent") for scope in resolved):
         return resolved
-    if len(own) > 1:
-        raise AccessDenied(f"You belong to several vendors ({_names(own)}): add one, e.g. `vendor {next(iter(own))}`.")
-    return [*resolved, resolve_vendor(next(iter(own)))]
-
-
-def _names(vendors: dict) -> str:
-    return " and ".join(vendor.name or key for key, vendor in vendors.items())
+    mine = [resolve_vendor(key) for key in sorted(own)]
+    narrowed = mine[0] if len(mine) == 1 else ResolvedScope(
+        "vendor", " + ".join(scope.label for scope in mine), tuple(v for scope in mine for v in scope.values))
+    return [*resolved, narrowed]
 
 
 def _refuse(viewer: Viewer, asked: str) -> None:

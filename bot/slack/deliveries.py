@@ -1,8 +1,15 @@
-"""Recognising a delivery Slack sends again (X-Slack-Retry-Num), after ack() so it costs no latency."""
+"""Events Slack delivers again (X-Slack-Retry-Num) are handled once, on every replica.
+
+Slack retries Events API deliveries it thinks were not acknowledged; it does not retry
+slash commands or clicks. Each event id is recorded in the database on first sight;
+a repeat is acknowledged and dropped.
+"""
 
 from __future__ import annotations
 
 import logging
+
+from slack_bolt import BoltResponse
 
 from bot.services import Services
 from bot.store.db import session_scope
@@ -11,22 +18,13 @@ from bot.store.deliveries import first_delivery
 logger = logging.getLogger(__name__)
 
 
-def delivery_key(body: dict) -> str | None:
-    """What identifies one delivery of a request: the event id, or the trigger id of a command or click."""
-    if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return None
-
-
-def is_repeat(services: Services, body: dict) -> bool:
-    """True when this exact delivery was already handled here or on another replica."""
-    key = delivery_key(body)
-    if key is None:
-        return False
-    with session_scope(services.engine) as session:
-        first = first_delivery(session, key=key, now=services.clock())
-    if not first:
-        logger.info("ignored a repeated delivery of %s", key)
-    return not first
+def once_per_event(body: dict, services: Services, next):  # noqa: A002  (Bolt's name for the chain)
+    """Global middleware: acknowledge a repeated event without handling it again."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if event_id:
+        with session_scope(services.engine) as session:
+            first = first_delivery(session, key=f"event:{event_id}", now=services.clock())
+        if not first:
+            logger.info("ignored a repeated delivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
+    return next()

@@ -111,6 +111,11 @@ def latest_errors(
     return list(session.execute(query).scalars())
 
 
+def vendors_of_agents(session: Session, *, agent_ids: Sequence[str]) -> list[str]:
+    """The vendors (as imported) these agent ids have audits under."""
+    return distinct_values(session, column="vendor", scope={"agent_id": agent_ids})
+
+
 def distinct_values(session: Session, *, column: str, scope: ScopeFilter | None = None) -> list[str]:
     """Every value a scope column has in the data (e.g. every vendor name as imported).
 

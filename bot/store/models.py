@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table
+from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table, text
 from sqlmodel import Field, SQLModel
 
 from bot.kpi.handle_time import BUCKET_COUNT
@@ -35,7 +35,9 @@ class Audit(SQLModel, table=True):
     __tablename__ = "audit"
     __table_args__ = (
         Index("ix_audit_audit_day", "audit_day"),
-        Index("ix_audit_agent_audited_at", "agent_id", "audited_at"),  # an agent's latest errors
+        # An agent's latest errors. Partial: errors are ~5% of audits, so imports barely pay for it.
+        Index("ix_audit_agent_errors", "agent_id", "audited_at",
+              sqlite_where=text("outcome != 'correct'"), postgresql_where=text("outcome != 'correct'")),
     )
 
     audit_id: str = Field(primary_key=True)

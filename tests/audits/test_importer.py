@@ -132,6 +132,11 @@ def test_rejects_file_keeps_the_exports_own_columns_and_fixed_rows_import(engine
     rejects["Moderator"] = "agent-9"
     fixed = tmp_path / "fixed.csv"
     rejects.to_csv(fixed, index=False)
+    still_bad = tmp_path / "still_bad.csv"
+    rejects.assign(Moderator="").to_csv(still_bad, index=False)
+    again_rejected = run_import(engine, config, still_bad, now, source_name="acme-export")
+    assert counts(again_rejected) == (0, 0, 0, 1)
+    assert pd.read_csv(again_rejected.rejects_path, dtype=str)["reject_reason"].tolist() == ["agent_id is empty"]
     again = run_import(engine, config, fixed, now, source_name="acme-export")
     assert counts(again) == (1, 0, 0, 0)
     assert again.ignored_columns == ["reject_line", "reject_reason"]

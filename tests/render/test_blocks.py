@@ -38,7 +38,7 @@ def test_scorecard_blocks_are_within_slack_limits_and_readable():
 def test_long_names_and_many_rows_are_clipped_to_the_limits():
     breakdowns = [Breakdown("agent", [GroupAccuracy("x" * 900, wilson(1, 2))] * 3)] * 20
     errors = [LatestError("A", "i" * 700, datetime(2026, 11, 20, tzinfo=UTC), "false_negative", "c" * 300, "a", "q")] * 5
-    blocks = scorecard_blocks(card(label="L" * 400, breakdowns=breakdowns, latest_errors=errors), share_value=None)
+    blocks = scorecard_blocks(card(label="L" * 400, breakdowns=breakdowns, latest_errors=errors), private=True)
     assert block_problems(blocks) == []
     assert "Agent figures are only shown to you" in blocks_as_text(blocks)
 

@@ -3,7 +3,8 @@ import logging
 import pytest
 
 from bot.kpi.scopes import ResolvedScope
-from bot.slack.access import AccessDenied, GroupDirectory, authorise, viewer_for
+from bot.errors import AccessDenied
+from bot.slack.access import GroupDirectory, authorise, viewer_for
 
 ACME = ResolvedScope("vendor", "Acme BPO", ("Acme BPO",))
 GLOBEX = ResolvedScope("vendor", "Globex", ("Globex",))
@@ -28,10 +29,20 @@ def test_vendor_members_are_narrowed_to_their_vendor(slack_config):
     assert check("UACME0001", [ACME], slack_config) == [ACME]
     assert check("UACME0001", [QUEUE], slack_config) == [QUEUE, ACME]
     assert check("UACME0001", [AGENT], slack_config) == [AGENT]
-    with pytest.raises(AccessDenied, match="You can see Acme BPO only, not Globex"):
+    with pytest.raises(AccessDenied, match="You can see Acme BPO only."):
         check("UACME0001", [GLOBEX], slack_config)
-    with pytest.raises(AccessDenied, match="agent-1 is not an agent of Acme BPO"):
+    with pytest.raises(AccessDenied, match="No agent called 'agent-1' that you can see."):
         check("UACME0001", [AGENT], slack_config, agent_vendors=["Acme BPO", "Globex"])
+
+
+def test_members_of_two_vendors_see_a_queue_across_both(slack_config):
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["vendors"]["globex"] = {"name": "Globex", "members": ["UACME0001"]}
+    config = slack_config.model_validate(raw)
+    viewer = viewer_for("UACME0001", config=config, groups=GroupDirectory(lambda group: []))
+    narrowed = authorise(viewer, [QUEUE], config=config, vendors_of_agent=lambda scope: [],
+                         resolve_vendor=lambda key: {"acme": ACME, "globex": GLOBEX}[key])
+    assert narrowed[1] == ResolvedScope("vendor", "Acme BPO + Globex", ("Acme BPO", "Globex"))
 
 
 def test_others_are_refused_and_logged(slack_config, caplog):

@@ -26,13 +26,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_slack_delivery_received_at'), ['received_at'], unique=False)
 
     with op.batch_alter_table('audit', schema=None) as batch_op:
-        batch_op.create_index('ix_audit_agent_audited_at', ['agent_id', 'audited_at'], unique=False)
+        batch_op.create_index('ix_audit_agent_errors', ['agent_id', 'audited_at'], unique=False,
+                              sqlite_where=sa.text("outcome != 'correct'"),
+                              postgresql_where=sa.text("outcome != 'correct'"))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('audit', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_agent_audited_at')
+        batch_op.drop_index('ix_audit_agent_errors')
 
     with op.batch_alter_table('slack_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_slack_delivery_received_at'))
