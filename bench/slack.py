@@ -74,8 +74,10 @@ def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> di
     from bot.standin import FakeSlack, SlackSender
 
     config_path = workdir / "bench-qabot.toml"
-    config_path.write_text(Path("config/qabot.toml").read_text(encoding="utf-8")
-                           + f'\n[access]\nqa_staff = ["{USER}"]\n', encoding="utf-8")
+    shipped = Path("config/qabot.toml").read_text(encoding="utf-8")
+    if "\nqa_staff = []" not in shipped:
+        raise RuntimeError("config/qabot.toml should ship with an empty qa_staff list")
+    config_path.write_text(shipped.replace("\nqa_staff = []", f'\nqa_staff = ["{USER}"]', 1), encoding="utf-8")
     port = free_port()
     with FakeSlack() as slack:
         env = {**os.environ, "DATABASE_URL": url, "QABOT_CONFIG": str(config_path), "PORT": str(port),

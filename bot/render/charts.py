@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from bot.kpi.scorecard import Scorecard
 
@@ -33,6 +33,7 @@ def trend_chart(card: Scorecard) -> bytes:
     axes.set_xlim(date2num(card.period.first_day) - 0.5, date2num(card.period.last_day) + 0.5)  # half a day of air
     low = min([p.accuracy.low for p in points] + [card.targets.accuracy])
     axes.set_ylim(max(0.0, low - 0.02), 1.0)
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5))  # about six labels: enough to read, cheap to draw
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     axes.xaxis.set_major_formatter(DateFormatter("%b %d"))
     axes.grid(axis="y", alpha=0.3)

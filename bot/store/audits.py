@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot.kpi.handle_time import BUCKET_COUNT
+from bot.store.db import upsert_insert
 from bot.store.models import (
     SCOPE_COLUMNS,
     UNCATEGORISED,
@@ -236,7 +237,7 @@ def refresh_rollups(connection, *, days: set[date]) -> None:
 
 
 def _remember_scope_values(connection, days: list[date]) -> None:
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(connection.dialect.name)
     r = AGENT_LEVEL.counts.c
     for column in SCOPE_COLUMNS:
         values = select(literal(column), r[column]).where(r.day.in_(days), r[column].is_not(None)).distinct()

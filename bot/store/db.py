@@ -11,6 +11,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, create_engine
 
 
@@ -43,6 +44,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def upsert_insert(dialect_name: str):
+    """The INSERT construct with ON CONFLICT support for this database (both speak the same SQL)."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:
