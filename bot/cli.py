@@ -74,6 +74,9 @@ class QabotGroup(click.Group):
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            sys.stderr.close()
+            ctx.exit(0)
         except Exception:
             logger.exception("qabot failed unexpectedly")
             click.secho("Unexpected error (traceback above). Please report it.", fg="red", err=True)

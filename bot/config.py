@@ -83,6 +83,46 @@ class Access(_Strict):
     """Slack user ids (U..., W...) or user group ids (S...) who may see every scope."""
 
 
+ChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9]{2,}$")]
+Minutes = Annotated[int, Field(gt=0)]
+SEVERITIES = ("P0", "P1", "P2", "P3")
+DEFAULT_ESCALATION_CATEGORIES = (
+    "missed violation", "wrong enforcement", "IP rights complaint", "policy unclear",
+    "tool or system issue", "vendor SLA",
+)
+
+
+class SlaRule(_Strict):
+    """How long an escalation of one severity may wait for acknowledgement and for resolution."""
+
+    acknowledge_min: Minutes
+    resolve_min: Minutes
+
+
+class SlaRules(_Strict):
+    P0: SlaRule = SlaRule(acknowledge_min=15, resolve_min=4 * 60)
+    P1: SlaRule = SlaRule(acknowledge_min=60, resolve_min=24 * 60)
+    P2: SlaRule = SlaRule(acknowledge_min=4 * 60, resolve_min=3 * 24 * 60)
+    P3: SlaRule = SlaRule(acknowledge_min=24 * 60, resolve_min=7 * 24 * 60)
+
+
+class Route(_Strict):
+    """Escalations matching any listed vendor, queue or category go to `channel` (first match wins)."""
+
+    channel: ChannelId
+    vendors: list[Name] = Field(default_factory=list)
+    queues: list[Name] = Field(default_factory=list)
+    categories: list[Name] = Field(default_factory=list)
+
+
+class Escalations(_Strict):
+    categories: list[Name] = Field(default_factory=lambda: list(DEFAULT_ESCALATION_CATEGORIES), min_length=1)
+    sla: SlaRules = Field(default_factory=SlaRules)
+    routes: list[Route] = Field(default_factory=list)
+    default_channel: ChannelId | None = None
+    """Where escalations no route matches go; without it they are refused with a clear message."""
+
+
 class Source(_Strict):
     """How one tool's or vendor's export maps onto the canonical audit columns."""
 
@@ -108,6 +148,7 @@ class TeamConfig(_Strict):
     queues: dict[Name, NamedScope] = Field(default_factory=dict)
     policies: dict[Name, NamedScope] = Field(default_factory=dict)
     sources: dict[Name, Source] = Field(default_factory=dict)
+    escalations: Escalations = Field(default_factory=Escalations)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:
@@ -161,6 +202,9 @@ def _describe(origin: str, error: dict) -> str:
         return f"{origin}: {where}: '{error['input']}' is not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
     if error["type"] == "literal_error":
         return f"{origin}: {where}: not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
+    if error["type"] == "string_pattern_mismatch" and "channel" in where:
+        return (f"{origin}: {where}: '{error['input']}' is not a Slack channel id (C..., G... or D...; "
+                "in Slack: channel details > About > Channel ID)")
     if error["type"] == "string_pattern_mismatch":
         return (f"{origin}: {where}: '{error['input']}' is not a Slack user or user group id "
                 "(U..., W... or S...; in Slack: profile > More > Copy member ID)")

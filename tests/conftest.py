@@ -114,6 +114,8 @@ def slack_config(config) -> TeamConfig:
     raw["access"] = {"qa_staff": [QA_LEAD, "S0QASTAFF"]}
     raw["vendors"]["acme"]["members"] = [ACME_MEMBER]
     raw["agents"] = {"agent-1": {"slack_user": "UAGENT001"}}
+    raw["escalations"] = {"default_channel": "C0ESCALATE",
+                          "routes": [{"channel": "C0ACMEESC", "vendors": ["Acme BPO"]}]}
     return parse_team_config(raw, origin="test")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import qa
-from bot.slack.ids import COMMAND, ActionId
+from bot.commands import escalate, qa
+from bot.slack.ids import COMMAND, ActionId, CallbackId
 
 
 def register(app: App) -> None:
     app.command(COMMAND)(qa.handle_qa)
     app.action(ActionId.SHARE_SCORECARD)(qa.handle_share)
+    app.view(CallbackId.ESCALATION_MODAL)(escalate.handle_submission)

@@ -19,6 +19,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.commands import escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import parse_period
@@ -57,6 +58,14 @@ def parse_qa_text(text: str) -> QaRequest:
 def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, services: Services) -> None:
     ack()
     request = parse_qa_text(command.get("text", ""))
+    if request.subcommand == "escalate":
+        escalate.open_modal(client, services, user_id=command["user_id"], trigger_id=command["trigger_id"],
+                            text=command.get("text", "").strip()[len("escalate"):].strip())
+        return
+    if request.subcommand == "escalations":
+        escalate.list_command(respond, services, user_id=command["user_id"],
+                              text=command.get("text", "").strip()[len("escalations"):], now=services.clock())
+        return
     if request.subcommand in ("", "help"):
         respond(text="How to use /qa", blocks=help_blocks(), response_type="ephemeral")
         return

@@ -22,6 +22,8 @@ HELP_TEXT = (
     f"• `{COMMAND} agent mnl-acme-001` or `{COMMAND} agent @name`: an agent's scorecard and latest errors\n"
     f"• `{COMMAND} queue shop-listings since 2026-10-01`: a queue's scorecard\n"
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
+    f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
+    f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
     f"• `{COMMAND} help`: this message\n"
     f"Periods: {PERIOD_HELP} The default is the last 7 days (UTC)."
 )

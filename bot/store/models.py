@@ -81,6 +81,59 @@ class ImportRun(SQLModel, table=True):
     rejected: int
 
 
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Escalation(SQLModel, table=True):
+    """An urgent problem filed by a person, on an SLA clock; shown to people as ESC-<id>."""
+
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    category: str
+    severity: str = Field(sa_type=String(2))
+    vendor: str | None = None
+    queue: str | None = None
+    items: str = Field(default="", description="affected item ids or URLs, one a line")
+    description: str = ""
+    reporter_id: str
+    assignee_id: str | None = None
+    status: str = Field(default=EscalationStatus.OPEN.value, sa_type=String(16), index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    acknowledge_due_at: datetime = Field(sa_type=UTCDateTime)
+    resolve_due_at: datetime = Field(sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by: str | None = None
+    resolution: str | None = None
+    root_cause: str | None = None
+    channel_id: str
+    message_ts: str | None = Field(default=None, description="set once the post reached Slack")
+    source_permalink: str | None = None
+
+    @property
+    def readable_id(self) -> str:
+        return f"ESC-{self.id}"
+
+
+class EscalationEvent(SQLModel, table=True):
+    """Every change to an escalation, in order: its history."""
+
+    __tablename__ = "escalation_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor_id: str
+    kind: str = Field(sa_type=String(24))
+    detail: str = ""
+
+
 class SlackDelivery(SQLModel, table=True):
     """A Slack request already handled, so a retried delivery does nothing twice (on every replica)."""
 

@@ -1,0 +1,122 @@
+"""`/qa escalate [text]`, the filing modal's submission, and `/qa escalations [open|mine|vendor NAME]`.
+
+The modal opens straight after ack(), within Slack's 3 seconds of the trigger. On
+submit, bad input is answered next to its field and nothing is stored; good input is
+stored first, then posted to the routed channel, then the reporter gets a DM. If
+posting fails the escalation stays stored, unposted, and the reporter is told.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import QabotError
+from bot.escalations.rules import clean_items, deadlines, form_problems, route
+from bot.render.blocks import mrkdwn, section
+from bot.render.escalation_blocks import escalation_blocks, escalation_modal, read_form, slack_time
+from bot.services import Services
+from bot.slack.access import refuse_outsiders, viewer_for
+from bot.store.db import session_scope
+from bot.store.escalations import create_escalation, list_escalations, set_message
+from bot.store.kpi import distinct_values
+from bot.store.models import Escalation
+
+logger = logging.getLogger(__name__)
+LIST_LIMIT = 20
+
+
+def open_modal(client: WebClient, services: Services, *, user_id: str, trigger_id: str, text: str) -> None:
+    refuse_outsiders(viewer_for(user_id, config=services.config, groups=services.groups), "escalate")
+    with session_scope(services.engine) as session:
+        vendors = sorted({vendor.display_name(key) for key, vendor in services.config.vendors.items()}
+                         | set(distinct_values(session, column="vendor")))
+        queues = distinct_values(session, column="queue")
+    client.views_open(trigger_id=trigger_id, view=escalation_modal(
+        categories=services.config.escalations.categories, vendors=vendors, queues=queues, description=text))
+
+
+def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
+    form = read_form(view)
+    config = services.config.escalations
+    problems = form_problems(form, config=config)
+    channel = route(form, config=config)
+    if channel is None and not problems:
+        problems["category"] = ("No channel takes escalations like this yet: QA admins set "
+                                "[escalations].default_channel or a route in config/qabot.toml.")
+    if problems:
+        ack(response_action="errors", errors=problems)
+        return
+    ack()
+    now = services.clock()
+    acknowledge_by, resolve_by = deadlines(form.severity, now=now, config=config)
+    reporter = body["user"]["id"]
+    with session_scope(services.engine) as session:
+        escalation = create_escalation(session, now=now, escalation=Escalation(
+            title=form.title, category=form.category, severity=form.severity, vendor=form.vendor, queue=form.queue,
+            items=clean_items(form.items), description=form.description, reporter_id=reporter,
+            assignee_id=form.assignee_id, created_at=now, acknowledge_due_at=acknowledge_by,
+            resolve_due_at=resolve_by, channel_id=channel,
+            source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
+        ))
+    try:
+        posted = client.chat_postMessage(channel=channel, text=_summary(escalation),
+                                         blocks=escalation_blocks(escalation), unfurl_links=False)
+    except SlackApiError:
+        logger.exception("%s is stored but could not be posted to %s", escalation.readable_id, channel)
+        client.chat_postMessage(channel=reporter, text=(
+            f"{escalation.readable_id} is saved, but I could not post it to <#{channel}>. "
+            "QA admins can see why in the bot's log; nothing you typed is lost."))
+        return
+    with session_scope(services.engine) as session:
+        set_message(session, escalation_id=escalation.id, channel_id=posted["channel"], message_ts=posted["ts"])
+    link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
+    client.chat_postMessage(channel=reporter, text=(
+        f"Filed {escalation.readable_id} ({escalation.severity}): <{link}|{escalation.title}>. "
+        f"Acknowledge by {slack_time(acknowledge_by)}, resolve by {slack_time(resolve_by)}."))
+
+
+def list_command(respond: Respond, services: Services, *, user_id: str, text: str, now: datetime) -> None:
+    """`open` (default), `mine`, or `vendor NAME`."""
+    viewer = viewer_for(user_id, config=services.config, groups=services.groups)
+    refuse_outsiders(viewer, "escalations")
+    word, _, rest = text.strip().partition(" ")
+    word = word.lower() or "open"
+    if word not in ("open", "mine", "vendor") or (word == "vendor" and not rest.strip()):
+        raise QabotError("Use `/qa escalations`, `/qa escalations mine` or `/qa escalations vendor NAME`.")
+    # Vendor members see their vendors' escalations, and under `mine` whatever they filed or were given.
+    vendors = None if viewer.qa_staff or word == "mine" else tuple(
+        spelling for key in viewer.vendors for spelling in (key, services.config.vendors[key].display_name(key)))
+    if word == "vendor":
+        wanted = rest.strip().casefold()
+        matches = [vendor.display_name(key) for key, vendor in services.config.vendors.items()
+                   if wanted in vendor.spellings(key)] or [rest.strip()]
+        vendors = tuple(v for v in matches if vendors is None or v in vendors)
+    with session_scope(services.engine) as session:
+        found = list_escalations(session, involving=user_id if word == "mine" else None, vendors=vendors,
+                                 limit=LIST_LIMIT)
+    if not found:
+        respond(text="No open escalations here.", response_type="ephemeral")
+        return
+    lines = [f"• *{e.readable_id}* {e.severity} {e.status}: {e.title} · {_time_left(e, now)}" for e in found]
+    respond(text=f"{len(found)} open escalations", response_type="ephemeral",
+            blocks=[section(f"*Open escalations* ({len(found)}{'+' if len(found) == LIST_LIMIT else ''})"),
+                    section("\n".join(lines)),
+                    {"type": "context", "elements": [mrkdwn("Times are your local time.")]}])
+
+
+def _time_left(escalation: Escalation, now: datetime) -> str:
+    due, what = ((escalation.acknowledge_due_at, "acknowledgement") if escalation.acknowledged_at is None
+                 else (escalation.resolve_due_at, "resolution"))
+    minutes = int((due - now).total_seconds() // 60)
+    span = f"{abs(minutes) // 60} h {abs(minutes) % 60} min"
+    return f"{what} overdue by {span}" if minutes < 0 else f"{span} left for {what}"
+
+
+def _summary(escalation: Escalation) -> str:
+    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"

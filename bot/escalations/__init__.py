@@ -1,0 +1,1 @@
+"""Escalations: urgent problems filed through a modal, routed, on an SLA clock."""

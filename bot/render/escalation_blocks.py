@@ -1,0 +1,126 @@
+"""Block Kit for escalations: the filing modal and the posted escalation. Pure builders."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
+from bot.render.blocks import mrkdwn
+from bot.slack.ids import ActionId, BlockId, CallbackId
+from bot.store.models import Escalation
+
+SEVERITY_MEANING = {
+    "P0": "Harm happening now: drop everything",
+    "P1": "Serious and spreading: today",
+    "P2": "Wrong but contained: this week",
+    "P3": "Worth fixing: when there is time",
+}
+MAX_OPTIONS = 100  # Slack's limit for a static select
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def _option(value: str, description: str | None = None) -> dict:
+    option = {"text": _plain(value[:75]), "value": value[:150]}
+    if description:
+        option["description"] = _plain(description[:75])
+    return option
+
+
+def _input(block_id: str, label: str, element: dict, *, optional: bool = False, hint: str | None = None) -> dict:
+    block = {"type": "input", "block_id": block_id, "label": _plain(label), "optional": optional,
+             "element": {**element, "action_id": ActionId.FIELD_VALUE}}
+    if hint:
+        block["hint"] = _plain(hint)
+    return block
+
+
+def escalation_modal(
+    *, categories: list[str], vendors: list[str], queues: list[str], description: str = "",
+    source_permalink: str | None = None,
+) -> dict:
+    """The filing form; `description` and the permalink come prefilled from `/qa escalate TEXT` or a message."""
+    blocks = [
+        _input(BlockId.ESCALATION_TITLE, "Title", {"type": "plain_text_input", "max_length": TITLE_MAX}),
+        _input(BlockId.ESCALATION_CATEGORY, "Category", {
+            "type": "static_select", "options": [_option(c) for c in categories[:MAX_OPTIONS]]}),
+        _input(BlockId.ESCALATION_SEVERITY, "Severity", {
+            "type": "static_select", "options": [_option(s, m) for s, m in SEVERITY_MEANING.items()]}),
+    ]
+    if vendors:
+        blocks.append(_input(BlockId.ESCALATION_VENDOR, "Vendor", {
+            "type": "static_select", "options": [_option(v) for v in vendors[:MAX_OPTIONS]]}, optional=True))
+    if queues:
+        blocks.append(_input(BlockId.ESCALATION_QUEUE, "Queue", {
+            "type": "static_select", "options": [_option(q) for q in queues[:MAX_OPTIONS]]}, optional=True))
+    blocks += [
+        _input(BlockId.ESCALATION_ITEMS, "Affected items", {"type": "plain_text_input", "multiline": True},
+               optional=True, hint="Item ids or URLs, one a line."),
+        _input(BlockId.ESCALATION_DESCRIPTION, "What happened", {
+            "type": "plain_text_input", "multiline": True, "max_length": DESCRIPTION_MAX,
+            **({"initial_value": description[:DESCRIPTION_MAX]} if description else {})}, optional=True),
+        _input(BlockId.ESCALATION_ASSIGNEE, "Assignee", {"type": "users_select"}, optional=True),
+    ]
+    return {
+        "type": "modal", "callback_id": CallbackId.ESCALATION_MODAL, "title": _plain("Escalate to QA"),
+        "submit": _plain("File escalation"), "close": _plain("Cancel"), "blocks": blocks,
+        "private_metadata": json.dumps({"permalink": source_permalink}),
+    }
+
+
+def read_form(view: dict) -> EscalationForm:
+    """The modal's values, as typed (empty text for what was left out)."""
+    values = view["state"]["values"]
+
+    def field(block_id: str) -> dict:
+        return values.get(block_id, {}).get(ActionId.FIELD_VALUE, {})
+
+    def text(block_id: str) -> str:
+        return field(block_id).get("value") or ""
+
+    def choice(block_id: str) -> str | None:
+        return (field(block_id).get("selected_option") or {}).get("value")
+
+    return EscalationForm(
+        title=text(BlockId.ESCALATION_TITLE).strip(), category=choice(BlockId.ESCALATION_CATEGORY) or "",
+        severity=choice(BlockId.ESCALATION_SEVERITY) or "", vendor=choice(BlockId.ESCALATION_VENDOR),
+        queue=choice(BlockId.ESCALATION_QUEUE), items=text(BlockId.ESCALATION_ITEMS),
+        description=text(BlockId.ESCALATION_DESCRIPTION).strip(),
+        assignee_id=field(BlockId.ESCALATION_ASSIGNEE).get("selected_user"),
+    )
+
+
+def slack_time(moment: datetime) -> str:
+    """A time every reader sees in their own time zone (Slack date formatting)."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
+
+
+def escalation_blocks(escalation: Escalation) -> list[dict]:
+    """The escalation as posted in its channel."""
+    fields = [
+        mrkdwn(f"*Severity*\n{escalation.severity}: {SEVERITY_MEANING[escalation.severity]}"),
+        mrkdwn(f"*Category*\n{escalation.category}"),
+        mrkdwn(f"*Status*\n{escalation.status}"),
+        mrkdwn(f"*Reporter*\n<@{escalation.reporter_id}>"),
+        mrkdwn(f"*Acknowledge by*\n{slack_time(escalation.acknowledge_due_at)}"),
+        mrkdwn(f"*Resolve by*\n{slack_time(escalation.resolve_due_at)}"),
+    ]
+    if escalation.vendor or escalation.queue:
+        fields.append(mrkdwn(f"*Vendor · queue*\n{escalation.vendor or '-'} · {escalation.queue or '-'}"))
+    if escalation.assignee_id:
+        fields.append(mrkdwn(f"*Assignee*\n<@{escalation.assignee_id}>"))
+    blocks = [
+        {"type": "header", "text": _plain(f"{escalation.readable_id} · {escalation.title}"[:150])},
+        {"type": "section", "fields": fields},
+    ]
+    if escalation.description:
+        blocks.append({"type": "section", "text": mrkdwn(escalation.description[:3000])})
+    if escalation.items:
+        blocks.append({"type": "section", "text": mrkdwn(("*Affected items*\n" + "\n".join(
+            f"• {item}" for item in escalation.items.splitlines()))[:3000])})
+    if escalation.source_permalink:
+        blocks.append({"type": "context", "elements": [mrkdwn(f"From <{escalation.source_permalink}|this message>")]})
+    return blocks
