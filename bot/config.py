@@ -86,6 +86,10 @@ class Access(_Strict):
 ChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9]{2,}$")]
 Minutes = Annotated[int, Field(gt=0)]
 SEVERITIES = ("P0", "P1", "P2", "P3")
+DEFAULT_ROOT_CAUSES = (
+    "policy gap", "policy misapplied", "training gap", "tooling defect", "capacity / backlog", "vendor process",
+    "not an error",
+)
 DEFAULT_ESCALATION_CATEGORIES = (
     "missed violation", "wrong enforcement", "IP rights complaint", "policy unclear",
     "tool or system issue", "vendor SLA",
@@ -117,6 +121,7 @@ class Route(_Strict):
 
 class Escalations(_Strict):
     categories: list[Name] = Field(default_factory=lambda: list(DEFAULT_ESCALATION_CATEGORIES), min_length=1)
+    root_causes: list[Name] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1)
     sla: SlaRules = Field(default_factory=SlaRules)
     routes: list[Route] = Field(default_factory=list)
     default_channel: ChannelId | None = None

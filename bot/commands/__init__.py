@@ -12,3 +12,8 @@ def register(app: App) -> None:
     app.command(COMMAND)(qa.handle_qa)
     app.action(ActionId.SHARE_SCORECARD)(qa.handle_share)
     app.view(CallbackId.ESCALATION_MODAL)(escalate.handle_submission)
+    app.action(ActionId.ESCALATION_ACKNOWLEDGE)(escalate.handle_acknowledge)
+    app.action(ActionId.ESCALATION_ASSIGN)(escalate.handle_assign)
+    app.action(ActionId.ESCALATION_RESOLVE)(escalate.handle_resolve_button)
+    app.action(ActionId.ESCALATION_REOPEN)(escalate.handle_reopen)
+    app.view(CallbackId.RESOLUTION_MODAL)(escalate.handle_resolution)

@@ -16,14 +16,31 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import QabotError
+from bot.errors import AccessDenied, QabotError
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
-from bot.render.escalation_blocks import escalation_blocks, escalation_modal, read_form, slack_time
+from bot.render.escalation_blocks import (
+    escalation_blocks,
+    escalation_modal,
+    read_form,
+    read_resolution,
+    resolution_modal,
+    slack_time,
+)
 from bot.services import Services
-from bot.slack.access import refuse_outsiders, viewer_for
+from bot.slack.access import Viewer, refuse_outsiders, viewer_for
+from bot.slack.ids import BlockId
 from bot.store.db import session_scope
-from bot.store.escalations import create_escalation, list_escalations, set_message
+from bot.store.escalations import (
+    acknowledge,
+    assign,
+    create_escalation,
+    get_escalation,
+    list_escalations,
+    reopen,
+    resolve,
+    set_message,
+)
 from bot.store.kpi import distinct_values
 from bot.store.models import Escalation
 
@@ -120,3 +137,90 @@ def _time_left(escalation: Escalation, now: datetime) -> str:
 
 def _summary(escalation: Escalation) -> str:
     return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
+
+
+def may_close(escalation: Escalation, *, viewer: Viewer) -> bool:
+    """Only the assignee, QA staff and the reporter may resolve or reopen."""
+    return viewer.qa_staff or viewer.user_id in (escalation.assignee_id, escalation.reporter_id)
+
+
+def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
+    ack()
+    user = _member(body, services)
+    with session_scope(services.engine) as session:
+        changed = acknowledge(session, escalation_id=int(action["value"]), user_id=user.user_id, now=services.clock())
+    if changed:
+        _show_change(client, changed, f"Acknowledged by <@{user.user_id}>.")
+
+
+def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
+    ack()
+    user = _member(body, services)
+    with session_scope(services.engine) as session:
+        changed = assign(session, escalation_id=int(action["value"]), assignee_id=user.user_id,
+                         actor_id=user.user_id, now=services.clock())
+    if changed:
+        _show_change(client, changed, f"Assigned to <@{user.user_id}>.")
+
+
+def handle_resolve_button(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
+    ack()
+    user = _member(body, services)
+    with session_scope(services.engine) as session:
+        escalation = get_escalation(session, escalation_id=int(action["value"]))
+    if not may_close(escalation, viewer=user):
+        raise AccessDenied(f"Only the assignee, the reporter or QA staff can resolve {escalation.readable_id}.")
+    client.views_open(trigger_id=body["trigger_id"],
+                      view=resolution_modal(escalation, root_causes=services.config.escalations.root_causes))
+
+
+def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
+    resolution, root_cause = read_resolution(view)
+    problems = {}
+    if not resolution:
+        problems[BlockId.RESOLUTION_TEXT] = "Say what was done, so the next person can learn from it."
+    if root_cause not in services.config.escalations.root_causes:
+        problems[BlockId.RESOLUTION_ROOT_CAUSE] = "Choose a root cause."
+    user = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
+    with session_scope(services.engine) as session:
+        escalation = get_escalation(session, escalation_id=int(view["private_metadata"]))
+    if not may_close(escalation, viewer=user):  # answered in the modal: a view submission has no response_url
+        problems[BlockId.RESOLUTION_TEXT] = (f"Only the assignee, the reporter or QA staff can resolve "
+                                             f"{escalation.readable_id}.")
+    if problems:
+        ack(response_action="errors", errors=problems)
+        return
+    ack()
+    with session_scope(services.engine) as session:
+        changed = resolve(session, escalation_id=escalation.id, user_id=user.user_id, resolution=resolution,
+                          root_cause=root_cause, now=services.clock())
+    if changed:
+        _show_change(client, changed, f"Resolved by <@{user.user_id}> ({root_cause}): {resolution}")
+
+
+def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
+    ack()
+    user = _member(body, services)
+    with session_scope(services.engine) as session:
+        escalation = get_escalation(session, escalation_id=int(action["value"]))
+        if not may_close(escalation, viewer=user):
+            raise AccessDenied(f"Only the assignee, the reporter or QA staff can reopen {escalation.readable_id}.")
+        changed = reopen(session, escalation_id=escalation.id, user_id=user.user_id, now=services.clock())
+    if changed:
+        _show_change(client, changed, f"Reopened by <@{user.user_id}>.")
+
+
+def _member(body: dict, services: Services) -> Viewer:
+    viewer = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
+    refuse_outsiders(viewer, "an escalation")
+    return viewer
+
+
+def _show_change(client: WebClient, escalation: Escalation, line: str) -> None:
+    """Update the posted message and add the change to its thread."""
+    if escalation.message_ts is None:
+        return
+    client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, text=_summary(escalation),
+                       blocks=escalation_blocks(escalation))
+    client.chat_postMessage(channel=escalation.channel_id, thread_ts=escalation.message_ts,
+                            text=f"{escalation.readable_id}: {line}")

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
 from bot.render.blocks import mrkdwn
 from bot.slack.ids import ActionId, BlockId, CallbackId
-from bot.store.models import Escalation
+from bot.store.models import Escalation, EscalationStatus
 
 SEVERITY_MEANING = {
     "P0": "Harm happening now: drop everything",
@@ -123,4 +123,46 @@ def escalation_blocks(escalation: Escalation) -> list[dict]:
             f"• {item}" for item in escalation.items.splitlines()))[:3000])})
     if escalation.source_permalink:
         blocks.append({"type": "context", "elements": [mrkdwn(f"From <{escalation.source_permalink}|this message>")]})
+    if escalation.status == EscalationStatus.RESOLVED.value:
+        blocks.append({"type": "section", "text": mrkdwn(
+            f"*Resolved* by <@{escalation.resolved_by}> {slack_time(escalation.resolved_at)} · root cause: "
+            f"{escalation.root_cause}\n{escalation.resolution}"[:3000])})
+    elif escalation.acknowledged_at is not None:
+        blocks.append({"type": "context", "elements": [mrkdwn(
+            f"Acknowledged by <@{escalation.acknowledged_by}> {slack_time(escalation.acknowledged_at)}")]})
+    blocks.append({"type": "actions", "block_id": BlockId.ESCALATION_ACTIONS,
+                   "elements": _buttons(escalation)})
     return blocks
+
+
+def _buttons(escalation: Escalation) -> list[dict]:
+    def button(action_id: str, text: str, style: str | None = None) -> dict:
+        element = {"type": "button", "action_id": action_id, "text": _plain(text), "value": str(escalation.id)}
+        return {**element, "style": style} if style else element
+
+    if escalation.status == EscalationStatus.RESOLVED.value:
+        return [button(ActionId.ESCALATION_REOPEN, "Reopen")]
+    buttons = [] if escalation.acknowledged_at else [button(ActionId.ESCALATION_ACKNOWLEDGE, "Acknowledge", "primary")]
+    return buttons + [button(ActionId.ESCALATION_ASSIGN, "Assign to me"), button(ActionId.ESCALATION_RESOLVE, "Resolve")]
+
+
+def resolution_modal(escalation: Escalation, *, root_causes: list[str]) -> dict:
+    return {
+        "type": "modal", "callback_id": CallbackId.RESOLUTION_MODAL, "title": _plain(f"Resolve {escalation.readable_id}"[:24]),
+        "submit": _plain("Resolve"), "close": _plain("Cancel"), "private_metadata": str(escalation.id),
+        "blocks": [
+            {"type": "section", "text": mrkdwn(f"*{escalation.title}*"[:3000])},
+            _input(BlockId.RESOLUTION_TEXT, "What was done", {
+                "type": "plain_text_input", "multiline": True, "max_length": DESCRIPTION_MAX}),
+            _input(BlockId.RESOLUTION_ROOT_CAUSE, "Root cause", {
+                "type": "static_select", "options": [_option(c) for c in root_causes[:MAX_OPTIONS]]}),
+        ],
+    }
+
+
+def read_resolution(view: dict) -> tuple[str, str]:
+    values = view["state"]["values"]
+    text = (values.get(BlockId.RESOLUTION_TEXT, {}).get(ActionId.FIELD_VALUE, {}).get("value") or "").strip()
+    cause = (values.get(BlockId.RESOLUTION_ROOT_CAUSE, {}).get(ActionId.FIELD_VALUE, {})
+             .get("selected_option") or {}).get("value") or ""
+    return text, cause

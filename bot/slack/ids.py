@@ -9,10 +9,15 @@ class ActionId(StrEnum):
     SHARE_SCORECARD = "scorecard_share"
     FIELD_VALUE = "value"
     """The one input element inside each modal input block."""
+    ESCALATION_ACKNOWLEDGE = "escalation_acknowledge"
+    ESCALATION_ASSIGN = "escalation_assign_me"
+    ESCALATION_RESOLVE = "escalation_resolve"
+    ESCALATION_REOPEN = "escalation_reopen"
 
 
 class CallbackId(StrEnum):
     ESCALATION_MODAL = "escalation_modal"
+    RESOLUTION_MODAL = "escalation_resolution_modal"
 
 
 class BlockId(StrEnum):
@@ -26,3 +31,6 @@ class BlockId(StrEnum):
     ESCALATION_ITEMS = "items"
     ESCALATION_DESCRIPTION = "description"
     ESCALATION_ASSIGNEE = "assignee"
+    ESCALATION_ACTIONS = "escalation_actions"
+    RESOLUTION_TEXT = "resolution"
+    RESOLUTION_ROOT_CAUSE = "root_cause"

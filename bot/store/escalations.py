@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, select, update
 from sqlmodel import Session
 
 from bot.store.models import Escalation, EscalationEvent, EscalationStatus
@@ -65,3 +65,50 @@ def unposted_escalations(session: Session) -> list[Escalation]:
     """Stored but never reached Slack (posting failed): to be posted again."""
     query = select(Escalation).where(Escalation.message_ts.is_(None)).order_by(Escalation.id)
     return list(session.execute(query).scalars())
+
+
+def _change(session: Session, *, escalation_id: int, when, values: dict, actor_id: str, kind: str, now: datetime,
+            detail: str = "") -> Escalation | None:
+    """Apply `values` only where `when` still holds, in one statement: a double click or two people at
+    once change the record exactly once. Returns the changed escalation, or None if nothing changed."""
+    statement = (update(Escalation).where(Escalation.id == escalation_id, when).values(**values)
+                 .returning(Escalation.id))
+    if session.execute(statement).first() is None:
+        return None
+    record_event(session, escalation_id=escalation_id, actor_id=actor_id, kind=kind, now=now, detail=detail)
+    escalation = session.get(Escalation, escalation_id)
+    session.refresh(escalation)
+    return escalation
+
+
+def acknowledge(session: Session, *, escalation_id: int, user_id: str, now: datetime) -> Escalation | None:
+    return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="acknowledged", now=now,
+                   when=(Escalation.status == EscalationStatus.OPEN.value) & Escalation.acknowledged_at.is_(None),
+                   values={"status": EscalationStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
+                           "acknowledged_by": user_id})
+
+
+def assign(session: Session, *, escalation_id: int, assignee_id: str, actor_id: str,
+           now: datetime) -> Escalation | None:
+    return _change(session, escalation_id=escalation_id, actor_id=actor_id, kind="assigned", now=now,
+                   detail=assignee_id,
+                   when=(Escalation.status != EscalationStatus.RESOLVED.value)
+                   & Escalation.assignee_id.is_distinct_from(assignee_id),
+                   values={"assignee_id": assignee_id})
+
+
+def resolve(session: Session, *, escalation_id: int, user_id: str, resolution: str, root_cause: str,
+            now: datetime) -> Escalation | None:
+    return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="resolved", now=now,
+                   detail=f"{root_cause}: {resolution}",
+                   when=Escalation.status != EscalationStatus.RESOLVED.value,
+                   values={"status": EscalationStatus.RESOLVED.value, "resolved_at": now, "resolved_by": user_id,
+                           "resolution": resolution, "root_cause": root_cause})
+
+
+def reopen(session: Session, *, escalation_id: int, user_id: str, now: datetime) -> Escalation | None:
+    return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="reopened", now=now,
+                   when=Escalation.status == EscalationStatus.RESOLVED.value,
+                   values={"status": case((Escalation.acknowledged_at.is_(None), EscalationStatus.OPEN.value),
+                                          else_=EscalationStatus.ACKNOWLEDGED.value),
+                           "resolved_at": None, "resolved_by": None})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 from bot.slack.ids import ActionId, BlockId, CallbackId
@@ -106,3 +107,82 @@ def test_outsiders_cannot_escalate(bot_in_slack):
     reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("escalate", user_id=OUTSIDER))
     assert "not on the QA staff" in reply["text"]
     assert not bot_in_slack.slack.calls_to("views.open")
+
+
+def file_one(bot_in_slack, reporter=QA_LEAD, **changes) -> None:
+    bot_in_slack.sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, user_id=reporter,
+                                        values=values(**{**GOOD, **changes}))
+    bot_in_slack.slack.wait_for_calls("chat.postMessage", 2)
+
+
+def click(bot_in_slack, action_id, user_id, value="1"):
+    return bot_in_slack.sender.block_action(action_id=action_id, value=value, user_id=user_id)
+
+
+def kinds(engine) -> list[str]:
+    with session_scope(engine) as session:
+        return [event.kind for event in history(session, escalation_id=1)]
+
+
+def test_acknowledge_twice_and_at_once_changes_the_record_once(bot_in_slack, engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    file_one(bot_in_slack)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: click(bot_in_slack, ActionId.ESCALATION_ACKNOWLEDGE, QA_LEAD), range(4)))
+    bot_in_slack.slack.wait_for_calls("chat.update", 1)
+    time.sleep(0.5)  # let any duplicate have its chance
+    assert kinds(engine) == ["filed", "acknowledged"]
+    (update,) = bot_in_slack.slack.calls_to("chat.update")
+    assert "Acknowledged by <@UQALEAD01>" in json.dumps(update.args["blocks"])
+    assert "escalation_acknowledge" not in json.dumps(update.args["blocks"])
+    threads = [c for c in bot_in_slack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    assert [t.args["text"] for t in threads] == ["ESC-1: Acknowledged by <@UQALEAD01>."]
+
+
+def test_assign_resolve_with_root_cause_and_reopen(bot_in_slack, engine):
+    file_one(bot_in_slack, reporter=ACME_MEMBER)
+    click(bot_in_slack, ActionId.ESCALATION_ASSIGN, QA_LEAD)
+    bot_in_slack.slack.wait_for_calls("chat.update", 1)
+    click(bot_in_slack, ActionId.ESCALATION_RESOLVE, QA_LEAD)
+    (opened,) = bot_in_slack.slack.wait_for_calls("views.open")
+    modal = opened.args["view"]
+    assert modal["callback_id"] == CallbackId.RESOLUTION_MODAL and view_problems(modal) == []
+
+    def submit(user, text, cause):
+        state = {BlockId.RESOLUTION_TEXT: {ActionId.FIELD_VALUE: {"type": "plain_text_input", "value": text}},
+                 BlockId.RESOLUTION_ROOT_CAUSE: {ActionId.FIELD_VALUE: {
+                     "type": "static_select", "selected_option": {"value": cause} if cause else None}}}
+        return bot_in_slack.sender.view_submission(callback_id=CallbackId.RESOLUTION_MODAL, user_id=user,
+                                                   values=state, private_metadata=modal["private_metadata"])
+
+    empty = json.loads(submit(QA_LEAD, "", None).body)
+    assert set(empty["errors"]) == {BlockId.RESOLUTION_TEXT, BlockId.RESOLUTION_ROOT_CAUSE}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two people pressing Resolve at the same moment
+        list(pool.map(lambda _: submit(QA_LEAD, "Listings restored", "policy misapplied"), range(2)))
+    bot_in_slack.slack.wait_for_calls("chat.update", 2)
+    time.sleep(0.5)
+    assert kinds(engine) == ["filed", "assigned", "resolved"]
+    with session_scope(engine) as session:
+        escalation = get_escalation(session, escalation_id=1)
+    assert (escalation.status, escalation.root_cause, escalation.resolved_by) == (
+        "resolved", "policy misapplied", QA_LEAD)
+    resolved_blocks = json.dumps(bot_in_slack.slack.calls_to("chat.update")[-1].args["blocks"])
+    assert "Resolved" in resolved_blocks and ActionId.ESCALATION_REOPEN in resolved_blocks
+
+    click(bot_in_slack, ActionId.ESCALATION_REOPEN, ACME_MEMBER)  # the reporter may reopen
+    bot_in_slack.slack.wait_for_calls("chat.update", 3)
+    with session_scope(engine) as session:
+        assert get_escalation(session, escalation_id=1).status == "open"
+
+
+def test_only_assignee_reporter_or_qa_staff_may_resolve(bot_in_slack, engine, slack_config):
+    file_one(bot_in_slack)
+    refused = bot_in_slack.reply(click(bot_in_slack, ActionId.ESCALATION_RESOLVE, ACME_MEMBER))
+    assert refused["text"] == "Only the assignee, the reporter or QA staff can resolve ESC-1."
+    assert not bot_in_slack.slack.calls_to("views.open")
+    outsider = bot_in_slack.reply(click(bot_in_slack, ActionId.ESCALATION_ACKNOWLEDGE, OUTSIDER))
+    assert "not on the QA staff" in outsider["text"]
+    assert kinds(engine) == ["filed"]
