@@ -122,6 +122,8 @@ class Route(_Strict):
 class Escalations(_Strict):
     categories: list[Name] = Field(default_factory=lambda: list(DEFAULT_ESCALATION_CATEGORIES), min_length=1)
     root_causes: list[Name] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1)
+    acknowledge_emoji: list[Name] = Field(default_factory=lambda: ["eyes", "white_check_mark"], min_length=1)
+    """Reacting with one of these on an escalation's message acknowledges it."""
     sla: SlaRules = Field(default_factory=SlaRules)
     routes: list[Route] = Field(default_factory=list)
     default_channel: ChannelId | None = None

@@ -17,3 +17,5 @@ def register(app: App) -> None:
     app.action(ActionId.ESCALATION_RESOLVE)(escalate.handle_resolve_button)
     app.action(ActionId.ESCALATION_REOPEN)(escalate.handle_reopen)
     app.view(CallbackId.RESOLUTION_MODAL)(escalate.handle_resolution)
+    app.shortcut(CallbackId.ESCALATE_SHORTCUT)(escalate.handle_shortcut)
+    app.event("reaction_added")(escalate.handle_reaction)

@@ -35,6 +35,7 @@ from bot.store.escalations import (
     acknowledge,
     assign,
     create_escalation,
+    find_by_message,
     get_escalation,
     list_escalations,
     reopen,
@@ -48,14 +49,45 @@ logger = logging.getLogger(__name__)
 LIST_LIMIT = 20
 
 
-def open_modal(client: WebClient, services: Services, *, user_id: str, trigger_id: str, text: str) -> None:
+def open_modal(client: WebClient, services: Services, *, user_id: str, trigger_id: str, text: str,
+               source_permalink: str | None = None) -> None:
     refuse_outsiders(viewer_for(user_id, config=services.config, groups=services.groups), "escalate")
     with session_scope(services.engine) as session:
         vendors = sorted({vendor.display_name(key) for key, vendor in services.config.vendors.items()}
                          | set(distinct_values(session, column="vendor")))
         queues = distinct_values(session, column="queue")
     client.views_open(trigger_id=trigger_id, view=escalation_modal(
-        categories=services.config.escalations.categories, vendors=vendors, queues=queues, description=text))
+        categories=services.config.escalations.categories, vendors=vendors, queues=queues, description=text,
+        source_permalink=source_permalink))
+
+
+def handle_shortcut(ack: Ack, shortcut: dict, client: WebClient, services: Services) -> None:
+    """The "Escalate to QA" message shortcut: the same form, with the message's text and link."""
+    ack()
+    message, channel = shortcut.get("message", {}), shortcut.get("channel", {}).get("id")
+    try:
+        link = client.chat_getPermalink(channel=channel, message_ts=message["ts"])["permalink"]
+    except SlackApiError:
+        logger.exception("no permalink for the message being escalated")
+        link = None
+    open_modal(client, services, user_id=shortcut["user"]["id"], trigger_id=shortcut["trigger_id"],
+               text=message.get("text", ""), source_permalink=link)
+
+
+def handle_reaction(event: dict, client: WebClient, services: Services) -> None:
+    """An acknowledgement emoji on an escalation's message acknowledges it; anything else changes nothing."""
+    item = event.get("item", {})
+    if event.get("reaction") not in services.config.escalations.acknowledge_emoji or item.get("type") != "message":
+        return
+    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
+    if not viewer.qa_staff and not viewer.vendors:
+        return
+    with session_scope(services.engine) as session:
+        escalation = find_by_message(session, channel_id=item["channel"], message_ts=item["ts"])
+        changed = escalation and acknowledge(session, escalation_id=escalation.id, user_id=event["user"],
+                                             now=services.clock())
+    if changed:
+        _show_change(client, changed, f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
 
 
 def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:

@@ -18,6 +18,7 @@ class ActionId(StrEnum):
 class CallbackId(StrEnum):
     ESCALATION_MODAL = "escalation_modal"
     RESOLUTION_MODAL = "escalation_resolution_modal"
+    ESCALATE_SHORTCUT = "escalate_message"
 
 
 class BlockId(StrEnum):

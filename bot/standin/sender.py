@@ -75,6 +75,18 @@ class SlackSender:
         return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
                           "application/x-www-form-urlencoded", None)
 
+    def message_shortcut(self, *, callback_id: str, user_id: str, message: dict,
+                         channel_id: str = "C0QATEAM01") -> Delivery:
+        """A message shortcut ("..." menu on a message), as Slack sends it."""
+        payload = {
+            "type": "message_action", "callback_id": callback_id, "team": {"id": TEAM_ID},
+            "user": {"id": user_id, "username": user_id.lower()}, "channel": {"id": channel_id},
+            "message": message, "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
+            "response_url": self.slack.response_url(), "message_ts": message.get("ts"),
+        }
+        return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
+                          "application/x-www-form-urlencoded", None)
+
     def retry(self, delivery: Delivery, *, retry_num: int = 1) -> Delivery:
         """Send the same request again, as Slack does when it thinks the first was not acknowledged."""
         again = self._post(delivery.request_body, delivery.content_type, retry_num)

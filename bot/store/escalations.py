@@ -36,6 +36,11 @@ def get_escalation(session: Session, *, escalation_id: int) -> Escalation | None
     return session.get(Escalation, escalation_id)
 
 
+def find_by_message(session: Session, *, channel_id: str, message_ts: str) -> Escalation | None:
+    query = select(Escalation).where(Escalation.channel_id == channel_id, Escalation.message_ts == message_ts)
+    return session.execute(query).scalars().first()
+
+
 def history(session: Session, *, escalation_id: int) -> list[EscalationEvent]:
     query = select(EscalationEvent).where(EscalationEvent.escalation_id == escalation_id).order_by(
         EscalationEvent.at, EscalationEvent.id)

@@ -186,3 +186,47 @@ def test_only_assignee_reporter_or_qa_staff_may_resolve(bot_in_slack, engine, sl
     outsider = bot_in_slack.reply(click(bot_in_slack, ActionId.ESCALATION_ACKNOWLEDGE, OUTSIDER))
     assert "not on the QA staff" in outsider["text"]
     assert kinds(engine) == ["filed"]
+
+
+def test_message_shortcut_prefills_text_and_link(bot_in_slack, engine):
+    bot_in_slack.sender.message_shortcut(callback_id=CallbackId.ESCALATE_SHORTCUT, user_id=QA_LEAD,
+                                         message={"ts": "1700000000.000100", "text": "Seller says 40 listings removed"})
+    (opened,) = bot_in_slack.slack.wait_for_calls("views.open")
+    modal = opened.args["view"]
+    description = next(b for b in modal["blocks"] if b["block_id"] == BlockId.ESCALATION_DESCRIPTION)
+    assert description["element"]["initial_value"] == "Seller says 40 listings removed"
+    permalink = json.loads(modal["private_metadata"])["permalink"]
+    assert permalink.endswith("/archives/C0QATEAM01/p1700000000000100")
+    bot_in_slack.sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, user_id=QA_LEAD,
+                                        values=values(**GOOD), private_metadata=modal["private_metadata"])
+    (post, _dm) = bot_in_slack.slack.wait_for_calls("chat.postMessage", 2)
+    assert f"<{permalink}|this message>" in json.dumps(post.args["blocks"])
+
+
+def test_reaction_acknowledges_only_with_the_right_emoji_on_the_right_message(bot_in_slack, engine):
+    from bot.standin.web_api import BOT_USER_ID
+
+    file_one(bot_in_slack)
+    with session_scope(engine) as session:
+        escalation = get_escalation(session, escalation_id=1)
+    on_escalation = {"type": "message", "channel": escalation.channel_id, "ts": escalation.message_ts}
+    sender = bot_in_slack.sender
+
+    def react(user, reaction, item=on_escalation, event_id=None):
+        return sender.event({"type": "reaction_added", "user": user, "reaction": reaction, "item": item,
+                             "item_user": BOT_USER_ID, "event_ts": "1.0"}, event_id=event_id)
+
+    react(QA_LEAD, "thumbsup")
+    react(QA_LEAD, "eyes", item={**on_escalation, "ts": "999.0"})
+    react(BOT_USER_ID, "eyes")
+    react(OUTSIDER, "eyes")
+    time.sleep(0.5)
+    assert kinds(engine) == ["filed"]
+    first = react(QA_LEAD, "eyes", event_id="EvAck1")
+    sender.retry(first, retry_num=1)
+    react(ACME_MEMBER, "white_check_mark")  # already acknowledged: nothing more
+    bot_in_slack.slack.wait_for_calls("chat.update", 1)
+    time.sleep(0.5)
+    assert kinds(engine) == ["filed", "acknowledged"]
+    threads = [c.args["text"] for c in bot_in_slack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    assert threads == ["ESC-1: Acknowledged by <@UQALEAD01> (:eyes:)."]

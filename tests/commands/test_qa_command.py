@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 
@@ -146,23 +145,6 @@ def test_forged_requests_are_rejected(bot_in_slack, audits):
     delivery = bot_in_slack.sender.forged("vendor acme", user_id=QA_LEAD)
     assert delivery.status == 401
     assert not bot_in_slack.slack.calls_to("response_url")
-
-
-def test_a_retried_event_is_handled_once(bot_in_slack):
-    handled = []
-    bot_in_slack.app.event("reaction_added")(lambda event: handled.append(event["reaction"]))
-    event = {"type": "reaction_added", "user": QA_LEAD, "reaction": "eyes",
-             "item": {"type": "message", "channel": "C1", "ts": "1.0"}}
-    sender = bot_in_slack.sender
-    first = sender.event(event, event_id="Ev0001")
-    retried = sender.retry(first, retry_num=1)
-    assert (first.status, retried.status) == (200, 200)
-    assert sender.event({**event, "reaction": "white_check_mark"}, event_id="Ev0002").status == 200
-    deadline = time.monotonic() + 5
-    while len(handled) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
-    assert handled == ["eyes", "white_check_mark"]
 
 
 def test_rate_limited_upload_is_retried(bot_in_slack, audits):
