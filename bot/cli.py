@@ -319,6 +319,11 @@ def run_command(app: AppContext) -> None:
     services = Services(engine=engine, config=app.config, render_chart=charts.render,
                         groups=GroupDirectory.from_slack(client))
     bolt_app = build_app(settings=settings, services=services, client=client)
+    from bot.jobs.escalations import repost_unposted
+
+    reposted = repost_unposted(engine=engine, client=client)  # what an earlier run could not post
+    if reposted:
+        logger.info("posted %d escalation(s) stored while Slack refused them", reposted)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # docker stop, systemd: clean up like Ctrl-C
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
     # listener threads: measured p99 86 ms instead of 128 ms at 20 concurrent requests.

@@ -119,8 +119,8 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
     except SlackApiError:
         logger.exception("%s is stored but could not be posted to %s", escalation.readable_id, channel)
         client.chat_postMessage(channel=reporter, text=(
-            f"{escalation.readable_id} is saved, but I could not post it to <#{channel}>. "
-            "QA admins can see why in the bot's log; nothing you typed is lost."))
+            f"{escalation.readable_id} is saved, but I could not post it to <#{channel}>. Nothing you typed "
+            "is lost: I will post it again when the bot restarts; QA admins can see why in the log."))
         return
     with session_scope(services.engine) as session:
         set_message(session, escalation_id=escalation.id, channel_id=posted["channel"], message_ts=posted["ts"])
