@@ -197,11 +197,7 @@ def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, service
 
 def handle_resolve_button(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
     ack()
-    user = _member(body, services)
-    with session_scope(services.engine) as session:
-        escalation = get_escalation(session, escalation_id=int(action["value"]))
-    if not may_close(escalation, viewer=user):
-        raise AccessDenied(f"Only the assignee, the reporter or QA staff can resolve {escalation.readable_id}.")
+    escalation = _closable(services, int(action["value"]), _member(body, services), "resolve")
     client.views_open(trigger_id=body["trigger_id"],
                       view=resolution_modal(escalation, root_causes=services.config.escalations.root_causes))
 
@@ -214,11 +210,10 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
     if root_cause not in services.config.escalations.root_causes:
         problems[BlockId.RESOLUTION_ROOT_CAUSE] = "Choose a root cause."
     user = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
-    with session_scope(services.engine) as session:
-        escalation = get_escalation(session, escalation_id=int(view["private_metadata"]))
-    if not may_close(escalation, viewer=user):  # answered in the modal: a view submission has no response_url
-        problems[BlockId.RESOLUTION_TEXT] = (f"Only the assignee, the reporter or QA staff can resolve "
-                                             f"{escalation.readable_id}.")
+    try:
+        escalation = _closable(services, int(view["private_metadata"]), user, "resolve")
+    except AccessDenied as refusal:  # answered in the modal: a view submission has no response_url
+        problems[BlockId.RESOLUTION_TEXT] = str(refusal)
     if problems:
         ack(response_action="errors", errors=problems)
         return
@@ -233,13 +228,22 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
 def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
     ack()
     user = _member(body, services)
+    escalation = _closable(services, int(action["value"]), user, "reopen")
     with session_scope(services.engine) as session:
-        escalation = get_escalation(session, escalation_id=int(action["value"]))
-        if not may_close(escalation, viewer=user):
-            raise AccessDenied(f"Only the assignee, the reporter or QA staff can reopen {escalation.readable_id}.")
         changed = reopen(session, escalation_id=escalation.id, user_id=user.user_id, now=services.clock())
     if changed:
         _show_change(client, changed, f"Reopened by <@{user.user_id}>.")
+
+
+def _closable(services: Services, escalation_id: int, user: Viewer, verb: str) -> Escalation:
+    """The escalation, if this user may resolve or reopen it; AccessDenied saying who may."""
+    with session_scope(services.engine) as session:
+        escalation = get_escalation(session, escalation_id=escalation_id)
+    if escalation is None:
+        raise QabotError(f"ESC-{escalation_id} does not exist (any more).")
+    if not may_close(escalation, viewer=user):
+        raise AccessDenied(f"Only the assignee, the reporter or QA staff can {verb} {escalation.readable_id}.")
+    return escalation
 
 
 def _member(body: dict, services: Services) -> Viewer:
