@@ -134,6 +134,19 @@ class EscalationEvent(SQLModel, table=True):
     detail: str = ""
 
 
+class JobRun(SQLModel, table=True):
+    """One scheduled slot of one job, claimed by exactly one process (replicas share the database)."""
+
+    __tablename__ = "job_run"
+
+    job_id: str = Field(primary_key=True)
+    slot: datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    claimed_by: str
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = None
+
+
 class SlackDelivery(SQLModel, table=True):
     """A Slack request already handled, so a retried delivery does nothing twice (on every replica)."""
 

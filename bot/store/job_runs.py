@@ -1,0 +1,33 @@
+"""Claiming scheduled slots: whichever process inserts the row first runs the job, once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.store.db import upsert_insert
+from bot.store.models import JobRun
+
+
+def claim(session: Session, *, job_id: str, slot: datetime, worker: str, now: datetime) -> bool:
+    """True for exactly one caller per (job, slot), across processes and replicas."""
+    table = JobRun.__table__
+    statement = (upsert_insert(session.get_bind().dialect.name)(table)
+                 .values(job_id=job_id, slot=slot, claimed_by=worker, claimed_at=now)
+                 .on_conflict_do_nothing().returning(table.c.job_id))
+    return session.execute(statement).first() is not None
+
+
+def finish(session: Session, *, job_id: str, slot: datetime, now: datetime, outcome: str) -> None:
+    run = session.get(JobRun, (job_id, slot))
+    run.finished_at, run.outcome = now, outcome
+
+
+def last_runs(session: Session) -> dict[str, JobRun]:
+    """The latest claimed slot of each job."""
+    runs: dict[str, JobRun] = {}
+    for run in session.execute(select(JobRun).order_by(JobRun.slot)).scalars():
+        runs[run.job_id] = run
+    return runs
