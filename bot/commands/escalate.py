@@ -17,11 +17,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import AccessDenied, QabotError
+from bot.escalations.posting import post_escalation
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
 from bot.render.escalation_blocks import (
     escalation_blocks,
     escalation_modal,
+    escalation_summary,
     read_form,
     read_resolution,
     resolution_modal,
@@ -40,7 +42,6 @@ from bot.store.escalations import (
     list_escalations,
     reopen,
     resolve,
-    set_message,
 )
 from bot.store.kpi import distinct_values
 from bot.store.models import Escalation
@@ -114,16 +115,13 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
             source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
         ))
     try:
-        posted = client.chat_postMessage(channel=channel, text=_summary(escalation),
-                                         blocks=escalation_blocks(escalation), unfurl_links=False)
+        posted = post_escalation(client, engine=services.engine, escalation=escalation)
     except SlackApiError:
         logger.exception("%s is stored but could not be posted to %s", escalation.readable_id, channel)
         client.chat_postMessage(channel=reporter, text=(
             f"{escalation.readable_id} is saved, but I could not post it to <#{channel}>. Nothing you typed "
-            "is lost: I will post it again when the bot restarts; QA admins can see why in the log."))
+            "is lost: the bot tries again every few minutes; QA admins can see why in the log."))
         return
-    with session_scope(services.engine) as session:
-        set_message(session, escalation_id=escalation.id, channel_id=posted["channel"], message_ts=posted["ts"])
     link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
     client.chat_postMessage(channel=reporter, text=(
         f"Filed {escalation.readable_id} ({escalation.severity}): <{link}|{escalation.title}>. "
@@ -165,10 +163,6 @@ def _time_left(escalation: Escalation, now: datetime) -> str:
     minutes = int((due - now).total_seconds() // 60)
     span = f"{abs(minutes) // 60} h {abs(minutes) % 60} min"
     return f"{what} overdue by {span}" if minutes < 0 else f"{span} left for {what}"
-
-
-def _summary(escalation: Escalation) -> str:
-    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
 
 
 def may_close(escalation: Escalation, *, viewer: Viewer) -> bool:
@@ -256,7 +250,7 @@ def _show_change(client: WebClient, escalation: Escalation, line: str) -> None:
     """Update the posted message and add the change to its thread."""
     if escalation.message_ts is None:
         return
-    client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, text=_summary(escalation),
+    client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, text=escalation_summary(escalation),
                        blocks=escalation_blocks(escalation))
     client.chat_postMessage(channel=escalation.channel_id, thread_ts=escalation.message_ts,
                             text=f"{escalation.readable_id}: {line}")

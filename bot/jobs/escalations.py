@@ -8,9 +8,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Engine
 
-from bot.render.escalation_blocks import escalation_blocks
+from bot.escalations.posting import post_escalation
 from bot.store.db import session_scope
-from bot.store.escalations import set_message, unposted_escalations
+from bot.store.escalations import unposted_escalations
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +22,10 @@ def repost_unposted(*, engine: Engine, client: WebClient) -> int:
     posted = 0
     for escalation in pending:
         try:
-            answer = client.chat_postMessage(channel=escalation.channel_id, blocks=escalation_blocks(escalation),
-                                             text=f"{escalation.readable_id}: {escalation.title}", unfurl_links=False)
+            answer = post_escalation(client, engine=engine, escalation=escalation)
         except (SlackApiError, SlackRequestError, OSError):
             logger.exception("%s still cannot be posted to %s", escalation.readable_id, escalation.channel_id)
             continue
-        with session_scope(engine) as session:
-            set_message(session, escalation_id=escalation.id, channel_id=answer["channel"], message_ts=answer["ts"])
         client.chat_postMessage(channel=escalation.reporter_id,
                                 text=f"{escalation.readable_id} is now posted in <#{answer['channel']}>.")
         posted += 1

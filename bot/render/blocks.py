@@ -6,7 +6,7 @@ import json
 
 from bot.kpi.periods import PERIOD_HELP
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
-from bot.render.text import interval, percent, seconds
+from bot.render.text import change_phrase, interval, percent, seconds
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
 
@@ -68,8 +68,7 @@ def scorecard_blocks(
         return blocks
     change = card.change
     change_text = ("no audits in the previous period" if change is None else
-                   f"{change.delta_points:+.1f} pp vs previous {card.period.days} days "
-                   f"({percent(change.previous.value)}){' · significant' if change.significant else ''}")
+                   f"{change_phrase(card)}{' · significant' if change.significant else ''}")
     aht = ("no handle times" if card.aht_status is AhtStatus.NO_DATA else
            f"{seconds(card.aht_mean_s)} mean · {seconds(card.aht_p90_s)} p90\n"
            f"target {seconds(card.targets.aht_s)} {':white_check_mark:' if card.aht_status is AhtStatus.MEETS else ':warning: over'}")

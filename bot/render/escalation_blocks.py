@@ -98,6 +98,11 @@ def slack_time(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
+def escalation_summary(escalation: Escalation) -> str:
+    """One line for notifications and screen readers."""
+    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
+
+
 def escalation_blocks(escalation: Escalation) -> list[dict]:
     """The escalation as posted in its channel."""
     fields = [

@@ -54,14 +54,19 @@ def scorecard_text(card: Scorecard) -> str:
     return "\n".join(lines)
 
 
+def change_phrase(card: Scorecard) -> str:
+    """'-6.5 pp vs previous 7 days (94.6%)': the change both renderings show (card.change must be set)."""
+    change = card.change
+    return f"{change.delta_points:+.1f} pp vs previous {card.period.days} days ({percent(change.previous.value)})"
+
+
 def _change(card: Scorecard) -> str:
     change = card.change
     if change is None:
         return "no audits in the previous period to compare with"
     shown = "p<0.001" if change.p_value < 0.001 else f"p={change.p_value:.3f}"
     verdict = f"significant ({shown})" if change.significant else f"not significant ({shown})"
-    return (f"{change.delta_points:+.1f} pp vs previous {card.period.days} days "
-            f"({percent(change.previous.value)}), {verdict}")
+    return f"{change_phrase(card)}, {verdict}"
 
 
 def _aht(card: Scorecard) -> str:

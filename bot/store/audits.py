@@ -149,12 +149,7 @@ def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:
 
 def _sqlite_upsert() -> tuple[str, list[str]]:
     """The upsert as SQL text and the order of its parameters."""
-    statement = sqlite.insert(AUDIT).values({name: bindparam(name) for name in AUDIT_COLUMNS})
-    statement = statement.on_conflict_do_update(
-        index_elements=["audit_id"],
-        set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
-        where=_changed(AUDIT.c, statement.excluded),
-    )
+    statement = _update_when_changed(sqlite.insert(AUDIT).values({name: bindparam(name) for name in AUDIT_COLUMNS}))
     compiled = statement.compile(dialect=sqlite.dialect())
     return compiled.string, list(compiled.positiontup)
 
@@ -216,7 +211,12 @@ def _classify_staged(connection, *, staged: int) -> MergeCounts:
 
 
 def _postgres_upsert_from_staging():
-    statement = postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true()))
+    return _update_when_changed(
+        postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true())))
+
+
+def _update_when_changed(statement):
+    """ON CONFLICT on audit_id: overwrite the stored audit only where a data column differs."""
     return statement.on_conflict_do_update(
         index_elements=["audit_id"],
         set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
