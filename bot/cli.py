@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
+from datetime import UTC
 from functools import cached_property
 from pathlib import Path
 
@@ -321,7 +322,7 @@ def run_command(app: AppContext) -> None:
     bolt_app = build_app(settings=settings, services=services, client=client)
     from bot.jobs.scheduler import JobContext, build_scheduler
 
-    scheduler = build_scheduler(context=JobContext(engine=engine, client=client), clock=utc_now)
+    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config), clock=utc_now)
     scheduler.start()  # each slot runs once, on whichever replica claims it first
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # docker stop, systemd: clean up like Ctrl-C
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
@@ -346,41 +347,47 @@ def _job_context(app: AppContext):
     from bot.app import build_web_client
     from bot.jobs.scheduler import JobContext
 
-    return JobContext(engine=app.upgraded_engine(), client=build_web_client(app.settings))
+    return JobContext(engine=app.upgraded_engine(), client=build_web_client(app.settings), config=app.config)
 
 
 @jobs_group.command("list")
 @click.pass_obj
 def jobs_list(app: AppContext) -> None:
-    """Each job, how often it runs, its next slot and its last run."""
-    from bot.jobs.scheduler import JOBS, slot_of
+    """Each job, when it runs, its next run and its last run."""
+    from bot.jobs.scheduler import jobs_for
     from bot.store.db import session_scope
     from bot.store.job_runs import last_runs
 
     now = utc_now()
     with session_scope(app.upgraded_engine()) as session:
         runs = last_runs(session)
-    for job in JOBS:
+    for job in jobs_for(app.config):
         last = runs.get(job.id)
         done = "never" if last is None else f"{last.slot:%Y-%m-%d %H:%M} UTC by {last.claimed_by}: {last.outcome or 'running'}"
-        click.echo(f"{job.id:<20} every {job.every}  next {slot_of(job, now) + job.every:%Y-%m-%d %H:%M} UTC  "
-                   f"last {done}\n{'':<20} {job.description}")
+        upcoming = job.trigger().get_next_fire_time(None, now)
+        click.echo(f"{job.id}\n  {job.description}\n  {job.schedule()} · next {upcoming.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                   f" · last {done}")
 
 
 @jobs_group.command("run")
 @click.argument("name")
+@click.option("--due", is_flag=True,
+              help="Run only if its latest scheduled slot has not run yet, exactly as the scheduler would.")
 @click.pass_obj
-def jobs_run(app: AppContext, name: str) -> None:
-    """Run one job now (its own slot: the scheduler's slots are unaffected)."""
-    from bot.jobs.scheduler import JOBS, job_named, run_in_slot
+def jobs_run(app: AppContext, name: str, due: bool) -> None:
+    """Run one job now, in a slot of its own (or, with --due, in its latest scheduled slot)."""
+    from bot.jobs.scheduler import job_named, jobs_for, run_in_slot
 
+    jobs = jobs_for(app.config)
     try:
-        job = job_named(name)
+        job = job_named(jobs, name)
     except LookupError:
-        raise QabotError(f"No job called '{name}'. Jobs: {', '.join(job.id for job in JOBS)}.") from None
+        raise QabotError(f"No job called '{name}'. Jobs: {', '.join(job.id for job in jobs)}.") from None
+    if job.needs_slack:
+        app.settings.require_slack(serving=False)
     now = utc_now()
-    outcome = run_in_slot(job, context=_job_context(app), now=now, slot=now)
-    click.echo(f"{job.id}: {outcome}")
+    outcome = run_in_slot(job, context=_job_context(app), now=now, slot=None if due else now)
+    click.echo(f"{job.id}: {outcome or 'skipped: its latest slot already ran (or it has none yet)'}")
 
 
 @cli.command("scheduler")
@@ -389,6 +396,7 @@ def scheduler_command(app: AppContext) -> None:
     """Run only the scheduled jobs (for deployments that keep them apart from `qabot run`)."""
     from bot.jobs.scheduler import build_scheduler
 
+    app.settings.require_slack(serving=False)
     scheduler = build_scheduler(context=_job_context(app), clock=utc_now)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     scheduler.start()

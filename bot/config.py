@@ -7,7 +7,11 @@ settings. Later features add their own sections here.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+import zoneinfo
+from datetime import time
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -147,6 +151,133 @@ class Source(_Strict):
         return columns
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
+LocalTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class Team(_Strict):
+    """A QA team: its channel gets the morning KPI post at `post_at`, local time, on `weekdays`.
+
+    The scope narrows what the post covers (vendors AND queues AND markets; empty means all),
+    each name as people type it: a config key, display name, alias, or a name in the data.
+    """
+
+    name: Name | None = None
+    """How the post names the team; the key by default."""
+    channel: ChannelId
+    timezone: Name
+    """An IANA time zone such as Asia/Manila, Europe/Dublin or America/Los_Angeles."""
+    post_at: LocalTime = "09:00"
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
+    vendors: list[Name] = Field(default_factory=list)
+    queues: list[Name] = Field(default_factory=list)
+    markets: list[Name] = Field(default_factory=list)
+    compare_by: Literal["vendor", "queue", "market"] | None = None
+    """The comparison chart's parts; by default vendors when the team has several, else queues."""
+    accuracy_target: Fraction | None = None
+    aht_target_s: Seconds | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, name: str) -> str:
+        if name not in _time_zones():
+            close = difflib.get_close_matches(name, sorted(_time_zones()), n=3)
+            hint = f"did you mean {' or '.join(close)}?" if close else "e.g. Asia/Manila, Europe/Dublin"
+            raise ValueError(f"'{name}' is not an IANA time zone; {hint}")
+        return name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_time(self) -> time:
+        return time.fromisoformat(self.post_at)
+
+    def scope_names(self) -> dict[str, list[str]]:
+        """kind -> the names of that kind the team covers (only kinds it narrows)."""
+        return {kind: names for kind, names in
+                (("vendor", self.vendors), ("queue", self.queues), ("market", self.markets)) if names}
+
+
+class AlertRule(_Strict):
+    """What every monitor rule may set; channel and owners fall back to [alerts]."""
+
+    enabled: bool = True
+    channel: ChannelId | None = None
+    owners: list[SlackId] | None = None
+
+
+class EscalationOverdueRule(AlertRule):
+    """An escalation past its acknowledgement or resolution deadline ([escalations.sla])."""
+
+
+WindowDays = Annotated[int, Field(ge=1, le=90)]
+AuditCount = Annotated[int, Field(ge=1)]
+
+
+class AccuracyRule(AlertRule):
+    """A vendor's or queue's accuracy significantly below target: the 95% interval's upper bound under it."""
+
+    window_days: WindowDays = 7
+    min_audits: AuditCount = 200
+    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
+
+
+class AhtRule(AlertRule):
+    """A vendor's or queue's mean handling time above target by more than `tolerance` (a fraction)."""
+
+    window_days: WindowDays = 7
+    min_audits: AuditCount = 200
+    tolerance: Annotated[float, Field(ge=0, le=10)] = 0.1
+    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
+
+
+class StaleDataRule(AlertRule):
+    """No audits imported for longer than `max_hours`."""
+
+    max_hours: Annotated[float, Field(gt=0)] = 26.0
+
+
+ALERT_RULES = ("escalation_overdue", "accuracy", "aht", "stale_data")
+
+
+class Alerts(_Strict):
+    """The SLA-breach monitor. A rule runs only when it is enabled and has a channel (its own or this one)."""
+
+    channel: ChannelId | None = None
+    owners: list[SlackId] = Field(default_factory=list)
+    """Mentioned when an alert stays unacknowledged: user ids (U...) or user groups (S...)."""
+    check_every_min: Minutes = 5
+    acknowledge_emoji: list[Name] = Field(default_factory=lambda: ["eyes", "white_check_mark"], min_length=1)
+    renotify_every_min: Minutes = 30
+    renotify_max: Annotated[int, Field(ge=0, le=100)] = 3
+    escalation_overdue: EscalationOverdueRule = Field(default_factory=EscalationOverdueRule)
+    accuracy: AccuracyRule = Field(default_factory=AccuracyRule)
+    aht: AhtRule = Field(default_factory=AhtRule)
+    stale_data: StaleDataRule = Field(default_factory=StaleDataRule)
+
+    def rule(self, name: str) -> AlertRule:
+        return getattr(self, name)
+
+    def channel_for(self, name: str) -> str | None:
+        return self.rule(name).channel or self.channel
+
+    def owners_for(self, name: str) -> list[str]:
+        owners = self.rule(name).owners
+        return self.owners if owners is None else owners
+
+    def active_rules(self) -> list[str]:
+        """The rules the monitor checks: enabled, with somewhere to post."""
+        return [name for name in ALERT_RULES if self.rule(name).enabled and self.channel_for(name)]
+
+
 class TeamConfig(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     access: Access = Field(default_factory=Access)
@@ -156,6 +287,8 @@ class TeamConfig(_Strict):
     policies: dict[Name, NamedScope] = Field(default_factory=dict)
     sources: dict[Name, Source] = Field(default_factory=dict)
     escalations: Escalations = Field(default_factory=Escalations)
+    teams: dict[Name, Team] = Field(default_factory=dict)
+    alerts: Alerts = Field(default_factory=Alerts)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:
@@ -205,13 +338,16 @@ def _describe(origin: str, error: dict) -> str:
     where = ".".join(str(part) for part in error["loc"] if part != "[key]") or "(top level)"
     if error["type"] == "extra_forbidden":
         return f"{origin}: {where}: unknown key (check its spelling; see config/qabot.toml for the keys)"
-    if error["type"] == "literal_error" and "columns" in error["loc"]:
+    in_source = error["loc"][:1] == ("sources",)
+    if error["type"] == "literal_error" and in_source and "columns" in error["loc"]:
         return f"{origin}: {where}: '{error['input']}' is not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
-    if error["type"] == "literal_error":
+    if error["type"] == "literal_error" and in_source:
         return f"{origin}: {where}: not a canonical column; use one of {', '.join(CANONICAL_COLUMNS)}"
     if error["type"] == "string_pattern_mismatch" and "channel" in where:
         return (f"{origin}: {where}: '{error['input']}' is not a Slack channel id (C..., G... or D...; "
                 "in Slack: channel details > About > Channel ID)")
+    if error["type"] == "string_pattern_mismatch" and where.endswith("post_at"):
+        return f"{origin}: {where}: '{error['input']}' is not a 24-hour local time like \"08:30\""
     if error["type"] == "string_pattern_mismatch":
         return (f"{origin}: {where}: '{error['input']}' is not a Slack user or user group id "
                 "(U..., W... or S...; in Slack: profile > More > Copy member ID)")

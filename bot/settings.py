@@ -34,16 +34,19 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = DEFAULT_PORT
 
-    def missing_slack(self) -> list[str]:
-        """Slack settings `qabot run` needs and does not have (no signing secret in Socket Mode)."""
+    def missing_slack(self, *, serving: bool = True) -> list[str]:
+        """Slack settings `qabot run` needs and does not have (no signing secret in Socket Mode).
+
+        Without `serving` (scheduled jobs only), just the bot token.
+        """
         return [name for name, value in (
             ("SLACK_BOT_TOKEN", self.slack_bot_token),
-            ("SLACK_SIGNING_SECRET", self.slack_signing_secret or self.slack_app_token),
+            ("SLACK_SIGNING_SECRET", self.slack_signing_secret or self.slack_app_token or not serving),
         ) if not value]
 
-    def require_slack(self) -> None:
+    def require_slack(self, *, serving: bool = True) -> None:
         """Fail fast, naming each missing Slack setting and where to set it."""
-        missing = self.missing_slack()
+        missing = self.missing_slack(serving=serving)
         if missing:
             raise ConfigError([
                 f"{name} is not set: add it to .env in the working directory or to the environment "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import escalate, qa
+from bot.commands import alerts, escalate, qa, reactions
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 
 
@@ -18,4 +18,5 @@ def register(app: App) -> None:
     app.action(ActionId.ESCALATION_REOPEN)(escalate.handle_reopen)
     app.view(CallbackId.RESOLUTION_MODAL)(escalate.handle_resolution)
     app.shortcut(CallbackId.ESCALATE_SHORTCUT)(escalate.handle_shortcut)
-    app.event("reaction_added")(escalate.handle_reaction)
+    app.action(ActionId.ALERT_ACKNOWLEDGE)(alerts.handle_acknowledge)
+    app.event("reaction_added")(reactions.handle_reaction)

@@ -20,6 +20,7 @@ from bot.errors import AccessDenied, QabotError
 from bot.escalations.posting import post_escalation
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
+from bot.render.text import duration
 from bot.render.escalation_blocks import (
     escalation_blocks,
     escalation_modal,
@@ -75,20 +76,23 @@ def handle_shortcut(ack: Ack, shortcut: dict, client: WebClient, services: Servi
                text=message.get("text", ""), source_permalink=link)
 
 
-def handle_reaction(event: dict, client: WebClient, services: Services) -> None:
-    """An acknowledgement emoji on an escalation's message acknowledges it; anything else changes nothing."""
+def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
+    """An acknowledgement emoji on an escalation's message acknowledges it; True if it was an escalation's."""
     item = event.get("item", {})
     if event.get("reaction") not in services.config.escalations.acknowledge_emoji or item.get("type") != "message":
-        return
-    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
-    if not viewer.qa_staff and not viewer.vendors:
-        return
+        return False
     with session_scope(services.engine) as session:
         escalation = find_by_message(session, channel_id=item["channel"], message_ts=item["ts"])
-        changed = escalation and acknowledge(session, escalation_id=escalation.id, user_id=event["user"],
-                                             now=services.clock())
+    if escalation is None:
+        return False
+    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
+    if not viewer.qa_staff and not viewer.vendors:
+        return True
+    with session_scope(services.engine) as session:
+        changed = acknowledge(session, escalation_id=escalation.id, user_id=event["user"], now=services.clock())
     if changed:
         _show_change(client, changed, f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
+    return True
 
 
 def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
@@ -160,9 +164,7 @@ def list_command(respond: Respond, services: Services, *, user_id: str, text: st
 def _time_left(escalation: Escalation, now: datetime) -> str:
     due, what = ((escalation.acknowledge_due_at, "acknowledgement") if escalation.acknowledged_at is None
                  else (escalation.resolve_due_at, "resolution"))
-    minutes = int((due - now).total_seconds() // 60)
-    span = f"{abs(minutes) // 60} h {abs(minutes) % 60} min"
-    return f"{what} overdue by {span}" if minutes < 0 else f"{span} left for {what}"
+    return f"{what} overdue by {duration(now - due)}" if now > due else f"{duration(due - now)} left for {what}"
 
 
 def may_close(escalation: Escalation, *, viewer: Viewer) -> bool:

@@ -19,7 +19,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.commands import escalate
+from bot.commands import alerts, escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import parse_period
@@ -28,6 +28,7 @@ from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.services import Services
 from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_for
+from bot.slack.files import upload_png
 from bot.slack.ids import COMMAND
 from bot.store.db import session_scope
 from bot.store.kpi import vendors_of_agents
@@ -61,6 +62,9 @@ def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, serv
     if request.subcommand == "escalate":
         escalate.open_modal(client, services, user_id=command["user_id"], trigger_id=command["trigger_id"],
                             text=command.get("text", "").strip()[len("escalate"):].strip())
+        return
+    if request.subcommand == "alerts":
+        alerts.list_command(respond, services, user_id=command["user_id"], now=services.clock())
         return
     if request.subcommand == "escalations":
         escalate.list_command(respond, services, user_id=command["user_id"],
@@ -151,14 +155,9 @@ def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> st
 
 
 def upload_chart(client: WebClient, card: Scorecard, render: Callable[[Scorecard], bytes]) -> str:
-    """Upload the trend chart privately (no channel) so an image block can show it anywhere."""
-    png = render(card)
-    name = re.sub(r"[^A-Za-z0-9]+", "-", card.label).strip("-").lower() or "scorecard"
-    response = client.files_upload_v2(
-        content=png, filename=f"{name}-accuracy-{card.period.first_day}-{card.period.last_day}.png",
-        title=f"{card.label} daily accuracy",
-    )
-    return response["file"]["id"]
+    """The scorecard's trend chart, uploaded for its image block."""
+    return upload_png(client, render(card), name=f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}",
+                      title=f"{card.label} daily accuracy")
 
 
 def _agent_id(text: str, services: Services) -> str:

@@ -12,7 +12,7 @@ from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
 from bot.store.kpi import (
-    accuracy_by,
+    counts_by,
     daily_counts,
     distinct_values,
     error_category_counts,
@@ -81,7 +81,7 @@ def scorecard_for(
     if not detail or card.accuracy is None:
         return card
     breakdowns = [
-        weakest(part, accuracy_by(session, column=SCOPE_KINDS[part], min_audits=WEAKEST_MIN_AUDITS, **current),
+        weakest(part, counts_by(session, column=SCOPE_KINDS[part], min_audits=WEAKEST_MIN_AUDITS, **current),
                 limit=WEAKEST_LIMIT)
         for part in BREAKDOWNS[kind] if part not in {scope.kind for scope in resolved}
     ]

@@ -1,8 +1,10 @@
-"""The scheduler: APScheduler 3 runs each job at fixed slots; a database claim makes each slot run once.
+"""The scheduler: APScheduler 3 fires each job; a database claim makes each of its slots run once.
 
-Slots are aligned to a fixed anchor, so every replica computes the same slots; whichever
-process claims a slot first (bot.store.job_runs) runs it, the others skip it. Missed runs
-coalesce into one, within a grace time of one interval.
+A slot is the scheduled moment a run belongs to: for interval jobs a multiple of the
+interval since a fixed anchor, for morning posts the team's local time on one of its
+weekdays. Every replica computes the same slots; whichever process claims a slot first
+(bot.store.job_runs) runs it, the others skip it. Missed runs coalesce into one: on
+start, each job's latest slot is run if it is still within the job's grace time.
 """
 
 from __future__ import annotations
@@ -12,35 +14,73 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk import WebClient
-from sqlalchemy import Engine
 
+from bot.config import TeamConfig
+from bot.jobs.alerts import check_alerts
+from bot.jobs.context import JobContext
 from bot.jobs.escalations import repost_unposted
+from bot.jobs.morning import post_morning
+from bot.kpi.local_days import latest_post_time
 from bot.store.db import session_scope
 from bot.store.deliveries import forget_old_deliveries
-from bot.store.job_runs import claim, finish
+from bot.store.job_runs import claim, finish, forget_old_runs
 
 logger = logging.getLogger(__name__)
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
+MORNING_CATCH_UP = timedelta(hours=3)
+"""A morning post missed while no bot ran is still made this long after its time, not later."""
 
 
 @dataclass(frozen=True)
-class JobContext:
-    engine: Engine
-    client: WebClient
+class LocalSchedule:
+    zone: ZoneInfo
+    at: time
+    weekdays: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Job:
     id: str
-    every: timedelta
     description: str
     work: Callable[[JobContext, datetime], str]
     """Does the job at `now`; returns a short outcome for the log and `qabot jobs list`."""
+    every: timedelta | None = None
+    local: LocalSchedule | None = None
+    needs_slack: bool = True
+
+    def slot(self, now: datetime) -> datetime | None:
+        """The start of the latest slot at or before `now`: the same on every replica."""
+        if self.every is not None:
+            return ANCHOR + ((now - ANCHOR) // self.every) * self.every
+        return latest_post_time(zone=self.local.zone, at=self.local.at, weekdays=list(self.local.weekdays), now=now)
+
+    @property
+    def grace(self) -> timedelta:
+        return self.every if self.every is not None else MORNING_CATCH_UP
+
+    def trigger(self) -> BaseTrigger:
+        if self.every is not None:
+            return IntervalTrigger(seconds=int(self.every.total_seconds()), start_date=ANCHOR, timezone=UTC)
+        return CronTrigger(day_of_week=",".join(self.local.weekdays), hour=self.local.at.hour,
+                           minute=self.local.at.minute, timezone=self.local.zone)
+
+    def schedule(self) -> str:
+        if self.every is not None:
+            return f"every {_span(self.every)}"
+        return f"{self.local.at:%H:%M} {self.local.zone.key} {','.join(self.local.weekdays)}"
+
+
+def _span(every: timedelta) -> str:
+    minutes = int(every.total_seconds() // 60)
+    return f"{minutes // 1440} d" if minutes % 1440 == 0 else f"{minutes // 60} h" if minutes % 60 == 0 \
+        else f"{minutes} min"
 
 
 def _repost(context: JobContext, now: datetime) -> str:
@@ -49,25 +89,36 @@ def _repost(context: JobContext, now: datetime) -> str:
 
 def _forget(context: JobContext, now: datetime) -> str:
     with session_scope(context.engine) as session:
-        return f"{forget_old_deliveries(session, now=now)} old delivery record(s) removed"
+        deliveries = forget_old_deliveries(session, now=now)
+        runs = forget_old_runs(session, now=now)
+    return f"{deliveries} old delivery record(s) and {runs} old job run(s) removed"
 
 
-JOBS = (
-    Job("repost-escalations", timedelta(minutes=5), "post escalations Slack refused earlier", _repost),
-    Job("forget-deliveries", timedelta(days=1), "drop retry records older than two days", _forget),
-)
+def _monitor(context: JobContext, now: datetime) -> str:
+    return check_alerts(context, now=now)
 
 
-def job_named(name: str) -> Job:
-    for job in JOBS:
+def jobs_for(config: TeamConfig) -> list[Job]:
+    """Every job of this configuration, with stable ids (a team's post is `morning-post:<team>`)."""
+    jobs = [
+        Job("repost-escalations", "post escalations Slack refused earlier", _repost, every=timedelta(minutes=5)),
+        Job("forget-deliveries", "drop retry records older than two days and job runs older than 30 days",
+            _forget, every=timedelta(days=1), needs_slack=False),
+        Job("alert-monitor", "check the SLA-breach rules; open, remind and resolve alerts", _monitor,
+            every=timedelta(minutes=config.alerts.check_every_min)),
+    ]
+    for key, team in config.teams.items():
+        jobs.append(Job(f"morning-post:{key}", f"morning KPI post of {team.name or key} in {team.channel}",
+                        lambda context, now, key=key: post_morning(context, team_key=key, now=now),
+                        local=LocalSchedule(team.zone, team.local_time, tuple(team.weekdays))))
+    return jobs
+
+
+def job_named(jobs: list[Job], name: str) -> Job:
+    for job in jobs:
         if job.id == name:
             return job
     raise LookupError(name)
-
-
-def slot_of(job: Job, now: datetime) -> datetime:
-    """The start of the slot `now` falls in: the same on every replica."""
-    return ANCHOR + ((now - ANCHOR) // job.every) * job.every
 
 
 def worker_name() -> str:
@@ -75,8 +126,10 @@ def worker_name() -> str:
 
 
 def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime | None = None) -> str | None:
-    """Run `job` unless another process already claimed this slot; returns its outcome, or None if skipped."""
-    slot = slot or slot_of(job, now)
+    """Run `job` in `slot` (by default its latest) unless another process claimed it; None if skipped."""
+    slot = slot or job.slot(now)
+    if slot is None:
+        return None
     with session_scope(context.engine) as session:
         if not claim(session, job_id=job.id, slot=slot, worker=worker_name(), now=now):
             return None
@@ -91,14 +144,26 @@ def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime 
     return outcome
 
 
+def catch_up(jobs: list[Job], *, context: JobContext, now: datetime) -> dict[str, str | None]:
+    """Run each job's latest slot if no process has and it is still within the job's grace time."""
+    outcomes = {}
+    for job in jobs:
+        slot = job.slot(now)
+        if slot is not None and now - slot <= job.grace:
+            outcomes[job.id] = run_in_slot(job, context=context, now=now, slot=slot)
+    return outcomes
+
+
 def build_scheduler(*, context: JobContext, clock: Callable[[], datetime]) -> BackgroundScheduler:
+    """Every job on its trigger, plus one catch-up run right after start."""
     scheduler = BackgroundScheduler(timezone=UTC)
-    for job in JOBS:
-        seconds = int(job.every.total_seconds())
+    jobs = jobs_for(context.config)
+    for job in jobs:
         scheduler.add_job(
-            lambda job=job: run_in_slot(job, context=context, now=clock()),
-            IntervalTrigger(seconds=seconds, start_date=ANCHOR, timezone=UTC),
-            id=job.id, name=job.description, coalesce=True, max_instances=1, misfire_grace_time=seconds,
-            replace_existing=True,
+            lambda job=job: run_in_slot(job, context=context, now=clock()), job.trigger(),
+            id=job.id, name=job.description, coalesce=True, max_instances=1,
+            misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
         )
+    scheduler.add_job(lambda: catch_up(jobs, context=context, now=clock()), id="catch-up",
+                      name="run slots missed while no bot ran", misfire_grace_time=None)
     return scheduler

@@ -147,9 +147,9 @@ class LatestError:
     qa_decision: str
 
 
-def weakest(kind: str, rows: Iterable[tuple[str, int, int]], *, limit: int) -> Breakdown:
-    """The `limit` lowest accuracies among (name, audits, correct) rows, ties broken by volume."""
-    groups = [GroupAccuracy(name, wilson(correct, audits)) for name, audits, correct in rows if audits]
+def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int) -> Breakdown:
+    """The `limit` lowest accuracies among (name, counts) rows, ties broken by volume."""
+    groups = [GroupAccuracy(name, wilson(counts.correct, counts.audits)) for name, counts in rows if counts.audits]
     groups.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
     return Breakdown(kind, groups[:limit])
 

@@ -24,6 +24,7 @@ HELP_TEXT = (
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
     f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
     f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
+    f"• `{COMMAND} alerts`: open SLA-breach alerts and who acknowledged them\n"
     f"• `{COMMAND} help`: this message\n"
     f"Periods: {PERIOD_HELP} The default is the last 7 days (UTC)."
 )

@@ -7,7 +7,8 @@ from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from bot.kpi.scorecard import Scorecard
+from bot.kpi.morning import Part
+from bot.kpi.scorecard import Scorecard, Status, accuracy_status
 
 #: Wide and short: legible in Slack on a laptop and on a phone.
 TREND_SIZE_INCHES = (8.0, 3.4)
@@ -44,3 +45,46 @@ def trend_chart(card: Scorecard) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+#: Narrow enough to fill a phone's width, with type large enough to read there.
+COMPARISON_WIDTH_INCHES = 6.4
+COMPARISON_ROW_INCHES = 0.42
+COMPARISON_DPI = 120
+_STATUS_COLOUR = {Status.MEETS: "#2EB67D", Status.BELOW: "#ECB22E", Status.SIGNIFICANTLY_BELOW: "#E01E5A"}
+
+
+def comparison_chart(title: str, parts: list[Part]) -> bytes:
+    """Accuracy of each part (bar) with its 95% interval (whisker) and its own target (tick), as PNG.
+
+    Green meets the target, amber is under it but within the interval, red is significantly under.
+    """
+    height = 1.3 + COMPARISON_ROW_INCHES * len(parts)
+    figure = Figure(figsize=(COMPARISON_WIDTH_INCHES, height), dpi=COMPARISON_DPI)
+    figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.55 / height, bottom=0.5 / height)
+    axes = figure.add_subplot()
+    rows = range(len(parts))
+    values = [part.accuracy.value for part in parts]
+    colours = [_STATUS_COLOUR[accuracy_status(part.accuracy, part.target)] for part in parts]
+    axes.barh(rows, values, color=colours, alpha=0.8, height=0.6)
+    axes.errorbar(values, rows, xerr=[[p.accuracy.value - p.accuracy.low for p in parts],
+                                      [p.accuracy.high - p.accuracy.value for p in parts]],
+                  fmt="none", ecolor="#1D1C1D", capsize=3, linewidth=1)
+    axes.scatter([part.target for part in parts], rows, marker="|", s=260, color="#1D1C1D", zorder=3)
+    axes.set_yticks(list(rows), [_short(part.name) for part in parts], fontsize=11)
+    axes.invert_yaxis()  # weakest on top
+    low = min([p.accuracy.low for p in parts] + [p.target for p in parts])
+    axes.set_xlim(max(0.0, low - 0.03), 1.0)
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    axes.tick_params(axis="x", labelsize=10)
+    axes.grid(axis="x", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(f"{title}\nbar = accuracy, whisker = 95% interval, | = target", loc="left", fontsize=10)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _short(name: str, most: int = 22) -> str:
+    return name if len(name) <= most else name[: most - 1] + "…"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.kpi.scorecard import AhtStatus, Estimate, Scorecard, Status
 
 _STATUS_MARK = {
@@ -21,6 +23,17 @@ def seconds(value: float | None) -> str:
     if value is None:
         return "n/a"
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def duration(span: timedelta) -> str:
+    """'25 min', '2 h 5 min', '3 d 4 h': how long, to the minute, in at most two units."""
+    minutes = int(abs(span.total_seconds()) // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
 
 
 def interval(estimate: Estimate) -> str:

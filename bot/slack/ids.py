@@ -13,6 +13,7 @@ class ActionId(StrEnum):
     ESCALATION_ASSIGN = "escalation_assign_me"
     ESCALATION_RESOLVE = "escalation_resolve"
     ESCALATION_REOPEN = "escalation_reopen"
+    ALERT_ACKNOWLEDGE = "alert_acknowledge"
 
 
 class CallbackId(StrEnum):
@@ -35,3 +36,4 @@ class BlockId(StrEnum):
     ESCALATION_ACTIONS = "escalation_actions"
     RESOLUTION_TEXT = "resolution"
     RESOLUTION_ROOT_CAUSE = "root_cause"
+    ALERT_ACTIONS = "alert_actions"

@@ -26,9 +26,9 @@ from sqlmodel import Session
 
 from bot.kpi.handle_time import BUCKET_COUNT
 from bot.store.db import upsert_insert
+from bot.store.kpi import audit_counts, error_category
 from bot.store.models import (
     SCOPE_COLUMNS,
-    UNCATEGORISED,
     Audit,
     ImportRun,
     Outcome,
@@ -255,10 +255,7 @@ def _counts_from_audits(days: list[date]):
     return (
         select(
             *keys,
-            func.count(),
-            *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome),
-            func.count(a.handle_time_s),
-            func.coalesce(func.sum(a.handle_time_s), 0.0),
+            *audit_counts(),
             *(func.count().filter(a.handle_time_bucket == index) for index in range(BUCKET_COUNT)),
         )
         .where(a.audit_day.in_(days))
@@ -268,7 +265,7 @@ def _counts_from_audits(days: list[date]):
 
 def _errors_from_audits(days: list[date]):
     a = AUDIT.c
-    category = func.coalesce(func.nullif(a.error_category, ""), UNCATEGORISED)
+    category = error_category()
     keys = [a.audit_day, *(a[name] for name in AGENT_LEVEL.keys), category]
     return (
         select(*keys, func.count())

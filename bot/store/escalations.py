@@ -53,7 +53,8 @@ def list_escalations(
     open_only: bool = True,
     involving: str | None = None,
     vendors: tuple[str, ...] | None = None,
-    limit: int = 20,
+    queues: tuple[str, ...] | None = None,
+    limit: int | None = 20,
 ) -> list[Escalation]:
     """Newest first; `involving` keeps those a user reported or is assigned to."""
     query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(limit)
@@ -63,6 +64,8 @@ def list_escalations(
         query = query.where((Escalation.reporter_id == involving) | (Escalation.assignee_id == involving))
     if vendors is not None:
         query = query.where(Escalation.vendor.in_(vendors))
+    if queues is not None:
+        query = query.where(Escalation.queue.in_(queues))
     return list(session.execute(query).scalars())
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from bot.store.db import upsert_insert
@@ -31,3 +31,11 @@ def last_runs(session: Session) -> dict[str, JobRun]:
     for run in session.execute(select(JobRun).order_by(JobRun.slot)).scalars():
         runs[run.job_id] = run
     return runs
+
+
+RUNS_KEPT = timedelta(days=30)
+
+
+def forget_old_runs(session: Session, *, now: datetime) -> int:
+    """Drop claims older than RUNS_KEPT (an interval job adds one every few minutes)."""
+    return session.execute(delete(JobRun).where(JobRun.slot < now - RUNS_KEPT)).rowcount

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from bot.kpi.scorecard import Counts
@@ -19,6 +19,7 @@ from bot.store.models import (
     HISTOGRAM_COLUMNS,
     SCOPE_COLUMNS,
     SCOPE_LEVEL,
+    UNCATEGORISED,
     Audit,
     Outcome,
     RollupLevel,
@@ -28,7 +29,24 @@ from bot.store.models import (
 #: A scope as the store sees it: column -> the raw values that belong to it.
 ScopeFilter = Mapping[str, Sequence[str]]
 
+AUDIT = Audit.__table__
 _COUNT_COLUMNS = ("audits", "correct", "false_positive", "false_negative", "wrong_label", "timed", "handle_time_sum")
+
+
+def audit_counts() -> list:
+    """Counts (in the order of `Counts`) over audit rows: what a roll-up row holds."""
+    a = AUDIT.c
+    return [
+        func.count(),
+        *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome),
+        func.count(a.handle_time_s),
+        func.coalesce(func.sum(a.handle_time_s), 0.0),
+    ]
+
+
+def error_category():
+    """An audit's error category, with blanks named: the roll-ups' category key."""
+    return func.coalesce(func.nullif(AUDIT.c.error_category, ""), UNCATEGORISED)
 
 
 def _level(scope: ScopeFilter) -> RollupLevel:
@@ -46,15 +64,8 @@ def _where(table, scope: ScopeFilter, first_day: date, last_day: date):
 def daily_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> dict[date, Counts]:
     """Counts per UTC day with audits in first_day..last_day."""
     table = _level(scope).counts
-    query = (
-        select(table.c.day, *(func.sum(table.c[name]) for name in _COUNT_COLUMNS))
-        .where(_where(table, scope, first_day, last_day))
-        .group_by(table.c.day)
-    )
-    return {
-        day: Counts(*(int(value) for value in values[:-1]), float(values[-1]))
-        for day, *values in session.execute(query)
-    }
+    query = select(table.c.day, *_counts_of(table)).where(_where(table, scope, first_day, last_day)).group_by(table.c.day)
+    return {day: _as_counts(values) for day, *values in session.execute(query)}
 
 
 def handle_time_histogram(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> list[int]:
@@ -80,19 +91,27 @@ def error_category_counts(
     return [(category, int(n)) for category, n in session.execute(query)]
 
 
-def accuracy_by(
-    session: Session, *, scope: ScopeFilter, column: str, first_day: date, last_day: date, min_audits: int
-) -> list[tuple[str, int, int]]:
-    """(value, audits, correct) of each `column` value inside the scope, with at least `min_audits`."""
+def _counts_of(table) -> list:
+    return [func.sum(table.c[name]) for name in _COUNT_COLUMNS]
+
+
+def _as_counts(values) -> Counts:
+    return Counts(*(int(value) for value in values[:-1]), float(values[-1]))
+
+
+def counts_by(
+    session: Session, *, scope: ScopeFilter, column: str, first_day: date, last_day: date, min_audits: int = 1
+) -> list[tuple[str, Counts]]:
+    """Counts of each `column` value inside the scope over the days, for values with at least `min_audits`."""
     table = _level({**scope, column: ()}).counts
-    audits, correct = func.sum(table.c.audits), func.sum(table.c.correct)
     query = (
-        select(table.c[column], audits, correct)
+        select(table.c[column], *_counts_of(table))
         .where(_where(table, scope, first_day, last_day), table.c[column].is_not(None))
         .group_by(table.c[column])
-        .having(audits >= min_audits)
+        .having(func.sum(table.c.audits) >= min_audits)
+        .order_by(table.c[column])
     )
-    return [(value, int(n), int(k)) for value, n, k in session.execute(query)]
+    return [(value, _as_counts(values)) for value, *values in session.execute(query)]
 
 
 def latest_errors(
@@ -131,3 +150,62 @@ def distinct_values(session: Session, *, column: str, scope: ScopeFilter | None 
     for other, values in scope.items():
         query = query.where(table.c[other].in_(list(values)))
     return sorted(session.execute(query).scalars())
+
+
+# ---------------------------------------------------------------- local days, straight from the audits
+# A team's "yesterday" runs from one local midnight to the next, which UTC day roll-ups
+# cannot answer. These read the audits of the few days asked, through the audit_day index.
+
+
+def _local_where(scope: ScopeFilter, start: datetime, end: datetime):
+    a = AUDIT.c
+    return and_(a.audit_day.between(start.astimezone(UTC).date(), end.astimezone(UTC).date()),
+                a.audited_at >= start, a.audited_at < end,
+                *(a[column].in_(list(values)) for column, values in scope.items()))
+
+
+def local_day_counts(
+    session: Session, *, scope: ScopeFilter, edges: Sequence[datetime], by: str | None = None
+) -> dict[tuple[int, str | None], Counts]:
+    """Counts per (day index, `by` value): day i runs from edges[i] to edges[i + 1] (aware instants)."""
+    if by is not None and by not in SCOPE_COLUMNS:
+        raise ValueError(f"unknown scope column {by!r}")
+    a = AUDIT.c
+    day = case(*((a.audited_at < edge, index) for index, edge in enumerate(edges[1:-1])), else_=len(edges) - 2)
+    keys = [day, a[by]] if by else [day]
+    query = select(*keys, *audit_counts()).where(_local_where(scope, edges[0], edges[-1])).group_by(*keys)
+    rows = session.execute(query)
+    if by:
+        return {(int(index), value): _as_counts(values) for index, value, *values in rows}
+    return {(int(index), None): _as_counts(values) for index, *values in rows}
+
+
+def local_handle_time_histogram(session: Session, *, scope: ScopeFilter, start: datetime, end: datetime) -> list[int]:
+    """Audits per handle-time bucket between two instants."""
+    a = AUDIT.c
+    query = (select(a.handle_time_bucket, func.count()).where(_local_where(scope, start, end),
+                                                             a.handle_time_bucket.is_not(None))
+             .group_by(a.handle_time_bucket))
+    histogram = [0] * len(HISTOGRAM_COLUMNS)
+    for bucket, n in session.execute(query):
+        histogram[bucket] = int(n)
+    return histogram
+
+
+def local_error_counts(session: Session, *, scope: ScopeFilter, start: datetime, end: datetime
+                       ) -> list[tuple[str, int]]:
+    """Errors per category between two instants, most frequent first."""
+    category, errors = error_category(), func.count()
+    query = (select(category, errors)
+             .where(_local_where(scope, start, end), AUDIT.c.outcome != Outcome.CORRECT.value)
+             .group_by(category).order_by(errors.desc(), category))
+    return [(name, int(n)) for name, n in session.execute(query)]
+
+
+def last_audit_at(session: Session, *, scope: ScopeFilter) -> datetime | None:
+    """When the scope's latest audit was done (for 'nothing since ...')."""
+    a = AUDIT.c
+    day = select(func.max(a.audit_day)).where(*(a[c].in_(list(v)) for c, v in scope.items())).scalar_subquery()
+    query = select(func.max(a.audited_at)).where(a.audit_day == day,
+                                                 *(a[c].in_(list(v)) for c, v in scope.items()))
+    return session.execute(query).scalar()

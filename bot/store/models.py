@@ -134,6 +134,49 @@ class EscalationEvent(SQLModel, table=True):
     detail: str = ""
 
 
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Alert(SQLModel, table=True):
+    """A breach the monitor found, shown to people as ALERT-<id>.
+
+    At most one alert per rule and subject is unresolved at a time (a partial unique
+    index), so a condition that stays true never posts twice, on any replica.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        Index("ux_alert_unresolved", "rule", "subject", unique=True,
+              sqlite_where=text("status != 'resolved'"), postgresql_where=text("status != 'resolved'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(sa_type=String(32))
+    subject: str = Field(description="what breached, e.g. 'vendor:Acme BPO' or 'ESC-12:acknowledge'")
+    vendor: str | None = Field(default=None, description="the vendor concerned, as in the data, if any")
+    title: str
+    summary: str = Field(description="what breached and by how much, as last measured")
+    breached_since: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default=AlertStatus.OPEN.value, sa_type=String(16), index=True)
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = None
+    channel_id: str
+    message_ts: str | None = Field(default=None, description="set once the post reached Slack")
+    reminders_sent: int = 0
+    last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def readable_id(self) -> str:
+        return f"ALERT-{self.id}"
+
+
 class JobRun(SQLModel, table=True):
     """One scheduled slot of one job, claimed by exactly one process (replicas share the database)."""
 

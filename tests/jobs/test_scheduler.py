@@ -9,30 +9,71 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from bot.app import build_web_client
-from bot.jobs.scheduler import ANCHOR, JOBS, Job, JobContext, build_scheduler, run_in_slot, slot_of
+from bot.config import TeamConfig, parse_team_config
+from bot.jobs.scheduler import ANCHOR, Job, JobContext, build_scheduler, catch_up, jobs_for, run_in_slot
 from bot.settings import Settings
 from bot.store.db import make_engine, session_scope
 from bot.store.job_runs import last_runs
 
-EVERY_5 = Job("t", timedelta(minutes=5), "test", lambda context, now: "ok")
+EVERY_5 = Job("t", "test", lambda context, now: "ok", every=timedelta(minutes=5))
+TEAMS = parse_team_config({"teams": {
+    "dublin": {"channel": "C0DUBLIN", "timezone": "Europe/Dublin", "post_at": "09:00"},
+    "manila": {"channel": "C0MANILA", "timezone": "Asia/Manila", "post_at": "08:30",
+               "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]},
+}}, origin="test")
 
 
-def context(engine, tmp_path) -> JobContext:
-    return JobContext(engine=engine, client=build_web_client(Settings(
+def context(engine, tmp_path, config: TeamConfig = TEAMS) -> JobContext:
+    return JobContext(engine=engine, config=config, client=build_web_client(Settings(
         database_url="unused", config_path=tmp_path, config_path_is_default=False)))
+
+
+def job(name: str) -> Job:
+    return next(job for job in jobs_for(TEAMS) if job.id == name)
 
 
 def test_slots_are_aligned_the_same_everywhere():
     now = datetime(2026, 11, 22, 9, 7, 31, tzinfo=UTC)
-    assert slot_of(EVERY_5, now) == datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
-    assert slot_of(EVERY_5, now.astimezone()) == slot_of(EVERY_5, now)  # any time zone, same slot
-    assert slot_of(JOBS[1], now) == datetime(2026, 11, 22, tzinfo=UTC)
-    assert slot_of(EVERY_5, ANCHOR) == ANCHOR
+    assert EVERY_5.slot(now) == datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
+    assert EVERY_5.slot(now.astimezone()) == EVERY_5.slot(now)  # any time zone, same slot
+    assert job("forget-deliveries").slot(now) == datetime(2026, 11, 22, tzinfo=UTC)
+    assert EVERY_5.slot(ANCHOR) == ANCHOR
+
+
+def test_a_morning_slot_follows_local_time_across_the_dst_change():
+    dublin = job("morning-post:dublin")
+    # Irish summer time ends on Sunday 2026-10-25: 09:00 in Dublin is 08:00 UTC before, 09:00 UTC after.
+    assert dublin.slot(datetime(2026, 10, 23, 12, tzinfo=UTC)) == datetime(2026, 10, 23, 8, tzinfo=UTC)
+    assert dublin.slot(datetime(2026, 10, 26, 12, tzinfo=UTC)) == datetime(2026, 10, 26, 9, tzinfo=UTC)
+    # Weekend: Friday's post is the latest until Monday's time comes.
+    assert dublin.slot(datetime(2026, 10, 26, 8, 59, tzinfo=UTC)) == datetime(2026, 10, 23, 8, tzinfo=UTC)
+    trigger = dublin.trigger()
+    assert trigger.get_next_fire_time(None, datetime(2026, 10, 23, 8, 1, tzinfo=UTC)) == \
+        datetime(2026, 10, 26, 9, tzinfo=UTC)
+    # Manila has no DST; 08:30 there is 00:30 UTC, on Saturdays too.
+    manila = job("morning-post:manila")
+    assert manila.slot(datetime(2026, 11, 21, 1, tzinfo=UTC)) == datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
+    assert manila.slot(datetime(2026, 11, 22, 23, tzinfo=UTC)) == datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
+
+
+def test_catch_up_runs_a_missed_slot_once_and_only_while_it_is_relevant(engine, tmp_path):
+    ran = []
+    jobs = [Job("daily", "test", lambda context, now: ran.append(now) or "done", every=timedelta(days=1)),
+            Job("hourly", "test", lambda context, now: ran.append(now) or "done", every=timedelta(hours=1))]
+    at = datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
+    assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": "done", "hourly": "done"}
+    assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": None, "hourly": None}
+    later = datetime(2026, 11, 22, 5, 59, tzinfo=UTC)  # daily slot still in grace, new hourly slot
+    assert catch_up(jobs, context=context(engine, tmp_path), now=later) == {"daily": None, "hourly": "done"}
+    morning = [job("morning-post:dublin")]
+    too_late = datetime(2026, 11, 20, 12, 1, tzinfo=UTC)  # 3 h 1 min after Friday's 09:00 post
+    assert catch_up(morning, context=context(engine, tmp_path), now=too_late) == {}
+    assert len(ran) == 3
 
 
 def test_one_slot_runs_once_across_separate_connection_pools(engine, database_url, tmp_path, now):
     ran = []
-    job = Job("count", timedelta(minutes=5), "test", lambda context, now: ran.append(1) or "counted")
+    job = Job("count", "test", lambda context, now: ran.append(1) or "counted", every=timedelta(minutes=5))
     engines = [make_engine(database_url) for _ in range(4)]  # as four replicas would connect
     barrier = threading.Barrier(len(engines))
     outcomes = []
@@ -59,16 +100,18 @@ def test_a_failing_job_is_logged_and_recorded(engine, tmp_path, now, caplog):
         raise RuntimeError("boom")
 
     with caplog.at_level(logging.ERROR):
-        outcome = run_in_slot(Job("broken", timedelta(hours=1), "test", broken), context=context(engine, tmp_path),
-                              now=now)
+        outcome = run_in_slot(Job("broken", "test", broken, every=timedelta(hours=1)),
+                              context=context(engine, tmp_path), now=now)
     assert outcome == "failed (see the log)" and "RuntimeError: boom" in caplog.text
 
 
 def test_the_scheduler_knows_every_job_with_stable_ids(engine, tmp_path):
     scheduler = build_scheduler(context=context(engine, tmp_path), clock=lambda: datetime.now(UTC))
-    assert sorted(job.id for job in scheduler.get_jobs()) == sorted(job.id for job in JOBS)
+    assert sorted(job.id for job in scheduler.get_jobs()) == sorted([job.id for job in jobs_for(TEAMS)] + ["catch-up"])
+    assert {"morning-post:dublin", "morning-post:manila", "alert-monitor"} <= {job.id for job in scheduler.get_jobs()}
     job = scheduler.get_job("repost-escalations")
     assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time == 300
+    assert scheduler.get_job("morning-post:dublin").misfire_grace_time == 3 * 3600
 
 
 def test_jobs_cli_lists_and_runs(tmp_path, monkeypatch):
@@ -78,9 +121,16 @@ def test_jobs_cli_lists_and_runs(tmp_path, monkeypatch):
     monkeypatch.delenv("QABOT_CONFIG", raising=False)
     runner = CliRunner()
     ran = runner.invoke(cli, ["jobs", "run", "forget-deliveries"], catch_exceptions=False)
-    assert ran.exit_code == 0 and "forget-deliveries: 0 old delivery record(s) removed" in ran.output
+    assert ran.exit_code == 0 and "forget-deliveries: 0 old delivery record(s) and 0 old job run(s) removed" in ran.output
     listed = runner.invoke(cli, ["jobs", "list"], catch_exceptions=False)
     assert "repost-escalations" in listed.output and "forget-deliveries" in listed.output
-    assert "0 old delivery record(s) removed" in listed.output
+    assert "0 old delivery record(s) and 0 old job run(s) removed" in listed.output
+    again = runner.invoke(cli, ["jobs", "run", "forget-deliveries", "--due"], catch_exceptions=False)
+    assert "forget-deliveries: 0 old delivery record(s)" in again.output  # today's slot had not run
+    again = runner.invoke(cli, ["jobs", "run", "forget-deliveries", "--due"], catch_exceptions=False)
+    assert "skipped: its latest slot already ran" in again.output
     unknown = runner.invoke(cli, ["jobs", "run", "nope"])
     assert unknown.exit_code == 1 and "No job called 'nope'. Jobs: repost-escalations, forget-deliveries" in unknown.output
+    no_token = runner.invoke(cli, ["jobs", "run", "alert-monitor"])
+    assert no_token.exit_code == 2 and "SLACK_BOT_TOKEN is not set" in no_token.output
+    assert "SLACK_SIGNING_SECRET" not in no_token.output

@@ -1,0 +1,142 @@
+"""The monitor's rules: from figures to breaches. Pure: the job hands in data and the clock.
+
+Each breach names its rule and subject; the job keeps one alert per (rule, subject)
+and resolves it when the breach is no longer reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.kpi.scorecard import Counts, Targets, wilson
+from bot.render.escalation_blocks import escalation_summary, slack_time
+from bot.render.text import duration, interval, percent, seconds
+from bot.store.models import Escalation, EscalationStatus
+
+ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"
+RULE_TITLES = {
+    ESCALATION_OVERDUE: "Escalation overdue",
+    ACCURACY: "Accuracy significantly below target",
+    AHT: "Handling time above target",
+    STALE_DATA: "No new audits",
+}
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule: str
+    subject: str
+    """Stable across runs for the same condition: 'vendor:Acme BPO', 'ESC-12:acknowledge', 'imports'."""
+    title: str
+    summary: str
+    """What breached and by how much, in Slack mrkdwn."""
+    since: datetime
+    vendor: str | None = None
+
+
+@dataclass(frozen=True)
+class ScopeFigures:
+    """One vendor's or queue's counts over the rule's window, with the name people know it by."""
+
+    kind: str
+    value: str
+    """As in the data (the alert's subject)."""
+    label: str
+    targets: Targets
+    counts: Counts
+
+
+def overdue_escalations(escalations: Iterable[Escalation], *, now: datetime) -> list[Breach]:
+    """Escalations past the deadline they are waiting on: acknowledgement while open, then resolution."""
+    breaches = []
+    for escalation in escalations:
+        if escalation.status == EscalationStatus.RESOLVED.value:
+            continue
+        waiting_on_acknowledgement = escalation.status == EscalationStatus.OPEN.value
+        step, due = (("acknowledge", escalation.acknowledge_due_at) if waiting_on_acknowledgement
+                     else ("resolve", escalation.resolve_due_at))
+        if now <= due:
+            continue
+        what = "acknowledgement" if waiting_on_acknowledgement else "resolution"
+        breaches.append(Breach(
+            rule=ESCALATION_OVERDUE, subject=f"{escalation.readable_id}:{step}",
+            title=f"{escalation.readable_id} {what} overdue",
+            summary=(f"*{escalation_summary(escalation)}*\n{what.capitalize()} is {duration(now - due)} past its "
+                     f"{escalation.severity} deadline ({slack_time(due)})."
+                     + (f" Assigned to <@{escalation.assignee_id}>." if escalation.assignee_id else "")),
+            since=due, vendor=escalation.vendor,
+        ))
+    return breaches
+
+
+def accuracy_breaches(figures: Iterable[ScopeFigures], *, rule: AccuracyRule, now: datetime) -> list[Breach]:
+    """Scopes whose accuracy interval lies wholly under target, on at least `min_audits` audits."""
+    breaches = []
+    for scope in figures:
+        accuracy = wilson(scope.counts.correct, scope.counts.audits)
+        if accuracy is None or scope.counts.audits < rule.min_audits or accuracy.high >= scope.targets.accuracy:
+            continue
+        short = (scope.targets.accuracy - accuracy.value) * 100
+        breaches.append(Breach(
+            rule=ACCURACY, subject=f"{scope.kind}:{scope.value}",
+            title=f"{scope.label} accuracy below target",
+            summary=(f"*{scope.label}* ({scope.kind}): accuracy {interval(accuracy)} over the last "
+                     f"{rule.window_days} days, {short:.1f} points under its {percent(scope.targets.accuracy)} "
+                     f"target ({scope.counts.audits:,} audits; even the interval's top is under target)."),
+            since=now, vendor=scope.value if scope.kind == "vendor" else None,
+        ))
+    return breaches
+
+
+def aht_breaches(figures: Iterable[ScopeFigures], *, rule: AhtRule, now: datetime) -> list[Breach]:
+    """Scopes whose mean handling time is over target by more than the tolerance, on enough timed audits."""
+    breaches = []
+    for scope in figures:
+        timed = scope.counts.timed
+        if timed < rule.min_audits:
+            continue
+        mean = scope.counts.handle_time_sum / timed
+        if mean <= scope.targets.aht_s * (1 + rule.tolerance):
+            continue
+        over = mean / scope.targets.aht_s - 1
+        breaches.append(Breach(
+            rule=AHT, subject=f"{scope.kind}:{scope.value}",
+            title=f"{scope.label} handling time above target",
+            summary=(f"*{scope.label}* ({scope.kind}): mean handling time {seconds(mean)} over the last "
+                     f"{rule.window_days} days, {percent(over, 0)} above its {seconds(scope.targets.aht_s)} target "
+                     f"({timed:,} timed audits; tolerance {percent(rule.tolerance, 0)})."),
+            since=now, vendor=scope.value if scope.kind == "vendor" else None,
+        ))
+    return breaches
+
+
+def stale_data(last_import: datetime | None, *, rule: StaleDataRule, now: datetime) -> list[Breach]:
+    """No import brought audits for longer than `max_hours` (or none ever did)."""
+    if last_import is None:
+        return [Breach(rule=STALE_DATA, subject="imports", title="No audits imported yet",
+                       summary="No import has brought any audits yet. Run `qabot import FILE` (see the README).",
+                       since=now)]
+    limit = timedelta(hours=rule.max_hours)
+    if now - last_import <= limit:
+        return []
+    return [Breach(rule=STALE_DATA, subject="imports", title="No new audits",
+                   summary=(f"The last import with new or changed audits finished {slack_time(last_import)}, "
+                            f"{duration(now - last_import)} ago; the limit is {duration(limit)}. "
+                            "Check the export and the import job."),
+                   since=last_import + limit)]
+
+
+
+def cleared(rule: str, subject: str) -> str:
+    """Why an alert's condition no longer holds, for its resolved message."""
+    if rule == ESCALATION_OVERDUE:
+        escalation, step = subject.split(":")
+        return f"{escalation} was {'acknowledged' if step == 'acknowledge' else 'resolved'}."
+    return {
+        ACCURACY: "accuracy is no longer significantly below target over the window (or too few audits to say).",
+        AHT: "mean handling time is back within the target's tolerance (or too few timed audits to say).",
+        STALE_DATA: "new audits were imported.",
+    }[rule]

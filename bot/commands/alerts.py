@@ -1,0 +1,84 @@
+"""Alerts in Slack: acknowledge by button or reaction, and `/qa alerts`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.alerts.posting import show_alert_change
+from bot.errors import AccessDenied
+from bot.render.alert_blocks import alerts_list_blocks
+from bot.services import Services
+from bot.slack.access import Viewer, refuse_outsiders, viewer_for
+from bot.store.alerts import acknowledge_alert, find_alert_by_message, get_alert, unresolved_alerts
+from bot.store.db import session_scope
+from bot.store.models import Alert
+
+logger = logging.getLogger(__name__)
+
+
+def _may_acknowledge(viewer: Viewer, alert: Alert, services: Services) -> bool:
+    """QA staff, the rule's owners, and members of the vendor the alert is about."""
+    config = services.config
+    return (viewer.qa_staff or services.groups.contains(config.alerts.owners_for(alert.rule), viewer.user_id)
+            or _about_their_vendor(viewer, alert, services))
+
+
+def _about_their_vendor(viewer: Viewer, alert: Alert, services: Services) -> bool:
+    return alert.vendor is not None and any(
+        alert.vendor.casefold() in services.config.vendors[key].spellings(key) for key in viewer.vendors)
+
+
+def _acknowledge(client: WebClient, services: Services, *, alert: Alert, viewer: Viewer, how: str) -> bool:
+    with session_scope(services.engine) as session:
+        changed = acknowledge_alert(session, alert_id=alert.id, user_id=viewer.user_id, now=services.clock())
+    if changed:
+        show_alert_change(client, alert=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.",
+                          settings=services.config.alerts)
+    return changed is not None
+
+
+def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
+    ack()
+    viewer = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
+    with session_scope(services.engine) as session:
+        alert = get_alert(session, alert_id=int(action["value"]))
+    if alert is None:
+        return
+    if not _may_acknowledge(viewer, alert, services):
+        logger.info("refused %s acknowledging %s", viewer.user_id, alert.readable_id)
+        raise AccessDenied(f"Only QA staff, the alert's owners or the vendor's members can acknowledge "
+                           f"{alert.readable_id}.")
+    _acknowledge(client, services, alert=alert, viewer=viewer, how="")
+
+
+def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
+    """An acknowledgement emoji on an alert's message acknowledges it; True if it was an alert's message."""
+    item = event.get("item", {})
+    if event.get("reaction") not in services.config.alerts.acknowledge_emoji or item.get("type") != "message":
+        return False
+    with session_scope(services.engine) as session:
+        alert = find_alert_by_message(session, channel_id=item["channel"], message_ts=item["ts"])
+    if alert is None:
+        return False
+    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
+    if not _may_acknowledge(viewer, alert, services):
+        logger.info("ignored :%s: by %s on %s: not QA staff, an owner or the vendor's",
+                    event["reaction"], viewer.user_id, alert.readable_id)
+        return True
+    _acknowledge(client, services, alert=alert, viewer=viewer, how=f" (:{event['reaction']}:)")
+    return True
+
+
+def list_command(respond: Respond, services: Services, *, user_id: str, now: datetime) -> None:
+    """`/qa alerts`: QA staff see every unresolved alert, vendor members those about their vendors."""
+    viewer = viewer_for(user_id, config=services.config, groups=services.groups)
+    refuse_outsiders(viewer, "alerts")
+    with session_scope(services.engine) as session:
+        alerts = unresolved_alerts(session)
+    if not viewer.qa_staff:
+        alerts = [alert for alert in alerts if _about_their_vendor(viewer, alert, services)]
+    respond(text=f"{len(alerts)} open alerts", response_type="ephemeral", blocks=alerts_list_blocks(alerts, now=now))

@@ -1,0 +1,14 @@
+"""Reactions: one listener, since Bolt runs only the first listener matching an event."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot.commands import alerts, escalate
+from bot.services import Services
+
+
+def handle_reaction(event: dict, client: WebClient, services: Services) -> None:
+    """An acknowledgement emoji acknowledges the escalation or alert it was put on; others change nothing."""
+    if not escalate.acknowledge_by_reaction(event, client, services):
+        alerts.acknowledge_by_reaction(event, client, services)

@@ -1,0 +1,134 @@
+"""The SLA-breach monitor: find breaches, keep one alert per breach, remind, resolve.
+
+Idempotent: run it twice at the same moment and the second run changes nothing, because
+opening an alert, counting a reminder and resolving are each conditional in the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlmodel import Session
+
+from bot.alerts.posting import post_alert, show_alert_change
+from bot.alerts.rules import (
+    ACCURACY,
+    AHT,
+    ESCALATION_OVERDUE,
+    STALE_DATA,
+    Breach,
+    ScopeFigures,
+    accuracy_breaches,
+    aht_breaches,
+    cleared,
+    overdue_escalations,
+    stale_data,
+)
+from bot.config import TeamConfig
+from bot.jobs.context import JobContext
+from bot.kpi.periods import last_days
+from bot.kpi.scopes import SCOPE_KINDS, resolve, targets_for
+from bot.render.alert_blocks import reminder_text
+from bot.store.alerts import (
+    count_reminder,
+    last_import_with_audits,
+    open_alert,
+    resolve_alert,
+    still_breached,
+    unresolved_alerts,
+)
+from bot.store.db import session_scope
+from bot.store.escalations import list_escalations
+from bot.store.kpi import counts_by
+from bot.store.models import Alert, AlertStatus
+
+logger = logging.getLogger(__name__)
+SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
+
+
+def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now: datetime) -> list[Breach]:
+    """Every breach of the given rules at `now`."""
+    settings = config.alerts
+    breaches: list[Breach] = []
+    if ESCALATION_OVERDUE in rules:
+        breaches += overdue_escalations(list_escalations(session, limit=None), now=now)
+    for name, check in ((ACCURACY, accuracy_breaches), (AHT, aht_breaches)):
+        if name not in rules:
+            continue
+        rule = settings.rule(name)
+        period = last_days(rule.window_days, now=now)
+        figures = []
+        for kind in rule.scopes:
+            for value, counts in counts_by(session, scope={}, column=SCOPE_KINDS[kind], first_day=period.first_day,
+                                           last_day=period.last_day, min_audits=rule.min_audits):
+                scope = resolve(kind, value, config=config, known_values=[value])
+                figures.append(ScopeFigures(kind, value, scope.label, targets_for(scope, config=config), counts))
+        breaches += check(figures, rule=rule, now=now)
+    if STALE_DATA in rules:
+        breaches += stale_data(last_import_with_audits(session), rule=settings.stale_data, now=now)
+    return breaches
+
+
+def check_alerts(context: JobContext, *, now: datetime) -> str:
+    """One monitor pass; returns what it did."""
+    settings = context.config.alerts
+    rules = settings.active_rules()
+    with session_scope(context.engine) as session:
+        found = {(b.rule, b.subject): b for b in find_breaches(session, config=context.config, rules=rules, now=now)}
+        known = {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
+    opened = resolved = reminded = 0
+    for key, alert in known.items():
+        with session_scope(context.engine) as session:
+            if key in found:
+                still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
+                continue
+            reason = cleared(*key) if alert.rule in rules else "its rule is switched off or has no channel."
+            done = resolve_alert(session, alert_id=alert.id, resolution=reason, now=now)
+        if done:
+            resolved += 1
+            _tell(lambda: show_alert_change(context.client, alert=done, line=f":white_check_mark: Resolved: {reason}",
+                                            settings=settings), done)
+    for key, breach in found.items():
+        if key in known:
+            continue
+        with session_scope(context.engine) as session:
+            alert = open_alert(session, rule=breach.rule, subject=breach.subject, vendor=breach.vendor,
+                               title=breach.title, summary=breach.summary, breached_since=breach.since,
+                               channel_id=settings.channel_for(breach.rule), now=now)
+        if alert:
+            opened += 1
+    with session_scope(context.engine) as session:
+        unresolved = unresolved_alerts(session)
+    for alert in unresolved:
+        if alert.message_ts is None:  # new, or Slack refused it last time
+            _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings), alert)
+        elif _remind(context, alert, now=now):
+            reminded += 1
+    return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"
+
+
+def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
+    """A reminder in the alert's thread, mentioning its owners, when one is due; True if sent."""
+    settings = context.config.alerts
+    last = alert.last_reminded_at or alert.opened_at
+    if (alert.status != AlertStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
+            or now - last < timedelta(minutes=settings.renotify_every_min)):
+        return False
+    with session_scope(context.engine) as session:
+        if not count_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent, now=now):
+            return False
+    text = reminder_text(alert, owners=settings.owners_for(alert.rule), emoji=settings.acknowledge_emoji, now=now)
+    return _tell(lambda: context.client.chat_postMessage(channel=alert.channel_id, thread_ts=alert.message_ts,
+                                                         text=text), alert)
+
+
+def _tell(send, alert: Alert) -> bool:
+    """Send to Slack; a refusal is logged and the monitor goes on with the next alert."""
+    try:
+        send()
+        return True
+    except SLACK_FAILURES:
+        logger.exception("Slack refused a message about %s in %s", alert.readable_id, alert.channel_id)
+        return False

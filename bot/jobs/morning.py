@@ -1,0 +1,138 @@
+"""The morning KPI post: each team's channel gets its quality picture at the team's local time."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlmodel import Session
+
+from bot.config import Team, TeamConfig
+from bot.errors import UnknownScopeError
+from bot.jobs.context import JobContext
+from bot.kpi.local_days import local_day_edges, local_today
+from bot.kpi.morning import (
+    WEEK_DAYS,
+    AlertLine,
+    EscalationDigest,
+    MorningReport,
+    build_morning_report,
+    trend_days,
+)
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
+from bot.kpi.scorecard import Counts, Targets
+from bot.render.charts import comparison_chart, trend_chart
+from bot.render.morning_blocks import morning_blocks, morning_first_line
+from bot.slack.files import upload_png
+from bot.store.alerts import unresolved_alerts
+from bot.store.db import session_scope
+from bot.store.escalations import list_escalations
+from bot.store.kpi import (
+    distinct_values,
+    last_audit_at,
+    local_day_counts,
+    local_error_counts,
+    local_handle_time_histogram,
+)
+from bot.store.models import AlertStatus, EscalationStatus
+
+logger = logging.getLogger(__name__)
+
+
+def post_morning(context: JobContext, *, team_key: str, now: datetime) -> str:
+    """Build and post one team's morning report for the local day of `now`; returns the outcome."""
+    team = context.config.teams[team_key]
+    with session_scope(context.engine) as session:
+        try:
+            report = morning_report(session, config=context.config, team_key=team_key, now=now)
+        except UnknownScopeError as error:
+            context.client.chat_postMessage(channel=team.channel, text=(
+                f":warning: No morning post today: {error} Fix `[teams.{team_key}]` in the bot's config "
+                "(check it with `qabot config check`)."))
+            return f"not posted, the team's scope is wrong: {error}"
+    trend_id = comparison_id = None
+    if report.has_yesterday:
+        trend_id = _chart(context, lambda: trend_chart(report.trend), name=f"{team_key}-trend-{report.today}",
+                          title=f"{report.label}: daily accuracy")
+        if len(report.parts) > 1:
+            comparison_id = _chart(
+                context, lambda: comparison_chart(
+                    f"{report.label}: accuracy by {report.compare_kind}, last 7 days", report.parts),
+                name=f"{team_key}-by-{report.compare_kind}-{report.today}",
+                title=f"{report.label}: accuracy by {report.compare_kind}")
+    context.client.chat_postMessage(channel=team.channel, text=morning_first_line(report),
+                                    blocks=morning_blocks(report, trend_file_id=trend_id,
+                                                          comparison_file_id=comparison_id), unfurl_links=False)
+    audits = report.yesterday.counts.audits
+    return f"posted to {team.channel}: " + (f"{audits:,} audits yesterday" if audits else "no audits yesterday")
+
+
+def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: datetime) -> MorningReport:
+    """The figures of one team's morning post (UnknownScopeError if its scope names nothing known)."""
+    team = config.teams[team_key]
+    resolved = [resolve(kind, name, config=config, known_values=distinct_values(session, column=SCOPE_KINDS[kind]))
+                for kind, names in team.scope_names().items() for name in names]
+    scope: dict[str, list[str]] = {}
+    for item in resolved:
+        scope.setdefault(SCOPE_KINDS[item.kind], []).extend(item.values)
+    today = local_today(team.zone, now)
+    first, yesterday = trend_days(today)
+    edges = local_day_edges(team.zone, first, yesterday)
+    compare_kind = team.compare_by or ("queue" if len(team.vendors) == 1 else "vendor")
+    by_value = local_day_counts(session, scope=scope, edges=edges, by=SCOPE_KINDS[compare_kind])
+    labels = {value: resolve(compare_kind, value, config=config, known_values=[value])
+              for value in {value for _, value in by_value if value is not None}}
+    day_counts: dict[tuple[int, str | None], Counts] = {}
+    for (index, value), counts in by_value.items():  # two spellings of one vendor count as one
+        key = (index, labels[value].label if value is not None else None)
+        day_counts[key] = day_counts.get(key, Counts()) + counts
+    week_start, day_start = edges[-1 - WEEK_DAYS], edges[-2]
+    escalations = list_escalations(session, vendors=_values(scope, "vendor"), queues=_values(scope, "queue"),
+                                   limit=None)
+    alerts = unresolved_alerts(session, vendors=_values(scope, "vendor"))
+    if "vendor" in scope:
+        alerts += [alert for alert in unresolved_alerts(session) if alert.vendor is None]
+    return build_morning_report(
+        team=team_key, label=team.name or team_key, timezone=team.timezone, today=today,
+        targets=_team_targets(team, resolved, config), compare_kind=compare_kind, day_counts=day_counts,
+        part_targets={scope.label: (scope.label, targets_for(scope, config=config).accuracy)
+                      for scope in labels.values()},
+        week_histogram=local_handle_time_histogram(session, scope=scope, start=week_start, end=edges[-1]),
+        yesterday_histogram=local_handle_time_histogram(session, scope=scope, start=day_start, end=edges[-1]),
+        week_errors=local_error_counts(session, scope=scope, start=week_start, end=edges[-1]),
+        escalations=_digest(escalations, now),
+        alerts=[AlertLine(alert.readable_id, alert.title, alert.status == AlertStatus.ACKNOWLEDGED.value)
+                for alert in sorted(alerts, key=lambda alert: alert.id)],
+        last_audit_at=last_audit_at(session, scope=scope),
+    )
+
+
+def _values(scope: dict[str, list[str]], column: str) -> tuple[str, ...] | None:
+    return tuple(scope[column]) if column in scope else None
+
+
+def _team_targets(team: Team, resolved: list[ResolvedScope], config: TeamConfig) -> Targets:
+    """The team's own targets, else those of its one vendor (or one queue), else the defaults."""
+    single = next((item for kind in ("vendor", "queue") for item in resolved
+                   if item.kind == kind and len(team.scope_names()[kind]) == 1), None)
+    base = targets_for(single, config=config)
+    return Targets(accuracy=team.accuracy_target or base.accuracy, aht_s=team.aht_target_s or base.aht_s)
+
+
+def _digest(escalations, now: datetime) -> EscalationDigest:
+    overdue = sum(1 for e in escalations if now > (e.acknowledge_due_at if e.status == EscalationStatus.OPEN.value
+                                                   else e.resolve_due_at))
+    return EscalationDigest(open=len(escalations), overdue=overdue,
+                            by_severity=dict(Counter(e.severity for e in escalations)))
+
+
+def _chart(context: JobContext, draw, *, name: str, title: str) -> str | None:
+    """Draw and upload one chart; a failure costs the chart, never the post."""
+    try:
+        return upload_png(context.client, draw(), name=name, title=title)
+    except (SlackApiError, SlackRequestError, OSError, ValueError):
+        logger.exception("the morning chart %s could not be drawn or uploaded; posting without it", name)
+        return None
+

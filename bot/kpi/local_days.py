@@ -1,0 +1,49 @@
+"""Local calendar days and local posting times, turned into UTC instants (DST included).
+
+A team in Dublin means by "yesterday" the 23, 24 or 25 hours between two Dublin
+midnights, and by "09:00" a UTC time that moves when the clocks change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config import WEEKDAYS
+
+LOOK_BACK_DAYS = 8
+
+
+def local_midnight(zone: ZoneInfo, day: date) -> datetime:
+    """The UTC instant a local day starts (where midnight is skipped by DST, the first hour that exists)."""
+    return _existing(datetime.combine(day, time.min, tzinfo=zone)).astimezone(UTC)
+
+
+def local_day_edges(zone: ZoneInfo, first: date, last: date) -> list[datetime]:
+    """UTC instants of the local midnights that bound days first..last: one more than the days."""
+    return [local_midnight(zone, first + timedelta(days=offset)) for offset in range((last - first).days + 2)]
+
+
+def local_today(zone: ZoneInfo, now: datetime) -> date:
+    return now.astimezone(zone).date()
+
+
+def latest_post_time(*, zone: ZoneInfo, at: time, weekdays: list[str], now: datetime) -> datetime | None:
+    """The most recent scheduled post (UTC) at or before `now`: local time `at` on one of `weekdays`."""
+    today = local_today(zone, now)
+    for back in range(LOOK_BACK_DAYS):
+        day = today - timedelta(days=back)
+        if WEEKDAYS[day.weekday()] not in weekdays:
+            continue
+        moment = _existing(datetime.combine(day, at, tzinfo=zone)).astimezone(UTC)
+        if moment <= now:
+            return moment
+    return None
+
+
+def _existing(local: datetime) -> datetime:
+    """A wall time a spring-forward change skips is moved on by the gap (01:30 -> 02:30), as clocks do."""
+    round_trip = local.astimezone(UTC).astimezone(local.tzinfo)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return round_trip.replace(fold=0)
+    return local

@@ -1,0 +1,94 @@
+"""Alerts in the store: opened once per rule and subject, changed by conditional updates.
+
+Every change is one `UPDATE ... WHERE <still applies> RETURNING`, so two replicas, a
+double click or a reaction plus a click change an alert exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from bot.store.db import upsert_insert
+from bot.store.models import Alert, AlertStatus, ImportRun
+
+_UNRESOLVED = Alert.status != AlertStatus.RESOLVED.value
+
+
+def open_alert(session: Session, *, rule: str, subject: str, vendor: str | None, title: str, summary: str,
+               breached_since: datetime, channel_id: str, now: datetime) -> Alert | None:
+    """A new alert, or None when one for this rule and subject is already unresolved."""
+    table = Alert.__table__
+    statement = (upsert_insert(session.get_bind().dialect.name)(table)
+                 .values(rule=rule, subject=subject, vendor=vendor, title=title, summary=summary,
+                         breached_since=breached_since, status=AlertStatus.OPEN.value, opened_at=now,
+                         last_seen_at=now, channel_id=channel_id, reminders_sent=0)
+                 .on_conflict_do_nothing().returning(table.c.id))
+    row = session.execute(statement).first()
+    return session.get(Alert, row.id) if row else None
+
+
+def unresolved_alerts(session: Session, *, vendors: Sequence[str] | None = None) -> list[Alert]:
+    """Open and acknowledged alerts, oldest first; with `vendors`, only those about one of them."""
+    query = select(Alert).where(_UNRESOLVED).order_by(Alert.opened_at, Alert.id)
+    if vendors is not None:
+        query = query.where(Alert.vendor.in_(list(vendors)))
+    return list(session.execute(query).scalars())
+
+
+def get_alert(session: Session, *, alert_id: int) -> Alert | None:
+    return session.get(Alert, alert_id)
+
+
+def find_alert_by_message(session: Session, *, channel_id: str, message_ts: str) -> Alert | None:
+    query = select(Alert).where(Alert.channel_id == channel_id, Alert.message_ts == message_ts)
+    return session.execute(query).scalars().first()
+
+
+def set_alert_message(session: Session, *, alert_id: int, channel_id: str, message_ts: str) -> None:
+    session.execute(update(Alert).where(Alert.id == alert_id).values(channel_id=channel_id, message_ts=message_ts))
+
+
+def still_breached(session: Session, *, alert_id: int, summary: str, now: datetime) -> None:
+    """The condition holds at `now`: keep the latest figures for `/qa alerts`."""
+    session.execute(update(Alert).where(Alert.id == alert_id, _UNRESOLVED).values(summary=summary, last_seen_at=now))
+
+
+def _change(session: Session, *, alert_id: int, when, values: dict) -> Alert | None:
+    statement = update(Alert).where(Alert.id == alert_id, when).values(**values).returning(Alert.id)
+    if session.execute(statement).first() is None:
+        return None
+    alert = session.get(Alert, alert_id)
+    session.refresh(alert)
+    return alert
+
+
+def acknowledge_alert(session: Session, *, alert_id: int, user_id: str, now: datetime) -> Alert | None:
+    """Acknowledged by `user_id`, or None if it was not open (already acknowledged or resolved)."""
+    return _change(session, alert_id=alert_id, when=Alert.status == AlertStatus.OPEN.value,
+                   values={"status": AlertStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
+                           "acknowledged_by": user_id})
+
+
+def resolve_alert(session: Session, *, alert_id: int, resolution: str, now: datetime) -> Alert | None:
+    """Resolved because its condition cleared, or None if it already was."""
+    return _change(session, alert_id=alert_id, when=_UNRESOLVED,
+                   values={"status": AlertStatus.RESOLVED.value, "resolved_at": now, "resolution": resolution})
+
+
+def count_reminder(session: Session, *, alert_id: int, reminders_sent: int, now: datetime) -> bool:
+    """Claim reminder number `reminders_sent + 1`; False if the alert moved on meanwhile."""
+    statement = (update(Alert)
+                 .where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN.value,
+                        Alert.reminders_sent == reminders_sent)
+                 .values(reminders_sent=reminders_sent + 1, last_reminded_at=now).returning(Alert.id))
+    return session.execute(statement).first() is not None
+
+
+def last_import_with_audits(session: Session) -> datetime | None:
+    """When the latest import that brought new or changed audits finished."""
+    query = select(ImportRun.finished_at).where((ImportRun.inserted + ImportRun.updated) > 0)
+    return session.execute(query.order_by(ImportRun.finished_at.desc()).limit(1)).scalar()
