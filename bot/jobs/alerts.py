@@ -32,6 +32,7 @@ from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, resolve, targets_for
 from bot.render.alert_blocks import reminder_text
 from bot.store.alerts import (
+    claim_post,
     count_reminder,
     last_import_with_audits,
     open_alert,
@@ -46,6 +47,7 @@ from bot.store.models import Alert, AlertStatus
 
 logger = logging.getLogger(__name__)
 SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
+POST_RETRY_AFTER = timedelta(minutes=1)
 
 
 def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now: datetime) -> list[Breach]:
@@ -99,11 +101,16 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
                                channel_id=settings.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
+            _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings), alert)
     with session_scope(context.engine) as session:
         unresolved = unresolved_alerts(session)
     for alert in unresolved:
-        if alert.message_ts is None:  # new, or Slack refused it last time
-            _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings), alert)
+        if alert.message_ts is None:  # Slack refused it earlier: try again, on one replica only
+            with session_scope(context.engine) as session:
+                mine = claim_post(session, alert_id=alert.id, now=now, retry_after=POST_RETRY_AFTER)
+            if mine:
+                _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings),
+                      alert)
         elif _remind(context, alert, now=now):
             reminded += 1
     return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"

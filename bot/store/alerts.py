@@ -7,7 +7,7 @@ double click or a reaction plus a click change an alert exactly once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -20,12 +20,15 @@ _UNRESOLVED = Alert.status != AlertStatus.RESOLVED.value
 
 def open_alert(session: Session, *, rule: str, subject: str, vendor: str | None, title: str, summary: str,
                breached_since: datetime, channel_id: str, now: datetime) -> Alert | None:
-    """A new alert, or None when one for this rule and subject is already unresolved."""
+    """A new alert, or None when one for this rule and subject is already unresolved.
+
+    The caller that opens it posts it (the post is claimed at once, see `claim_post`).
+    """
     table = Alert.__table__
     statement = (upsert_insert(session.get_bind().dialect.name)(table)
                  .values(rule=rule, subject=subject, vendor=vendor, title=title, summary=summary,
                          breached_since=breached_since, status=AlertStatus.OPEN.value, opened_at=now,
-                         last_seen_at=now, channel_id=channel_id, reminders_sent=0)
+                         last_seen_at=now, channel_id=channel_id, reminders_sent=0, post_attempted_at=now)
                  .on_conflict_do_nothing().returning(table.c.id))
     row = session.execute(statement).first()
     return session.get(Alert, row.id) if row else None
@@ -50,6 +53,15 @@ def find_alert_by_message(session: Session, *, channel_id: str, message_ts: str)
 
 def set_alert_message(session: Session, *, alert_id: int, channel_id: str, message_ts: str) -> None:
     session.execute(update(Alert).where(Alert.id == alert_id).values(channel_id=channel_id, message_ts=message_ts))
+
+
+def claim_post(session: Session, *, alert_id: int, now: datetime, retry_after: timedelta) -> bool:
+    """Claim posting an alert Slack has not shown yet; False while another attempt is under way or recent."""
+    statement = (update(Alert)
+                 .where(Alert.id == alert_id, Alert.message_ts.is_(None),
+                        Alert.post_attempted_at.is_(None) | (Alert.post_attempted_at <= now - retry_after))
+                 .values(post_attempted_at=now).returning(Alert.id))
+    return session.execute(statement).first() is not None
 
 
 def still_breached(session: Session, *, alert_id: int, summary: str, now: datetime) -> None:

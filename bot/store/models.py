@@ -169,6 +169,8 @@ class Alert(SQLModel, table=True):
     resolution: str | None = None
     channel_id: str
     message_ts: str | None = Field(default=None, description="set once the post reached Slack")
+    post_attempted_at: datetime | None = Field(default=None, sa_type=UTCDateTime,
+                                               description="who posts is claimed, so replicas never post twice")
     reminders_sent: int = 0
     last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-22 18:02:46.051065
+Create Date: 2026-11-22 18:11:56.186461
 """
 from alembic import op
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('post_attempted_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.Column('last_reminded_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -42,7 +43,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_alert_status'), ['status'], unique=False)
         batch_op.create_index('ux_alert_unresolved', ['rule', 'subject'], unique=True, sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
 
-    # ### end Alembic commands ###
 
 
 def downgrade() -> None:
@@ -51,4 +51,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alert_status'))
 
     op.drop_table('alert')
-    # ### end Alembic commands ###

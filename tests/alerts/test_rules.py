@@ -1,0 +1,72 @@
+from datetime import UTC, datetime, timedelta
+
+from bot.alerts.rules import (
+    ScopeFigures,
+    accuracy_breaches,
+    aht_breaches,
+    cleared,
+    overdue_escalations,
+    stale_data,
+)
+from bot.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.kpi.scorecard import Counts, Targets, wilson
+from bot.store.models import Escalation, EscalationStatus
+
+NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
+TARGETS = Targets(accuracy=0.95, aht_s=100)
+
+
+def figures(audits: int, correct: int, *, timed: int = 0, handle_time_sum: float = 0.0, value="Acme BPO"):
+    return ScopeFigures("vendor", value, "Acme BPO", TARGETS,
+                        Counts(audits=audits, correct=correct, timed=timed, handle_time_sum=handle_time_sum))
+
+
+def test_accuracy_fires_only_when_the_whole_interval_is_under_target_on_enough_audits():
+    rule = AccuracyRule(min_audits=200, window_days=7)
+    assert wilson(180, 200).high < 0.95 and wilson(186, 200).high >= 0.95
+    (breach,) = accuracy_breaches([figures(200, 180)], rule=rule, now=NOW)
+    assert breach.subject == "vendor:Acme BPO" and breach.vendor == "Acme BPO"
+    assert "90.0%" in breach.summary and "5.0 points under its 95.0% target" in breach.summary
+    assert "200 audits" in breach.summary and "last 7 days" in breach.summary
+    assert accuracy_breaches([figures(200, 186)], rule=rule, now=NOW) == []  # below, but could be noise
+    assert accuracy_breaches([figures(199, 150)], rule=rule, now=NOW) == []  # too few audits to page anyone
+    assert accuracy_breaches([figures(1000, 990)], rule=rule, now=NOW) == []
+
+
+def test_aht_fires_over_target_plus_tolerance_on_enough_timed_audits():
+    rule = AhtRule(min_audits=100, tolerance=0.1, window_days=7)
+    (breach,) = aht_breaches([figures(300, 300, timed=100, handle_time_sum=100 * 125)], rule=rule, now=NOW)
+    assert "2.1 min over the last 7 days" in breach.summary and "25% above its 100 s target" in breach.summary
+    assert aht_breaches([figures(300, 300, timed=100, handle_time_sum=100 * 110)], rule=rule, now=NOW) == []
+    assert aht_breaches([figures(300, 300, timed=99, handle_time_sum=99 * 500)], rule=rule, now=NOW) == []
+
+
+def escalation(status: EscalationStatus, *, created: datetime, severity="P1") -> Escalation:
+    return Escalation(id=7, title="Fakes approved", category="missed violation", severity=severity, vendor="Acme BPO",
+                      reporter_id="U1", status=status.value, created_at=created,
+                      acknowledge_due_at=created + timedelta(hours=1), resolve_due_at=created + timedelta(days=1),
+                      channel_id="C1")
+
+
+def test_escalations_breach_the_deadline_they_are_waiting_on():
+    fresh = escalation(EscalationStatus.OPEN, created=NOW - timedelta(minutes=59))
+    late = escalation(EscalationStatus.OPEN, created=NOW - timedelta(minutes=85))
+    acknowledged_late = escalation(EscalationStatus.ACKNOWLEDGED, created=NOW - timedelta(days=1, minutes=1))
+    acknowledged_in_time = escalation(EscalationStatus.ACKNOWLEDGED, created=NOW - timedelta(hours=3))
+    resolved = escalation(EscalationStatus.RESOLVED, created=NOW - timedelta(days=9))
+    assert overdue_escalations([fresh, acknowledged_in_time, resolved], now=NOW) == []
+    (ack,) = overdue_escalations([late], now=NOW)
+    assert ack.subject == "ESC-7:acknowledge" and ack.since == late.acknowledge_due_at
+    assert "Acknowledgement is 25 min past its P1 deadline" in ack.summary
+    (resolve,) = overdue_escalations([acknowledged_late], now=NOW)
+    assert resolve.subject == "ESC-7:resolve" and "Resolution is 1 min past" in resolve.summary
+    assert cleared("escalation_overdue", "ESC-7:resolve") == "ESC-7 was resolved."
+
+
+def test_stale_data_after_max_hours_or_when_nothing_was_ever_imported():
+    rule = StaleDataRule(max_hours=26)
+    assert stale_data(NOW - timedelta(hours=25, minutes=59), rule=rule, now=NOW) == []
+    (breach,) = stale_data(NOW - timedelta(hours=30), rule=rule, now=NOW)
+    assert breach.since == NOW - timedelta(hours=4) and "1 d 6 h ago; the limit is 1 d 2 h" in breach.summary
+    (never,) = stale_data(None, rule=rule, now=NOW)
+    assert never.subject == "imports" and "No import has brought any audits yet" in never.summary
