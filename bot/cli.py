@@ -124,6 +124,12 @@ def config_check(app: AppContext) -> None:
     missing = settings.missing_slack()
     click.echo(f"  slack: {mode}, Web API {settings.slack_api_url}"
                + (f"; not set yet (needed by qabot run): {', '.join(missing)}" if missing else ""))
+    for key, team in config.teams.items():
+        click.echo(f"  team {key}: morning post {team.post_at} {team.timezone} {','.join(team.weekdays)} "
+                   f"in {team.channel}")
+    active = config.alerts.active_rules()
+    click.echo(f"  alerts: {', '.join(f'{rule} in {config.alerts.channel_for(rule)}' for rule in active)}" if active
+               else "  alerts: off (set [alerts].channel, or a rule's own channel, to turn them on)")
     if not config.access.qa_staff and not any(vendor.members for vendor in config.vendors.values()):
         click.echo("  note: [access] names no QA staff and no vendor has members: in Slack, everyone will be "
                    "refused until you add some.")
@@ -297,9 +303,46 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
             if uploads:
                 chart_path.write_bytes(uploads[-1].content)
                 click.echo(f"The chart the bot uploaded with files_upload_v2 is saved at {chart_path.resolve()}")
+            _demo_jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path)
         finally:
             server.stop()
     click.echo("Try in a terminal too: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads")
+
+
+DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT"
+DEMO_ALERTS_SHOWN = 2
+
+
+def _demo_jobs(engine, *, config, client, slack, chart_path: Path) -> None:
+    """The scheduled side: a team's morning post and one pass of the SLA-breach monitor."""
+    from bot.config import Team
+    from bot.jobs.alerts import check_alerts
+    from bot.jobs.context import JobContext
+    from bot.jobs.morning import post_morning
+    from bot.render.readable import blocks_as_text
+
+    teams = config.teams or {"demo": Team(name="QA demo team", channel=DEMO_TEAM_CHANNEL, timezone="Asia/Manila")}
+    alerts = config.alerts if config.alerts.active_rules() else config.alerts.model_copy(
+        update={"channel": DEMO_ALERT_CHANNEL})
+    context = JobContext(engine=engine, client=client, config=config.model_copy(update={"teams": teams,
+                                                                                        "alerts": alerts}))
+    team_key = next(iter(teams))
+    uploads_before = len(slack.calls_to("upload"))
+    click.echo(f"\n> morning post of team '{team_key}' (a scheduled job, run now)")
+    click.echo(f"  {post_morning(context, team_key=team_key, now=utc_now())}\n")
+    click.echo(blocks_as_text(slack.calls_to("chat.postMessage")[-1].args.get("blocks") or []))
+    for number, upload in enumerate(slack.calls_to("upload")[uploads_before:], start=1):
+        path = chart_path.with_name(f"{chart_path.stem}-morning-{number}{chart_path.suffix}")
+        path.write_bytes(upload.content)
+        click.echo(f"Morning chart {number} saved at {path.resolve()}")
+    posted_before = len(slack.calls_to("chat.postMessage"))
+    click.echo("\n> SLA-breach monitor (a scheduled job, run now)")
+    click.echo(f"  {check_alerts(context, now=utc_now())}")
+    alerts_posted = slack.calls_to("chat.postMessage")[posted_before:]
+    for call in alerts_posted[:DEMO_ALERTS_SHOWN]:
+        click.echo("\n" + blocks_as_text(call.args.get("blocks") or []))
+    if len(alerts_posted) > DEMO_ALERTS_SHOWN:
+        click.echo(f"...and {len(alerts_posted) - DEMO_ALERTS_SHOWN} more alerts in the same form.\n")
 
 
 @cli.command("run")

@@ -95,6 +95,11 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     assert "Acme BPO · vendor scorecard" in out and "significantly below target" in out
     assert "Weakest agents" in out and "[Share in channel]" in out
     assert (tmp_path / "qabot-demo-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "> morning post of team 'demo'" in out and "Morning quality · QA demo team" in out
+    assert "Biggest movers by vendor" in out and "Acme BPO 88." in out
+    for number in (1, 2):
+        assert (tmp_path / f"qabot-demo-chart-morning-{number}.png").read_bytes().startswith(b"\x89PNG")
+    assert "> SLA-breach monitor" in out and "Acme BPO accuracy below target" in out and "[Acknowledge]" in out
     again = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "seeding" not in again.stdout

@@ -112,3 +112,49 @@ def test_slack_ids_in_access_and_agents_are_checked(tmp_path):
     problems = problems_of(tmp_path, "[access]\nqa_staff = ['bob']\n[agents.a1]\nslack_user = 'U1234'\n"
                                      "[agents.a2]\nslack_user = 'U1234'\n")
     assert any("access.qa_staff.0: 'bob' is not a Slack user or user group id" in p for p in problems)
+
+
+def test_teams_and_alerts_are_checked_with_helpful_messages(tmp_path):
+    problems = problems_of(tmp_path, """
+[teams.manila]
+channel = "C0MNL"
+timezone = "Asia/Manilla"
+post_at = "8:30"
+weekdays = ["monday"]
+
+[teams.dublin]
+channel = "dublin-qa"
+timezone = "Europe/Dublin"
+
+[alerts]
+renotify_max = -1
+
+[alerts.accuracy]
+window_days = 0
+scopes = ["agent"]
+""")
+    path = tmp_path / "qabot.toml"
+    assert problems == [
+        f"{path}: teams.manila.timezone: 'Asia/Manilla' is not an IANA time zone; did you mean Asia/Manila or "
+        "Asia/Macau or Asia/Macao? (got 'Asia/Manilla')",
+        f"{path}: teams.manila.post_at: '8:30' is not a 24-hour local time like \"08:30\"",
+        f"{path}: teams.manila.weekdays.0: Input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' "
+        "(got 'monday')",
+        f"{path}: teams.dublin.channel: 'dublin-qa' is not a Slack channel id (C..., G... or D...; in Slack: "
+        "channel details > About > Channel ID)",
+        f"{path}: alerts.renotify_max: Input should be greater than or equal to 0 (got -1)",
+        f"{path}: alerts.accuracy.window_days: Input should be greater than or equal to 1 (got 0)",
+        f"{path}: alerts.accuracy.scopes.0: Input should be 'vendor' or 'queue' (got 'agent')",
+    ]
+
+
+def test_alert_rules_run_only_with_somewhere_to_post():
+    from bot.config import parse_team_config
+
+    assert parse_team_config({}, origin="t").alerts.active_rules() == []
+    config = parse_team_config({"alerts": {"channel": "C0ALERTS", "owners": ["S0LEADS"],
+                                           "aht": {"enabled": False},
+                                           "stale_data": {"channel": "C0DATAOPS", "owners": []}}}, origin="t")
+    assert config.alerts.active_rules() == ["escalation_overdue", "accuracy", "stale_data"]
+    assert config.alerts.channel_for("stale_data") == "C0DATAOPS" and config.alerts.owners_for("stale_data") == []
+    assert config.alerts.channel_for("accuracy") == "C0ALERTS" and config.alerts.owners_for("accuracy") == ["S0LEADS"]

@@ -40,15 +40,13 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
                               f"the charts come back with the next day that has audits."))
     else:
         blocks.append({"type": "section", "fields": _fields(report.yesterday)})
-    blocks.append({"type": "context", "elements": [mrkdwn(
-        f"Last 7 days: {_day(week.period.first_day)} to {_day(week.period.last_day)}, local days in "
-        f"{report.timezone}")]})
+    heading = f"*Last 7 days* ({_day(week.period.first_day)} to {_day(week.period.last_day)})"
     if week.accuracy is None:
-        blocks.append(section("*Last 7 days*: no audits either."))
+        blocks.append(section(f"{heading}: no audits either."))
     else:
         change = "no audits the 7 days before" if week.change is None else (
             change_phrase(week) + (" · significant" if week.change.significant else ""))
-        blocks.append({"type": "section", "text": mrkdwn(f"*Last 7 days*: {change}"), "fields": _fields(week)})
+        blocks.append({"type": "section", "text": mrkdwn(f"{heading}: {change}"), "fields": _fields(week)})
         if week.top_errors:
             blocks.append(section("*Top error categories (7 days)*: " + " · ".join(
                 f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in week.top_errors[:TOP_ERRORS])))
@@ -63,10 +61,10 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
     if comparison_file_id:
         blocks.append({"type": "image", "slack_file": {"id": comparison_file_id},
                        "alt_text": f"Accuracy by {report.compare_kind} over the last 7 days against each target"})
-    if report.more_parts:
-        blocks.append({"type": "context", "elements": [mrkdwn(
-            f"The comparison shows the {len(report.parts)} largest {report.compare_kind}s; "
-            f"{report.more_parts} smaller ones are left out.")]})
+    left_out = (f" The comparison shows the {len(report.parts)} largest {report.compare_kind}s; "
+                f"{report.more_parts} smaller ones are left out." if report.more_parts else "")
+    blocks.append({"type": "context", "elements": [mrkdwn(
+        f"Days are local days in {report.timezone}.{left_out} `{COMMAND} help` for more.")]})
     return blocks
 
 
