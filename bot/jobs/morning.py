@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.config import Team, TeamConfig
 from bot.errors import UnknownScopeError
 from bot.jobs.context import JobContext
+from bot.kpi.handle_time import BUCKET_COUNT
 from bot.kpi.local_days import local_day_edges, local_today
 from bot.kpi.morning import (
     WEEK_DAYS,
@@ -29,13 +30,7 @@ from bot.slack.files import upload_png
 from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
-from bot.store.kpi import (
-    distinct_values,
-    last_audit_at,
-    local_day_counts,
-    local_error_counts,
-    local_handle_time_histogram,
-)
+from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
 from bot.store.models import AlertStatus, EscalationStatus
 
 logger = logging.getLogger(__name__)
@@ -81,14 +76,24 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
     first, yesterday = trend_days(today)
     edges = local_day_edges(team.zone, first, yesterday)
     compare_kind = team.compare_by or ("queue" if len(team.vendors) == 1 else "vendor")
-    by_value = local_day_counts(session, scope=scope, edges=edges, by=SCOPE_KINDS[compare_kind])
+    slices = local_day_slices(session, scope=scope, edges=edges, by=SCOPE_KINDS[compare_kind])
     labels = {value: resolve(compare_kind, value, config=config, known_values=[value])
-              for value in {value for _, value in by_value if value is not None}}
+              for value in {piece.part for piece in slices if piece.part is not None}}
     day_counts: dict[tuple[int, str | None], Counts] = {}
-    for (index, value), counts in by_value.items():  # two spellings of one vendor count as one
-        key = (index, labels[value].label if value is not None else None)
-        day_counts[key] = day_counts.get(key, Counts()) + counts
-    week_start, day_start = edges[-1 - WEEK_DAYS], edges[-2]
+    week_histogram, yesterday_histogram = [0] * BUCKET_COUNT, [0] * BUCKET_COUNT
+    week_errors: Counter[str] = Counter()
+    week_start, last_day = len(edges) - 1 - WEEK_DAYS, len(edges) - 2
+    for piece in slices:
+        key = (piece.day, labels[piece.part].label if piece.part is not None else None)  # two spellings, one part
+        day_counts[key] = day_counts.get(key, Counts()) + piece.counts
+        if piece.day < week_start:
+            continue
+        if piece.error_category is not None:
+            week_errors[piece.error_category] += piece.counts.audits
+        if piece.handle_time_bucket is not None:
+            week_histogram[piece.handle_time_bucket] += piece.counts.audits
+            if piece.day == last_day:
+                yesterday_histogram[piece.handle_time_bucket] += piece.counts.audits
     escalations = list_escalations(session, vendors=_values(scope, "vendor"), queues=_values(scope, "queue"),
                                    limit=None)
     alerts = unresolved_alerts(session, vendors=_values(scope, "vendor"))
@@ -99,13 +104,12 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
         targets=_team_targets(team, resolved, config), compare_kind=compare_kind, day_counts=day_counts,
         part_targets={scope.label: (scope.label, targets_for(scope, config=config).accuracy)
                       for scope in labels.values()},
-        week_histogram=local_handle_time_histogram(session, scope=scope, start=week_start, end=edges[-1]),
-        yesterday_histogram=local_handle_time_histogram(session, scope=scope, start=day_start, end=edges[-1]),
-        week_errors=local_error_counts(session, scope=scope, start=week_start, end=edges[-1]),
+        week_histogram=week_histogram, yesterday_histogram=yesterday_histogram,
+        week_errors=sorted(week_errors.items(), key=lambda item: (-item[1], item[0])),
         escalations=_digest(escalations, now),
         alerts=[AlertLine(alert.readable_id, alert.title, alert.status == AlertStatus.ACKNOWLEDGED.value)
                 for alert in sorted(alerts, key=lambda alert: alert.id)],
-        last_audit_at=last_audit_at(session, scope=scope),
+        last_audit_at=None if any(day == last_day for day, _ in day_counts) else last_audit_at(session, scope=scope),
     )
 
 

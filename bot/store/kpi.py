@@ -8,6 +8,7 @@ whole period rather than per day.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -164,42 +165,30 @@ def _local_where(scope: ScopeFilter, start: datetime, end: datetime):
                 *(a[column].in_(list(values)) for column, values in scope.items()))
 
 
-def local_day_counts(
-    session: Session, *, scope: ScopeFilter, edges: Sequence[datetime], by: str | None = None
-) -> dict[tuple[int, str | None], Counts]:
-    """Counts per (day index, `by` value): day i runs from edges[i] to edges[i + 1] (aware instants)."""
-    if by is not None and by not in SCOPE_COLUMNS:
+@dataclass(frozen=True)
+class LocalSlice:
+    """Counts of the audits of one local day, part (`by` value), handle-time bucket and error category."""
+
+    day: int
+    """Index of the day: day i runs from edges[i] to edges[i + 1]."""
+    part: str | None
+    handle_time_bucket: int | None
+    error_category: str | None
+    """None for correct audits."""
+    counts: Counts
+
+
+def local_day_slices(session: Session, *, scope: ScopeFilter, edges: Sequence[datetime], by: str) -> list[LocalSlice]:
+    """Everything a local-day report needs, in one pass over the audits between edges[0] and edges[-1]."""
+    if by not in SCOPE_COLUMNS:
         raise ValueError(f"unknown scope column {by!r}")
     a = AUDIT.c
     day = case(*((a.audited_at < edge, index) for index, edge in enumerate(edges[1:-1])), else_=len(edges) - 2)
-    keys = [day, a[by]] if by else [day]
+    category = case((a.outcome != Outcome.CORRECT.value, error_category()), else_=None)
+    keys = [day, a[by], a.handle_time_bucket, category]
     query = select(*keys, *audit_counts()).where(_local_where(scope, edges[0], edges[-1])).group_by(*keys)
-    rows = session.execute(query)
-    if by:
-        return {(int(index), value): _as_counts(values) for index, value, *values in rows}
-    return {(int(index), None): _as_counts(values) for index, *values in rows}
-
-
-def local_handle_time_histogram(session: Session, *, scope: ScopeFilter, start: datetime, end: datetime) -> list[int]:
-    """Audits per handle-time bucket between two instants."""
-    a = AUDIT.c
-    query = (select(a.handle_time_bucket, func.count()).where(_local_where(scope, start, end),
-                                                             a.handle_time_bucket.is_not(None))
-             .group_by(a.handle_time_bucket))
-    histogram = [0] * len(HISTOGRAM_COLUMNS)
-    for bucket, n in session.execute(query):
-        histogram[bucket] = int(n)
-    return histogram
-
-
-def local_error_counts(session: Session, *, scope: ScopeFilter, start: datetime, end: datetime
-                       ) -> list[tuple[str, int]]:
-    """Errors per category between two instants, most frequent first."""
-    category, errors = error_category(), func.count()
-    query = (select(category, errors)
-             .where(_local_where(scope, start, end), AUDIT.c.outcome != Outcome.CORRECT.value)
-             .group_by(category).order_by(errors.desc(), category))
-    return [(name, int(n)) for name, n in session.execute(query)]
+    return [LocalSlice(int(index), part, bucket, name, _as_counts(values))
+            for index, part, bucket, name, *values in session.execute(query)]
 
 
 def last_audit_at(session: Session, *, scope: ScopeFilter) -> datetime | None:
