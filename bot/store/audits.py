@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot.kpi.handle_time import BUCKET_COUNT
-from bot.store.db import upsert_insert
+from bot.store.db import IMPORT_CACHE_KIB, upsert_insert
 from bot.store.kpi import audit_counts, error_category
 from bot.store.models import (
     SCOPE_COLUMNS,
@@ -106,6 +106,7 @@ class AuditLoad:
             STAGING.drop(self.connection, checkfirst=True)
             STAGING.create(self.connection)
         else:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")  # bulk loads stop spilling pages
             for statement in (*_SQLITE_UNLOAD_DDL, *_SQLITE_LOAD_DDL):
                 self.connection.exec_driver_sql(statement)
 

@@ -24,12 +24,17 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(database_url, pool_pre_ping=True)
 
 
+#: SQLite page cache per connection, KiB. Imports raise it on their own connection (IMPORT_CACHE_KIB).
+SERVING_CACHE_KIB = 16 * 1024
+IMPORT_CACHE_KIB = 128 * 1024
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA cache_size=-131072")  # 128 MiB: bulk imports stop spilling pages
+    cursor.execute(f"PRAGMA cache_size=-{SERVING_CACHE_KIB}")  # per connection: a server has many
     cursor.execute("PRAGMA temp_store=MEMORY")  # roll-up GROUP BY sorts in memory
     cursor.close()
 
