@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from dotenv import load_dotenv
@@ -17,6 +18,12 @@ from sqlalchemy import Engine
 
 from bot.errors import ConfigError, QabotError
 from bot.clock import utc_now
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from bot.config import TeamConfig
+    from bot.standin import FakeSlack
 
 logger = logging.getLogger("qabot")
 
@@ -313,7 +320,7 @@ DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT"
 DEMO_ALERTS_SHOWN = 2
 
 
-def _demo_jobs(engine, *, config, client, slack, chart_path: Path) -> None:
+def _demo_jobs(engine: Engine, *, config: TeamConfig, client: WebClient, slack: FakeSlack, chart_path: Path) -> None:
     """The scheduled side: a team's morning post and one pass of the SLA-breach monitor."""
     from bot.config import Team
     from bot.jobs.alerts import check_alerts
@@ -415,11 +422,12 @@ def jobs_list(app: AppContext) -> None:
 @jobs_group.command("run")
 @click.argument("name")
 @click.option("--due", is_flag=True,
-              help="Run only if its latest scheduled slot has not run yet, exactly as the scheduler would.")
+              help="Run only if its latest scheduled slot has not run yet and is within its grace time, "
+                   "exactly as the scheduler would.")
 @click.pass_obj
 def jobs_run(app: AppContext, name: str, due: bool) -> None:
     """Run one job now, in a slot of its own (or, with --due, in its latest scheduled slot)."""
-    from bot.jobs.scheduler import job_named, jobs_for, run_in_slot
+    from bot.jobs.scheduler import job_named, jobs_for, run_if_due, run_in_slot
 
     jobs = jobs_for(app.config)
     try:
@@ -429,8 +437,10 @@ def jobs_run(app: AppContext, name: str, due: bool) -> None:
     if job.needs_slack:
         app.settings.require_slack(serving=False)
     now = utc_now()
-    outcome = run_in_slot(job, context=_job_context(app), now=now, slot=None if due else now)
-    click.echo(f"{job.id}: {outcome or 'skipped: its latest slot already ran (or it has none yet)'}")
+    context = _job_context(app)
+    outcome = run_if_due(job, context=context, now=now) if due else run_in_slot(job, context=context, now=now,
+                                                                                 slot=now)
+    click.echo(f"{job.id}: {outcome or 'skipped: its latest slot already ran, or is past its grace time'}")
 
 
 @cli.command("scheduler")

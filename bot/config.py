@@ -222,21 +222,22 @@ WindowDays = Annotated[int, Field(ge=1, le=90)]
 AuditCount = Annotated[int, Field(ge=1)]
 
 
-class AccuracyRule(AlertRule):
-    """A vendor's or queue's accuracy significantly below target: the 95% interval's upper bound under it."""
+class ScopeRule(AlertRule):
+    """A rule over each vendor's or queue's audits of the last `window_days` full UTC days."""
 
     window_days: WindowDays = 7
     min_audits: AuditCount = 200
     scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
 
 
-class AhtRule(AlertRule):
-    """A vendor's or queue's mean handling time above target by more than `tolerance` (a fraction)."""
+class AccuracyRule(ScopeRule):
+    """Accuracy significantly below target: the 95% interval's upper bound under it."""
 
-    window_days: WindowDays = 7
-    min_audits: AuditCount = 200
+
+class AhtRule(ScopeRule):
+    """Mean handling time above target by more than `tolerance` (a fraction)."""
+
     tolerance: Annotated[float, Field(ge=0, le=10)] = 0.1
-    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
 
 
 class StaleDataRule(AlertRule):

@@ -14,15 +14,10 @@ from bot.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.kpi.scorecard import Counts, Targets, wilson
 from bot.render.escalation_blocks import escalation_summary, slack_time
 from bot.render.text import duration, interval, percent, seconds
-from bot.store.models import Escalation, EscalationStatus
+from bot.store.models import Escalation
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"
-RULE_TITLES = {
-    ESCALATION_OVERDUE: "Escalation overdue",
-    ACCURACY: "Accuracy significantly below target",
-    AHT: "Handling time above target",
-    STALE_DATA: "No new audits",
-}
+_STEPS = {"acknowledgement": "acknowledge", "resolution": "resolve"}
 
 
 @dataclass(frozen=True)
@@ -53,16 +48,12 @@ def overdue_escalations(escalations: Iterable[Escalation], *, now: datetime) -> 
     """Escalations past the deadline they are waiting on: acknowledgement while open, then resolution."""
     breaches = []
     for escalation in escalations:
-        if escalation.status == EscalationStatus.RESOLVED.value:
+        waiting = escalation.waiting_on()
+        if waiting is None or now <= waiting[1]:
             continue
-        waiting_on_acknowledgement = escalation.status == EscalationStatus.OPEN.value
-        step, due = (("acknowledge", escalation.acknowledge_due_at) if waiting_on_acknowledgement
-                     else ("resolve", escalation.resolve_due_at))
-        if now <= due:
-            continue
-        what = "acknowledgement" if waiting_on_acknowledgement else "resolution"
+        what, due = waiting
         breaches.append(Breach(
-            rule=ESCALATION_OVERDUE, subject=f"{escalation.readable_id}:{step}",
+            rule=ESCALATION_OVERDUE, subject=f"{escalation.readable_id}:{_STEPS[what]}",
             title=f"{escalation.readable_id} {what} overdue",
             summary=(f"*{escalation_summary(escalation)}*\n{what.capitalize()} is {duration(now - due)} past its "
                      f"{escalation.severity} deadline ({slack_time(due)})."
@@ -84,7 +75,7 @@ def accuracy_breaches(figures: Iterable[ScopeFigures], *, rule: AccuracyRule, no
             rule=ACCURACY, subject=f"{scope.kind}:{scope.value}",
             title=f"{scope.label} accuracy below target",
             summary=(f"*{scope.label}* ({scope.kind}): accuracy {interval(accuracy)} over the last "
-                     f"{rule.window_days} days, {short:.1f} points under its {percent(scope.targets.accuracy)} "
+                     f"{rule.window_days} full days, {short:.1f} points under its {percent(scope.targets.accuracy)} "
                      f"target ({scope.counts.audits:,} audits; even the interval's top is under target)."),
             since=now, vendor=scope.value if scope.kind == "vendor" else None,
         ))
@@ -106,7 +97,7 @@ def aht_breaches(figures: Iterable[ScopeFigures], *, rule: AhtRule, now: datetim
             rule=AHT, subject=f"{scope.kind}:{scope.value}",
             title=f"{scope.label} handling time above target",
             summary=(f"*{scope.label}* ({scope.kind}): mean handling time {seconds(mean)} over the last "
-                     f"{rule.window_days} days, {percent(over, 0)} above its {seconds(scope.targets.aht_s)} target "
+                     f"{rule.window_days} full days, {percent(over, 0)} above its {seconds(scope.targets.aht_s)} target "
                      f"({timed:,} timed audits; tolerance {percent(rule.tolerance, 0)})."),
             since=now, vendor=scope.value if scope.kind == "vendor" else None,
         ))
@@ -129,12 +120,11 @@ def stale_data(last_import: datetime | None, *, rule: StaleDataRule, now: dateti
                    since=last_import + limit)]
 
 
-
 def cleared(rule: str, subject: str) -> str:
     """Why an alert's condition no longer holds, for its resolved message."""
     if rule == ESCALATION_OVERDUE:
         escalation, step = subject.split(":")
-        return f"{escalation} was {'acknowledged' if step == 'acknowledge' else 'resolved'}."
+        return f"{escalation} was {'acknowledged or resolved' if step == 'acknowledge' else 'resolved'}."
     return {
         ACCURACY: "accuracy is no longer significantly below target over the window (or too few audits to say).",
         AHT: "mean handling time is back within the target's tolerance (or too few timed audits to say).",

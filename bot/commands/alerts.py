@@ -9,6 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.alerts.posting import show_alert_change
+from bot.config import ALERT_RULES
 from bot.errors import AccessDenied
 from bot.render.alert_blocks import alerts_list_blocks
 from bot.services import Services
@@ -74,11 +75,15 @@ def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) 
 
 
 def list_command(respond: Respond, services: Services, *, user_id: str, now: datetime) -> None:
-    """`/qa alerts`: QA staff see every unresolved alert, vendor members those about their vendors."""
+    """`/qa alerts`: QA staff see every unresolved alert, a rule's owners its alerts, vendor members
+    those about their vendors."""
     viewer = viewer_for(user_id, config=services.config, groups=services.groups)
-    refuse_outsiders(viewer, "alerts")
     with session_scope(services.engine) as session:
         alerts = unresolved_alerts(session)
     if not viewer.qa_staff:
-        alerts = [alert for alert in alerts if _about_their_vendor(viewer, alert, services)]
+        owned = {rule for rule in ALERT_RULES
+                 if services.groups.contains(services.config.alerts.owners_for(rule), user_id)}
+        if not owned:
+            refuse_outsiders(viewer, "alerts")
+        alerts = [alert for alert in alerts if alert.rule in owned or _about_their_vendor(viewer, alert, services)]
     respond(text=f"{len(alerts)} open alerts", response_type="ephemeral", blocks=alerts_list_blocks(alerts, now=now))

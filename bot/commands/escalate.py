@@ -20,7 +20,6 @@ from bot.errors import AccessDenied, QabotError
 from bot.escalations.posting import post_escalation
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
-from bot.render.text import duration
 from bot.render.escalation_blocks import (
     escalation_blocks,
     escalation_modal,
@@ -30,6 +29,7 @@ from bot.render.escalation_blocks import (
     resolution_modal,
     slack_time,
 )
+from bot.render.text import duration
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.ids import BlockId
@@ -162,8 +162,7 @@ def list_command(respond: Respond, services: Services, *, user_id: str, text: st
 
 
 def _time_left(escalation: Escalation, now: datetime) -> str:
-    due, what = ((escalation.acknowledge_due_at, "acknowledgement") if escalation.acknowledged_at is None
-                 else (escalation.resolve_due_at, "resolution"))
+    what, due = escalation.waiting_on()
     return f"{what} overdue by {duration(now - due)}" if now > due else f"{duration(due - now)} left for {what}"
 
 

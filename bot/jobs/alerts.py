@@ -26,10 +26,11 @@ from bot.alerts.rules import (
     overdue_escalations,
     stale_data,
 )
-from bot.config import TeamConfig
+from bot.config import ScopeRule, TeamConfig
 from bot.jobs.context import JobContext
 from bot.kpi.periods import last_days
-from bot.kpi.scopes import SCOPE_KINDS, resolve, targets_for
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
+from bot.kpi.scorecard import Counts
 from bot.render.alert_blocks import reminder_text
 from bot.store.alerts import (
     claim_post,
@@ -60,17 +61,26 @@ def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now
         if name not in rules:
             continue
         rule = settings.rule(name)
-        period = last_days(rule.window_days, now=now)
-        figures = []
-        for kind in rule.scopes:
-            for value, counts in counts_by(session, scope={}, column=SCOPE_KINDS[kind], first_day=period.first_day,
-                                           last_day=period.last_day, min_audits=rule.min_audits):
-                scope = resolve(kind, value, config=config, known_values=[value])
-                figures.append(ScopeFigures(kind, value, scope.label, targets_for(scope, config=config), counts))
-        breaches += check(figures, rule=rule, now=now)
+        breaches += check(scope_figures(session, config=config, rule=rule, now=now), rule=rule, now=now)
     if STALE_DATA in rules:
         breaches += stale_data(last_import_with_audits(session), rule=settings.stale_data, now=now)
     return breaches
+
+
+def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now: datetime) -> list[ScopeFigures]:
+    """Each vendor's or queue's counts over the rule's full days before today; spellings of one name together."""
+    period = last_days(rule.window_days, now=now - timedelta(days=1))
+    figures = []
+    for kind in rule.scopes:
+        by_label: dict[str, tuple[ResolvedScope, Counts]] = {}
+        for value, counts in counts_by(session, scope={}, column=SCOPE_KINDS[kind], first_day=period.first_day,
+                                       last_day=period.last_day):
+            scope = resolve(kind, value, config=config, known_values=[value])
+            before = by_label.get(scope.label, (scope, Counts()))[1]
+            by_label[scope.label] = (scope, before + counts)
+        figures += [ScopeFigures(kind, label, label, targets_for(scope, config=config), counts)
+                    for label, (scope, counts) in sorted(by_label.items()) if counts.audits >= rule.min_audits]
+    return figures
 
 
 def check_alerts(context: JobContext, *, now: datetime) -> str:
@@ -90,8 +100,8 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
             done = resolve_alert(session, alert_id=alert.id, resolution=reason, now=now)
         if done:
             resolved += 1
-            _tell(lambda: show_alert_change(context.client, alert=done, line=f":white_check_mark: Resolved: {reason}",
-                                            settings=settings), done)
+            _tell(done, show_alert_change, context.client, alert=done, line=f":white_check_mark: Resolved: {reason}",
+                  settings=settings)
     for key, breach in found.items():
         if key in known:
             continue
@@ -101,7 +111,7 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
                                channel_id=settings.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
-            _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings), alert)
+            _tell(alert, post_alert, context.client, engine=context.engine, alert=alert, settings=settings)
     with session_scope(context.engine) as session:
         unresolved = unresolved_alerts(session)
     for alert in unresolved:
@@ -109,8 +119,7 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
             with session_scope(context.engine) as session:
                 mine = claim_post(session, alert_id=alert.id, now=now, retry_after=POST_RETRY_AFTER)
             if mine:
-                _tell(lambda: post_alert(context.client, engine=context.engine, alert=alert, settings=settings),
-                      alert)
+                _tell(alert, post_alert, context.client, engine=context.engine, alert=alert, settings=settings)
         elif _remind(context, alert, now=now):
             reminded += 1
     return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"
@@ -127,15 +136,15 @@ def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
         if not count_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent, now=now):
             return False
     text = reminder_text(alert, owners=settings.owners_for(alert.rule), emoji=settings.acknowledge_emoji, now=now)
-    return _tell(lambda: context.client.chat_postMessage(channel=alert.channel_id, thread_ts=alert.message_ts,
-                                                         text=text), alert)
+    return _tell(alert, context.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts,
+                 text=text)
 
 
-def _tell(send, alert: Alert) -> bool:
-    """Send to Slack; a refusal is logged and the monitor goes on with the next alert."""
+def _tell(about: Alert, send, /, *args, **kwargs) -> bool:
+    """send(*args, **kwargs) to Slack; a refusal is logged and the monitor goes on with the next alert."""
     try:
-        send()
+        send(*args, **kwargs)
         return True
     except SLACK_FAILURES:
-        logger.exception("Slack refused a message about %s in %s", alert.readable_id, alert.channel_id)
+        logger.exception("Slack refused a message about %s in %s", about.readable_id, about.channel_id)
         return False

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
 from bot.config import Team, TeamConfig
+from bot.alerts.rules import STALE_DATA
 from bot.errors import UnknownScopeError
 from bot.jobs.context import JobContext
 from bot.kpi.handle_time import BUCKET_COUNT
@@ -31,17 +32,22 @@ from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
-from bot.store.models import AlertStatus, EscalationStatus
+from bot.store.models import Alert, AlertStatus, Escalation
 
 logger = logging.getLogger(__name__)
 
 
-def post_morning(context: JobContext, *, team_key: str, now: datetime) -> str:
-    """Build and post one team's morning report for the local day of `now`; returns the outcome."""
+def post_morning(context: JobContext, *, team_key: str, now: datetime, day_of: datetime | None = None) -> str:
+    """Build and post one team's morning report; returns the outcome.
+
+    The report is for the team's local day of `day_of` (the scheduled slot; `now` by default), so a
+    post made late, after local midnight, still covers the day it was due.
+    """
     team = context.config.teams[team_key]
     with session_scope(context.engine) as session:
         try:
-            report = morning_report(session, config=context.config, team_key=team_key, now=now)
+            report = morning_report(session, config=context.config, team_key=team_key, now=now,
+                                    day_of=day_of or now)
         except UnknownScopeError as error:
             context.client.chat_postMessage(channel=team.channel, text=(
                 f":warning: No morning post today: {error} Fix `[teams.{team_key}]` in the bot's config "
@@ -64,15 +70,17 @@ def post_morning(context: JobContext, *, team_key: str, now: datetime) -> str:
     return f"posted to {team.channel}: " + (f"{audits:,} audits yesterday" if audits else "no audits yesterday")
 
 
-def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: datetime) -> MorningReport:
-    """The figures of one team's morning post (UnknownScopeError if its scope names nothing known)."""
+def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: datetime,
+                   day_of: datetime | None = None) -> MorningReport:
+    """The figures of one team's morning post for the local day of `day_of` (UnknownScopeError if its
+    scope names nothing known); escalations are counted as overdue at `now`."""
     team = config.teams[team_key]
     resolved = [resolve(kind, name, config=config, known_values=distinct_values(session, column=SCOPE_KINDS[kind]))
                 for kind, names in team.scope_names().items() for name in names]
     scope: dict[str, list[str]] = {}
     for item in resolved:
         scope.setdefault(SCOPE_KINDS[item.kind], []).extend(item.values)
-    today = local_today(team.zone, now)
+    today = local_today(team.zone, day_of or now)
     first, yesterday = trend_days(today)
     edges = local_day_edges(team.zone, first, yesterday)
     compare_kind = team.compare_by or ("queue" if len(team.vendors) == 1 else "vendor")
@@ -94,16 +102,15 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
             week_histogram[piece.handle_time_bucket] += piece.counts.audits
             if piece.day == last_day:
                 yesterday_histogram[piece.handle_time_bucket] += piece.counts.audits
-    escalations = list_escalations(session, vendors=_values(scope, "vendor"), queues=_values(scope, "queue"),
-                                   limit=None)
-    alerts = unresolved_alerts(session, vendors=_values(scope, "vendor"))
-    if "vendor" in scope:
-        alerts += [alert for alert in unresolved_alerts(session) if alert.vendor is None]
+    names = _spellings(resolved, config)
+    escalations = [escalation for escalation in list_escalations(session, limit=None)
+                   if _covers(names, "vendor", escalation.vendor) and _covers(names, "queue", escalation.queue)]
+    alerts = [alert for alert in unresolved_alerts(session) if _concerns(names, alert)]
     return build_morning_report(
         team=team_key, label=team.name or team_key, timezone=team.timezone, today=today,
         targets=_team_targets(team, resolved, config), compare_kind=compare_kind, day_counts=day_counts,
-        part_targets={scope.label: (scope.label, targets_for(scope, config=config).accuracy)
-                      for scope in labels.values()},
+        part_targets={part.label: (part.label, targets_for(part, config=config).accuracy)
+                      for part in labels.values()},
         week_histogram=week_histogram, yesterday_histogram=yesterday_histogram,
         week_errors=sorted(week_errors.items(), key=lambda item: (-item[1], item[0])),
         escalations=_digest(escalations, now),
@@ -113,8 +120,34 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
     )
 
 
-def _values(scope: dict[str, list[str]], column: str) -> tuple[str, ...] | None:
-    return tuple(scope[column]) if column in scope else None
+def _spellings(resolved: list[ResolvedScope], config: TeamConfig) -> dict[str, frozenset[str]]:
+    """kind -> every casefolded way of writing the team's names of that kind (config names, aliases, data)."""
+    names: dict[str, set[str]] = {}
+    for item in resolved:
+        spelled = names.setdefault(item.kind, set())
+        spelled.update(value.casefold() for value in (item.label, *item.values))
+        for key, settings in config.section(item.kind).items():
+            if settings is item.settings:
+                spelled.update(settings.spellings(key))
+    return {kind: frozenset(spelled) for kind, spelled in names.items()}
+
+
+def _covers(names: dict[str, frozenset[str]], kind: str, value: str | None) -> bool:
+    """Is `value` inside the team's scope of this kind? Anything is, when the team does not narrow it."""
+    return kind not in names or (value is not None and value.casefold() in names[kind])
+
+
+def _concerns(names: dict[str, frozenset[str]], alert: Alert) -> bool:
+    """Data alerts reach every team, vendor alerts the teams covering the vendor, queue alerts the teams
+    naming the queue (or covering every vendor and queue)."""
+    if alert.rule == STALE_DATA:
+        return True
+    if alert.subject.startswith("queue:"):
+        queue = alert.subject.removeprefix("queue:").casefold()
+        return queue in names["queue"] if "queue" in names else "vendor" not in names
+    if alert.vendor is None:
+        return "vendor" not in names
+    return _covers(names, "vendor", alert.vendor)
 
 
 def _team_targets(team: Team, resolved: list[ResolvedScope], config: TeamConfig) -> Targets:
@@ -125,9 +158,8 @@ def _team_targets(team: Team, resolved: list[ResolvedScope], config: TeamConfig)
     return Targets(accuracy=team.accuracy_target or base.accuracy, aht_s=team.aht_target_s or base.aht_s)
 
 
-def _digest(escalations, now: datetime) -> EscalationDigest:
-    overdue = sum(1 for e in escalations if now > (e.acknowledge_due_at if e.status == EscalationStatus.OPEN.value
-                                                   else e.resolve_due_at))
+def _digest(escalations: list[Escalation], now: datetime) -> EscalationDigest:
+    overdue = sum(1 for e in escalations if now > e.waiting_on()[1])
     return EscalationDigest(open=len(escalations), overdue=overdue,
                             by_severity=dict(Counter(e.severity for e in escalations)))
 

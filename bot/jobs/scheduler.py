@@ -3,8 +3,9 @@
 A slot is the scheduled moment a run belongs to: for interval jobs a multiple of the
 interval since a fixed anchor, for morning posts the team's local time on one of its
 weekdays. Every replica computes the same slots; whichever process claims a slot first
-(bot.store.job_runs) runs it, the others skip it. Missed runs coalesce into one: on
-start, each job's latest slot is run if it is still within the job's grace time.
+(bot.store.job_runs) runs it, the others skip it. Missed runs coalesce into one: on start
+and every few minutes after, each job's latest slot is run if no process ran it (or its run
+failed, up to MAX_ATTEMPTS) and it is still within the job's grace time.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from bot.jobs.morning import post_morning
 from bot.kpi.local_days import latest_post_time
 from bot.store.db import session_scope
 from bot.store.deliveries import forget_old_deliveries
-from bot.store.job_runs import claim, finish, forget_old_runs
+from bot.store.job_runs import MAX_ATTEMPTS, claim, finish, forget_old_runs
 
 logger = logging.getLogger(__name__)
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
 MORNING_CATCH_UP = timedelta(hours=3)
 """A morning post missed while no bot ran is still made this long after its time, not later."""
+CATCH_UP_EVERY_S = 300
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ class LocalSchedule:
 class Job:
     id: str
     description: str
-    work: Callable[[JobContext, datetime], str]
-    """Does the job at `now`; returns a short outcome for the log and `qabot jobs list`."""
+    work: Callable[..., str]
+    """work(context, now=..., slot=...): does the job for `slot` at `now`; returns a short outcome."""
     every: timedelta | None = None
     local: LocalSchedule | None = None
     needs_slack: bool = True
@@ -83,18 +85,18 @@ def _span(every: timedelta) -> str:
         else f"{minutes} min"
 
 
-def _repost(context: JobContext, now: datetime) -> str:
+def _repost(context: JobContext, *, now: datetime, slot: datetime) -> str:
     return f"{repost_unposted(engine=context.engine, client=context.client)} escalation(s) posted"
 
 
-def _forget(context: JobContext, now: datetime) -> str:
+def _forget(context: JobContext, *, now: datetime, slot: datetime) -> str:
     with session_scope(context.engine) as session:
         deliveries = forget_old_deliveries(session, now=now)
         runs = forget_old_runs(session, now=now)
     return f"{deliveries} old delivery record(s) and {runs} old job run(s) removed"
 
 
-def _monitor(context: JobContext, now: datetime) -> str:
+def _monitor(context: JobContext, *, now: datetime, slot: datetime) -> str:
     return check_alerts(context, now=now)
 
 
@@ -109,7 +111,8 @@ def jobs_for(config: TeamConfig) -> list[Job]:
     ]
     for key, team in config.teams.items():
         jobs.append(Job(f"morning-post:{key}", f"morning KPI post of {team.name or key} in {team.channel}",
-                        lambda context, now, key=key: post_morning(context, team_key=key, now=now),
+                        lambda context, *, now, slot, key=key: post_morning(context, team_key=key, now=now,
+                                                                            day_of=slot),
                         local=LocalSchedule(team.zone, team.local_time, tuple(team.weekdays))))
     return jobs
 
@@ -133,29 +136,36 @@ def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime 
     with session_scope(context.engine) as session:
         if not claim(session, job_id=job.id, slot=slot, worker=worker_name(), now=now):
             return None
+    failed = False
     try:
-        outcome = job.work(context, now)
+        outcome = job.work(context, now=now, slot=slot)
     except Exception:
         logger.exception("job %s failed in slot %s", job.id, slot.isoformat())
-        outcome = "failed (see the log)"
+        outcome, failed = "failed (see the log)", True
     with session_scope(context.engine) as session:
-        finish(session, job_id=job.id, slot=slot, now=datetime.now(UTC), outcome=outcome)
+        run = finish(session, job_id=job.id, slot=slot, now=datetime.now(UTC), outcome=outcome, failed=failed)
+        if failed:
+            run.outcome = outcome = (f"failed, attempt {run.attempts} of {MAX_ATTEMPTS} (see the log)"
+                                     + ("; retried within its grace time" if run.attempts < MAX_ATTEMPTS else ""))
     logger.info("job %s, slot %s: %s", job.id, slot.isoformat(), outcome)
     return outcome
 
 
+def run_if_due(job: Job, *, context: JobContext, now: datetime) -> str | None:
+    """Run the job's latest slot if it is still within its grace time and no process ran it yet."""
+    slot = job.slot(now)
+    if slot is None or now - slot > job.grace:
+        return None
+    return run_in_slot(job, context=context, now=now, slot=slot)
+
+
 def catch_up(jobs: list[Job], *, context: JobContext, now: datetime) -> dict[str, str | None]:
-    """Run each job's latest slot if no process has and it is still within the job's grace time."""
-    outcomes = {}
-    for job in jobs:
-        slot = job.slot(now)
-        if slot is not None and now - slot <= job.grace:
-            outcomes[job.id] = run_in_slot(job, context=context, now=now, slot=slot)
-    return outcomes
+    """run_if_due for every job: slots missed while no bot ran, and failed runs worth another try."""
+    return {job.id: run_if_due(job, context=context, now=now) for job in jobs}
 
 
 def build_scheduler(*, context: JobContext, clock: Callable[[], datetime]) -> BackgroundScheduler:
-    """Every job on its trigger, plus one catch-up run right after start."""
+    """Every job on its trigger, plus a catch-up pass right after start and every few minutes."""
     scheduler = BackgroundScheduler(timezone=UTC)
     jobs = jobs_for(context.config)
     for job in jobs:
@@ -164,6 +174,7 @@ def build_scheduler(*, context: JobContext, clock: Callable[[], datetime]) -> Ba
             id=job.id, name=job.description, coalesce=True, max_instances=1,
             misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
         )
-    scheduler.add_job(lambda: catch_up(jobs, context=context, now=clock()), id="catch-up",
-                      name="run slots missed while no bot ran", misfire_grace_time=None)
+    scheduler.add_job(lambda: catch_up(jobs, context=context, now=clock()), IntervalTrigger(seconds=CATCH_UP_EVERY_S),
+                      id="catch-up", name="run slots missed while no bot ran, retry failed runs",
+                      next_run_time=datetime.now(UTC), coalesce=True, max_instances=1, misfire_grace_time=None)
     return scheduler

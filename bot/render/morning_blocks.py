@@ -62,7 +62,7 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
         blocks.append({"type": "image", "slack_file": {"id": comparison_file_id},
                        "alt_text": f"Accuracy by {report.compare_kind} over the last 7 days against each target"})
     left_out = (f" The comparison shows the {len(report.parts)} largest {report.compare_kind}s; "
-                f"{report.more_parts} smaller ones are left out." if report.more_parts else "")
+                f"{report.more_parts} smaller ones are left out." if report.more_parts and comparison_file_id else "")
     blocks.append({"type": "context", "elements": [mrkdwn(
         f"Days are local days in {report.timezone}.{left_out} `{COMMAND} help` for more.")]})
     return blocks

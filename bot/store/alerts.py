@@ -6,7 +6,6 @@ double click or a reaction plus a click change an alert exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -34,11 +33,9 @@ def open_alert(session: Session, *, rule: str, subject: str, vendor: str | None,
     return session.get(Alert, row.id) if row else None
 
 
-def unresolved_alerts(session: Session, *, vendors: Sequence[str] | None = None) -> list[Alert]:
-    """Open and acknowledged alerts, oldest first; with `vendors`, only those about one of them."""
+def unresolved_alerts(session: Session) -> list[Alert]:
+    """Open and acknowledged alerts, oldest first."""
     query = select(Alert).where(_UNRESOLVED).order_by(Alert.opened_at, Alert.id)
-    if vendors is not None:
-        query = query.where(Alert.vendor.in_(list(vendors)))
     return list(session.execute(query).scalars())
 
 

@@ -53,7 +53,6 @@ def list_escalations(
     open_only: bool = True,
     involving: str | None = None,
     vendors: tuple[str, ...] | None = None,
-    queues: tuple[str, ...] | None = None,
     limit: int | None = 20,
 ) -> list[Escalation]:
     """Newest first; `involving` keeps those a user reported or is assigned to."""
@@ -64,8 +63,6 @@ def list_escalations(
         query = query.where((Escalation.reporter_id == involving) | (Escalation.assignee_id == involving))
     if vendors is not None:
         query = query.where(Escalation.vendor.in_(vendors))
-    if queues is not None:
-        query = query.where(Escalation.queue.in_(queues))
     return list(session.execute(query).scalars())
 
 

@@ -120,6 +120,14 @@ class Escalation(SQLModel, table=True):
     def readable_id(self) -> str:
         return f"ESC-{self.id}"
 
+    def waiting_on(self) -> tuple[str, datetime] | None:
+        """What the SLA clock runs for and its deadline: acknowledgement while open, then resolution."""
+        if self.status == EscalationStatus.RESOLVED.value:
+            return None
+        if self.status == EscalationStatus.OPEN.value:
+            return "acknowledgement", self.acknowledge_due_at
+        return "resolution", self.resolve_due_at
+
 
 class EscalationEvent(SQLModel, table=True):
     """Every change to an escalation, in order: its history."""
@@ -190,6 +198,9 @@ class JobRun(SQLModel, table=True):
     claimed_at: datetime = Field(sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str | None = None
+    failed: bool = False
+    attempts: int = 1
+    """A failed run may be claimed again (bot.store.job_runs.MAX_ATTEMPTS in all)."""
 
 
 class SlackDelivery(SQLModel, table=True):

@@ -27,7 +27,7 @@ def test_accuracy_fires_only_when_the_whole_interval_is_under_target_on_enough_a
     (breach,) = accuracy_breaches([figures(200, 180)], rule=rule, now=NOW)
     assert breach.subject == "vendor:Acme BPO" and breach.vendor == "Acme BPO"
     assert "90.0%" in breach.summary and "5.0 points under its 95.0% target" in breach.summary
-    assert "200 audits" in breach.summary and "last 7 days" in breach.summary
+    assert "200 audits" in breach.summary and "last 7 full days" in breach.summary
     assert accuracy_breaches([figures(200, 186)], rule=rule, now=NOW) == []  # below, but could be noise
     assert accuracy_breaches([figures(199, 150)], rule=rule, now=NOW) == []  # too few audits to page anyone
     assert accuracy_breaches([figures(1000, 990)], rule=rule, now=NOW) == []
@@ -36,7 +36,7 @@ def test_accuracy_fires_only_when_the_whole_interval_is_under_target_on_enough_a
 def test_aht_fires_over_target_plus_tolerance_on_enough_timed_audits():
     rule = AhtRule(min_audits=100, tolerance=0.1, window_days=7)
     (breach,) = aht_breaches([figures(300, 300, timed=100, handle_time_sum=100 * 125)], rule=rule, now=NOW)
-    assert "2.1 min over the last 7 days" in breach.summary and "25% above its 100 s target" in breach.summary
+    assert "2.1 min over the last 7 full days" in breach.summary and "25% above its 100 s target" in breach.summary
     assert aht_breaches([figures(300, 300, timed=100, handle_time_sum=100 * 110)], rule=rule, now=NOW) == []
     assert aht_breaches([figures(300, 300, timed=99, handle_time_sum=99 * 500)], rule=rule, now=NOW) == []
 

@@ -157,7 +157,7 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     resolved = [json.dumps(c.args["blocks"]) for c in slack.calls_to("chat.update")[-3:]]
     assert all("*Resolved*" in blocks for blocks in resolved)
     lines = [p["text"] for p in posts(slack, thread=True)[-3:]]
-    assert f"{late.readable_id}: :white_check_mark: Resolved: ESC-1 was acknowledged." in lines
+    assert f"{late.readable_id}: :white_check_mark: Resolved: ESC-1 was acknowledged or resolved." in lines
     assert any("accuracy is no longer significantly below target" in line for line in lines)
 
     # A day and more later: no import for over 26 hours, and ESC-1 is past its 24-hour resolution deadline.
@@ -191,3 +191,27 @@ def test_two_monitors_at_once_open_each_alert_once(bot_in_slack, engine, monitor
         outcomes = list(pool.map(monitor, [now] * 3))
     assert sorted(o.split(",")[0] for o in outcomes).count("1 opened") == 1
     assert len(alerts_by_subject(engine)) == 1
+
+
+def test_spellings_of_one_vendor_count_together_and_queues_are_watched_too(bot_in_slack, engine, slack_config,
+                                                                           tmp_path, monitor, now):
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["alerts"]["accuracy"]["scopes"] = ["vendor", "queue"]
+    context = JobContext(engine=engine, config=parse_team_config(raw, origin="test"), client=build_web_client(
+        Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
+                 slack_bot_token=bot_in_slack.slack.token, slack_api_url=bot_in_slack.slack.api_url)))
+    yesterday = (now - timedelta(days=1)).isoformat()
+    rows = [audit_row(f"S{index}", vendor="Acme BPO" if index % 2 else "acme-bpo", queue="shop-listings",
+                      agent_decision="approve" if index % 5 else "remove", qa_decision="approve",
+                      audited_at=yesterday) for index in range(150)]  # 75 each spelling: under min_audits alone
+    import_audits(engine, config=slack_config, path=write_csv(tmp_path / "s.csv", rows), now=now)
+    assert check_alerts(context, now=now).startswith("2 opened")
+    alerts = alerts_by_subject(engine)
+    assert set(alerts) == {("accuracy", "vendor:Acme BPO"), ("accuracy", "queue:shop-listings")}
+    assert alerts[("accuracy", "vendor:Acme BPO")].vendor == "Acme BPO"
+    assert alerts[("accuracy", "queue:shop-listings")].vendor is None
+    assert "150 audits" in alerts[("accuracy", "vendor:Acme BPO")].summary
+    # Today's audits do not count until the day is complete: the window is full days.
+    today = [audit_row(f"T{index}", vendor="Globex", audited_at=now.isoformat()) for index in range(300)]
+    import_audits(engine, config=slack_config, path=write_csv(tmp_path / "t.csv", today), now=now)
+    assert check_alerts(context, now=now + timedelta(minutes=5)).startswith("0 opened, 0 resolved")

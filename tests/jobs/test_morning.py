@@ -135,3 +135,29 @@ def test_the_post_counts_the_teams_open_escalations(bot_in_slack, audits, contex
     text = json.dumps(post["blocks"])
     assert "*Escalations*: 1 open" in text and "P1 1" in text
     assert "No audits arrived for yesterday" in post["text"]  # the data ends in October
+
+
+def test_escalations_and_alerts_are_the_teams_own_whatever_the_spelling(bot_in_slack, audits, context, engine):
+    from bot.store.alerts import open_alert
+    from bot.store.db import session_scope
+    from bot.store.escalations import create_escalation
+    from bot.store.models import Escalation
+
+    now = datetime(2026, 10, 26, 9, tzinfo=UTC)
+    with session_scope(engine) as session:
+        for vendor, queue in (("acme-bpo", "shop"), ("ACME BPO", None), ("Globex", "shop")):
+            create_escalation(session, now=now, escalation=Escalation(
+                title="t", category="missed violation", severity="P2", vendor=vendor, queue=queue, reporter_id="U1",
+                created_at=now, acknowledge_due_at=now + timedelta(hours=4), resolve_due_at=now + timedelta(days=3),
+                channel_id="C0ESCALATE"))
+        for rule, subject, vendor in (("accuracy", "vendor:Acme BPO", "Acme BPO"), ("aht", "vendor:Globex", "Globex"),
+                                      ("accuracy", "queue:ads", None), ("stale_data", "imports", None)):
+            open_alert(session, rule=rule, subject=subject, vendor=vendor, title=f"{subject} {rule}", summary="s",
+                       breached_since=now, channel_id="C0ALERTS", now=now)
+    job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
+    run_in_slot(job, context=context, now=now)
+    (post,) = posts_to(bot_in_slack.slack, DUBLIN)
+    text = json.dumps(post["blocks"])
+    assert "*Escalations*: 2 open" in text  # both spellings of Acme; not Globex's
+    assert "vendor:Acme BPO accuracy" in text and "imports stale_data" in text
+    assert "Globex" not in text and "queue:ads" not in text

@@ -10,12 +10,21 @@ from click.testing import CliRunner
 
 from bot.app import build_web_client
 from bot.config import TeamConfig, parse_team_config
-from bot.jobs.scheduler import ANCHOR, Job, JobContext, build_scheduler, catch_up, jobs_for, run_in_slot
+from bot.jobs.scheduler import (
+    ANCHOR,
+    Job,
+    JobContext,
+    build_scheduler,
+    catch_up,
+    jobs_for,
+    run_if_due,
+    run_in_slot,
+)
 from bot.settings import Settings
 from bot.store.db import make_engine, session_scope
 from bot.store.job_runs import last_runs
 
-EVERY_5 = Job("t", "test", lambda context, now: "ok", every=timedelta(minutes=5))
+EVERY_5 = Job("t", "test", lambda context, **when: "ok", every=timedelta(minutes=5))
 TEAMS = parse_team_config({"teams": {
     "dublin": {"channel": "C0DUBLIN", "timezone": "Europe/Dublin", "post_at": "09:00"},
     "manila": {"channel": "C0MANILA", "timezone": "Asia/Manila", "post_at": "08:30",
@@ -58,22 +67,51 @@ def test_a_morning_slot_follows_local_time_across_the_dst_change():
 
 def test_catch_up_runs_a_missed_slot_once_and_only_while_it_is_relevant(engine, tmp_path):
     ran = []
-    jobs = [Job("daily", "test", lambda context, now: ran.append(now) or "done", every=timedelta(days=1)),
-            Job("hourly", "test", lambda context, now: ran.append(now) or "done", every=timedelta(hours=1))]
+    jobs = [Job("daily", "test", lambda context, *, now, slot: ran.append(now) or "done", every=timedelta(days=1)),
+            Job("hourly", "test", lambda context, *, now, slot: ran.append(now) or "done", every=timedelta(hours=1))]
     at = datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
     assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": "done", "hourly": "done"}
     assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": None, "hourly": None}
     later = datetime(2026, 11, 22, 5, 59, tzinfo=UTC)  # daily slot still in grace, new hourly slot
     assert catch_up(jobs, context=context(engine, tmp_path), now=later) == {"daily": None, "hourly": "done"}
-    morning = [job("morning-post:dublin")]
-    too_late = datetime(2026, 11, 20, 12, 1, tzinfo=UTC)  # 3 h 1 min after Friday's 09:00 post
-    assert catch_up(morning, context=context(engine, tmp_path), now=too_late) == {}
     assert len(ran) == 3
+
+
+def test_a_missed_morning_post_is_made_once_for_its_own_day_within_three_hours(engine, tmp_path):
+    days = []
+    late = Job("morning-post:late", "test", lambda context, *, now, slot: days.append(slot) or "posted",
+               local=job("morning-post:dublin").local)
+    too_late = datetime(2026, 11, 20, 12, 1, tzinfo=UTC)  # 3 h 1 min after Friday's 09:00 post
+    assert catch_up([late], context=context(engine, tmp_path), now=too_late) == {"morning-post:late": None}
+    in_time = datetime(2026, 11, 20, 11, 59, tzinfo=UTC)
+    assert catch_up([late], context=context(engine, tmp_path), now=in_time) == {"morning-post:late": "posted"}
+    assert catch_up([late], context=context(engine, tmp_path), now=in_time) == {"morning-post:late": None}
+    assert days == [datetime(2026, 11, 20, 9, tzinfo=UTC)]  # the report is for the slot's day, not now's
+
+
+def test_a_failed_run_is_retried_up_to_three_attempts(engine, tmp_path, now):
+    attempts = []
+
+    def flaky(context, **when):
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise RuntimeError("Slack is down")
+        return "posted"
+
+    flaky_job = Job("flaky", "test", flaky, every=timedelta(hours=1))
+    outcomes = [run_if_due(flaky_job, context=context(engine, tmp_path), now=now + timedelta(minutes=m))
+                for m in (0, 5, 10, 15)]
+    assert outcomes[0].startswith("failed, attempt 1 of 3") and outcomes[1].startswith("failed, attempt 2 of 3")
+    assert outcomes[2:] == ["posted", None] and len(attempts) == 3
+    always = Job("always", "test", lambda context, **when: 1 / 0, every=timedelta(hours=1))
+    outcomes = [run_if_due(always, context=context(engine, tmp_path), now=now + timedelta(minutes=m))
+                for m in range(0, 25, 5)]
+    assert outcomes[2] == "failed, attempt 3 of 3 (see the log)" and outcomes[3:] == [None, None]
 
 
 def test_one_slot_runs_once_across_separate_connection_pools(engine, database_url, tmp_path, now):
     ran = []
-    job = Job("count", "test", lambda context, now: ran.append(1) or "counted", every=timedelta(minutes=5))
+    job = Job("count", "test", lambda context, **when: ran.append(1) or "counted", every=timedelta(minutes=5))
     engines = [make_engine(database_url) for _ in range(4)]  # as four replicas would connect
     barrier = threading.Barrier(len(engines))
     outcomes = []
@@ -96,13 +134,14 @@ def test_one_slot_runs_once_across_separate_connection_pools(engine, database_ur
 
 
 def test_a_failing_job_is_logged_and_recorded(engine, tmp_path, now, caplog):
-    def broken(context, now):
+    def broken(context, **when):
         raise RuntimeError("boom")
 
     with caplog.at_level(logging.ERROR):
         outcome = run_in_slot(Job("broken", "test", broken, every=timedelta(hours=1)),
                               context=context(engine, tmp_path), now=now)
-    assert outcome == "failed (see the log)" and "RuntimeError: boom" in caplog.text
+    assert outcome == "failed, attempt 1 of 3 (see the log); retried within its grace time"
+    assert "RuntimeError: boom" in caplog.text
 
 
 def test_the_scheduler_knows_every_job_with_stable_ids(engine, tmp_path):
@@ -128,7 +167,7 @@ def test_jobs_cli_lists_and_runs(tmp_path, monkeypatch):
     again = runner.invoke(cli, ["jobs", "run", "forget-deliveries", "--due"], catch_exceptions=False)
     assert "forget-deliveries: 0 old delivery record(s)" in again.output  # today's slot had not run
     again = runner.invoke(cli, ["jobs", "run", "forget-deliveries", "--due"], catch_exceptions=False)
-    assert "skipped: its latest slot already ran" in again.output
+    assert "skipped: its latest slot already ran, or is past its grace time" in again.output
     unknown = runner.invoke(cli, ["jobs", "run", "nope"])
     assert unknown.exit_code == 1 and "No job called 'nope'. Jobs: repost-escalations, forget-deliveries" in unknown.output
     no_token = runner.invoke(cli, ["jobs", "run", "alert-monitor"])

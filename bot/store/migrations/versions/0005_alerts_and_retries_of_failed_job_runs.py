@@ -1,8 +1,8 @@
-"""alerts one unresolved per rule and subject
+"""alerts, and retries of failed job runs
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-22 18:11:56.186461
+Create Date: 2026-11-22 18:22:54.860637
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,9 +43,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_alert_status'), ['status'], unique=False)
         batch_op.create_index('ux_alert_unresolved', ['rule', 'subject'], unique=True, sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
 
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='1'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_column('attempts')
+        batch_op.drop_column('failed')
+
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.drop_index('ux_alert_unresolved', sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
         batch_op.drop_index(batch_op.f('ix_alert_status'))
