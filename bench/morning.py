@@ -22,8 +22,10 @@ import resource
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import delete
 
 from bench.slack import NOW, prepare_database
 
@@ -64,9 +66,12 @@ def run(url: str) -> dict:
     from bot.settings import Settings
     from bot.standin import FakeSlack
     from bot.store.db import make_engine, session_scope
+    from bot.store.models import Alert
 
     config = team_config()
     engine = make_engine(url)
+    with session_scope(engine) as session:  # the bench database's alerts: start from none, as on a first run
+        session.execute(delete(Alert))
     with FakeSlack() as slack:
         client = build_web_client(Settings(database_url=url, config_path=Path("unused"), config_path_is_default=False,
                                            slack_bot_token=slack.token, slack_api_url=slack.api_url))
@@ -90,9 +95,11 @@ def run(url: str) -> dict:
             outcomes = list(pool.map(lambda key: post_morning(context, team_key=key, now=NOW), keys))
         concurrent_seconds = time.perf_counter() - started
 
-        started = time.perf_counter()
-        monitor_outcome = check_alerts(context, now=NOW)
-        monitor_seconds = time.perf_counter() - started
+        monitor = []
+        for later in (0, 5):  # the first pass opens and posts the alerts, the next finds them open
+            started = time.perf_counter()
+            outcome = check_alerts(context, now=NOW + timedelta(minutes=later))
+            monitor.append({"ms": round((time.perf_counter() - started) * 1000, 1), "outcome": outcome})
         uploads = len(slack.calls_to("upload"))
     engine.dispose()
     return {
@@ -105,8 +112,8 @@ def run(url: str) -> dict:
         "concurrent_20_teams_s": round(concurrent_seconds, 2),
         "all_posted": all(outcome.startswith("posted") for outcome in outcomes),
         "charts_uploaded": uploads,
-        "monitor_pass_ms": round(monitor_seconds * 1000, 1),
-        "monitor_outcome": monitor_outcome,
+        "monitor_first_pass": monitor[0],
+        "monitor_next_pass": monitor[1],
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
