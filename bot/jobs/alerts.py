@@ -39,6 +39,7 @@ from bot.store.alerts import (
     open_alert,
     resolve_alert,
     still_breached,
+    uncount_reminder,
     unresolved_alerts,
 )
 from bot.store.db import session_scope
@@ -136,8 +137,12 @@ def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
         if not count_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent, now=now):
             return False
     text = reminder_text(alert, owners=settings.owners_for(alert.rule), emoji=settings.acknowledge_emoji, now=now)
-    return _tell(alert, context.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts,
-                 text=text)
+    if _tell(alert, context.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts, text=text):
+        return True
+    with session_scope(context.engine) as session:
+        uncount_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent,
+                         last_reminded_at=alert.last_reminded_at)
+    return False
 
 
 def _tell(about: Alert, send, /, *args, **kwargs) -> bool:

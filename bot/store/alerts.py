@@ -97,6 +97,13 @@ def count_reminder(session: Session, *, alert_id: int, reminders_sent: int, now:
     return session.execute(statement).first() is not None
 
 
+def uncount_reminder(session: Session, *, alert_id: int, reminders_sent: int, last_reminded_at: datetime | None
+                     ) -> None:
+    """Give back a claimed reminder Slack refused, so it is sent on the next pass."""
+    session.execute(update(Alert).where(Alert.id == alert_id, Alert.reminders_sent == reminders_sent + 1)
+                    .values(reminders_sent=reminders_sent, last_reminded_at=last_reminded_at))
+
+
 def last_import_with_audits(session: Session) -> datetime | None:
     """When the latest import that brought new or changed audits finished."""
     query = select(ImportRun.finished_at).where((ImportRun.inserted + ImportRun.updated) > 0)

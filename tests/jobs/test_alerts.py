@@ -182,6 +182,11 @@ def test_an_alert_slack_refused_is_posted_on_the_next_run(bot_in_slack, engine, 
     assert refused == posted and "No import has brought any audits yet" in json.dumps(posted["blocks"])
     monitor(now + timedelta(minutes=10))
     assert len(posts(slack)) == 2
+    # A reminder Slack refuses is not counted: it goes out on the next pass.
+    slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "fatal_error"})
+    assert monitor(now + timedelta(minutes=30)).startswith("0 opened, 0 resolved, 0 reminded")
+    assert monitor(now + timedelta(minutes=35)).startswith("0 opened, 0 resolved, 1 reminded")
+    assert alerts_by_subject(engine)[("stale_data", "imports")].reminders_sent == 1
 
 
 def test_two_monitors_at_once_open_each_alert_once(bot_in_slack, engine, monitor, now):
