@@ -95,6 +95,8 @@ def agreement_figures(counts: np.ndarray, *, seed: int, resamples: int = BOOTSTR
     is NaN, and so are its bounds: callers say "not defined" rather than print a number.
     """
     rated = _rated_twice(counts)
+    if not len(rated):
+        return [Figure(name, float("nan"), float("nan"), float("nan")) for name in FIGURES]
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(rated), size=(resamples, len(rated)))
     tail = (1 - CONFIDENCE) / 2 * 100

@@ -187,6 +187,77 @@ class Alert(SQLModel, table=True):
         return f"ALERT-{self.id}"
 
 
+class CalibrationStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CalibrationSession(SQLModel, table=True):
+    """Several people judge the same items blind; shown to people as CAL-<id>."""
+
+    __tablename__ = "calibration_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requester_id: str
+    queue: str | None = None
+    policy: str | None = None
+    labels: str = Field(description="the label choices, one a line, in the order shown")
+    expert_id: str | None = Field(default=None, description="whose verdict is the reference, if anyone's")
+    results_channel: str
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    seed: int = Field(description="the draw's seed: the same seed and audits give the same items")
+    status: str = Field(default=CalibrationStatus.OPEN.value, sa_type=String(16), index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    results: str | None = Field(default=None, description="the results as JSON, kept when the session closes")
+
+    @property
+    def readable_id(self) -> str:
+        return f"CAL-{self.id}"
+
+    @property
+    def label_list(self) -> list[str]:
+        return self.labels.splitlines()
+
+
+class CalibrationItem(SQLModel, table=True):
+    """One item of a session, in the order every participant sees them."""
+
+    __tablename__ = "calibration_item"
+
+    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    item_id: str
+    audit_id: str | None = None
+    queue: str | None = None
+    policy: str | None = None
+    notes: str = ""
+    agent_qa_disagreed: bool = Field(default=False, description="the stratum it was drawn from (never shown)")
+
+
+class CalibrationParticipant(SQLModel, table=True):
+    __tablename__ = "calibration_participant"
+
+    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    user_id: str = Field(primary_key=True)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CalibrationVerdict(SQLModel, table=True):
+    """One participant's label for one item; judged again, it is replaced."""
+
+    __tablename__ = "calibration_verdict"
+
+    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    user_id: str = Field(primary_key=True)
+    label: str
+    comment: str = ""
+    judged_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class JobRun(SQLModel, table=True):
     """One scheduled slot of one job, claimed by exactly one process (replicas share the database)."""
 

@@ -1,0 +1,148 @@
+"""Calibration sessions in the store: the draw's candidates, items, participants and verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from bot.store.db import upsert_insert
+from bot.store.models import (
+    Audit,
+    CalibrationItem,
+    CalibrationParticipant,
+    CalibrationSession,
+    CalibrationStatus,
+    CalibrationVerdict,
+    Outcome,
+)
+
+CANDIDATES_PER_STRATUM = 2000
+
+
+def calibration_candidates(session: Session, *, queues: Sequence[str] | None, policies: Sequence[str] | None,
+                           since: datetime, until: datetime) -> tuple[list[Audit], list[Audit]]:
+    """Recent audits of the scope, split into (agent and QA disagreed, agreed); newest first, capped."""
+    query = select(Audit).where(Audit.audit_day.between(since.date(), until.date()), Audit.audited_at >= since,
+                                Audit.audited_at < until)
+    if queues is not None:
+        query = query.where(Audit.queue.in_(list(queues)))
+    if policies is not None:
+        query = query.where(Audit.policy.in_(list(policies)))
+    query = query.order_by(Audit.audited_at.desc(), Audit.audit_id)
+    disagreed = session.execute(query.where(Audit.outcome != Outcome.CORRECT.value)
+                                .limit(CANDIDATES_PER_STRATUM)).scalars().all()
+    agreed = session.execute(query.where(Audit.outcome == Outcome.CORRECT.value)
+                             .limit(CANDIDATES_PER_STRATUM)).scalars().all()
+    return list(disagreed), list(agreed)
+
+
+def decision_labels(session: Session, *, queues: Sequence[str] | None, policies: Sequence[str] | None) -> list[str]:
+    """Every label agents or QA used in the scope: the choices a participant picks from."""
+    labels: set[str] = set()
+    for column in (Audit.agent_decision, Audit.qa_decision):
+        query = select(column).distinct()
+        if queues is not None:
+            query = query.where(Audit.queue.in_(list(queues)))
+        if policies is not None:
+            query = query.where(Audit.policy.in_(list(policies)))
+        labels.update(session.execute(query).scalars())
+    return sorted(labels)
+
+
+def create_calibration(session: Session, *, calibration: CalibrationSession, items: Sequence[CalibrationItem],
+                       participants: Sequence[str]) -> CalibrationSession:
+    session.add(calibration)
+    session.flush()
+    for position, item in enumerate(items, start=1):
+        item.session_id, item.position = calibration.id, position
+        session.add(item)
+    for user_id in dict.fromkeys(participants):
+        session.add(CalibrationParticipant(session_id=calibration.id, user_id=user_id))
+    session.flush()
+    return calibration
+
+
+def get_calibration(session: Session, *, session_id: int) -> CalibrationSession | None:
+    return session.get(CalibrationSession, session_id)
+
+
+def calibration_items(session: Session, *, session_id: int) -> list[CalibrationItem]:
+    query = select(CalibrationItem).where(CalibrationItem.session_id == session_id).order_by(CalibrationItem.position)
+    return list(session.execute(query).scalars())
+
+
+def participants_of(session: Session, *, session_id: int) -> list[CalibrationParticipant]:
+    query = (select(CalibrationParticipant).where(CalibrationParticipant.session_id == session_id)
+             .order_by(CalibrationParticipant.user_id))
+    return list(session.execute(query).scalars())
+
+
+def record_verdict(session: Session, *, session_id: int, position: int, user_id: str, label: str, comment: str,
+                   now: datetime) -> None:
+    """Keep a participant's label for an item (a second answer replaces the first)."""
+    table = CalibrationVerdict.__table__
+    statement = upsert_insert(session.get_bind().dialect.name)(table).values(
+        session_id=session_id, position=position, user_id=user_id, label=label, comment=comment, judged_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.session_id, table.c.position, table.c.user_id],
+        set_={"label": label, "comment": comment, "judged_at": now}))
+
+
+def judged_positions(session: Session, *, session_id: int, user_id: str) -> set[int]:
+    query = select(CalibrationVerdict.position).where(CalibrationVerdict.session_id == session_id,
+                                                      CalibrationVerdict.user_id == user_id)
+    return set(session.execute(query).scalars())
+
+
+def mark_started(session: Session, *, session_id: int, user_id: str, now: datetime) -> None:
+    session.execute(update(CalibrationParticipant)
+                    .where(CalibrationParticipant.session_id == session_id, CalibrationParticipant.user_id == user_id,
+                           CalibrationParticipant.started_at.is_(None))
+                    .values(started_at=now))
+
+
+def mark_finished(session: Session, *, session_id: int, user_id: str, now: datetime) -> bool:
+    """True the first time only."""
+    statement = (update(CalibrationParticipant)
+                 .where(CalibrationParticipant.session_id == session_id, CalibrationParticipant.user_id == user_id,
+                        CalibrationParticipant.finished_at.is_(None))
+                 .values(finished_at=now).returning(CalibrationParticipant.user_id))
+    return session.execute(statement).first() is not None
+
+
+def verdicts_by_item(session: Session, *, session_id: int) -> dict[int, dict[str, str]]:
+    """position -> participant -> label, for every item with at least one verdict."""
+    query = select(CalibrationVerdict).where(CalibrationVerdict.session_id == session_id)
+    verdicts: dict[int, dict[str, str]] = {}
+    for verdict in session.execute(query).scalars():
+        verdicts.setdefault(verdict.position, {})[verdict.user_id] = verdict.label
+    return verdicts
+
+
+def close_calibration(session: Session, *, session_id: int, results: str, now: datetime) -> bool:
+    """Close an open session with its results; False if another process closed it first."""
+    statement = (update(CalibrationSession)
+                 .where(CalibrationSession.id == session_id,
+                        CalibrationSession.status == CalibrationStatus.OPEN.value)
+                 .values(status=CalibrationStatus.CLOSED.value, closed_at=now, results=results)
+                 .returning(CalibrationSession.id))
+    return session.execute(statement).first() is not None
+
+
+def open_calibrations(session: Session) -> list[CalibrationSession]:
+    query = select(CalibrationSession).where(CalibrationSession.status == CalibrationStatus.OPEN.value)
+    return list(session.execute(query.order_by(CalibrationSession.id)).scalars())
+
+
+def recent_calibrations(session: Session, *, limit: int) -> list[CalibrationSession]:
+    query = select(CalibrationSession).order_by(CalibrationSession.created_at.desc(), CalibrationSession.id.desc())
+    return list(session.execute(query.limit(limit)).scalars())
+
+
+def unfinished_count(session: Session, *, session_id: int) -> int:
+    query = select(func.count()).select_from(CalibrationParticipant).where(
+        CalibrationParticipant.session_id == session_id, CalibrationParticipant.finished_at.is_(None))
+    return session.execute(query).scalar_one()
