@@ -279,6 +279,17 @@ class Alerts(_Strict):
         return [name for name in ALERT_RULES if self.rule(name).enabled and self.channel_for(name)]
 
 
+class Calibration(_Strict):
+    """Calibration sessions (`/qa calibrate`)."""
+
+    default_items: Annotated[int, Field(ge=1, le=200)] = 20
+    max_items: Annotated[int, Field(ge=1, le=500)] = 200
+    lookback_days: WindowDays = 30
+    """Items are drawn from audits of this many days back."""
+    remind_before_h: Annotated[float, Field(gt=0)] = 24.0
+    """Participants not finished are reminded this long before the deadline."""
+
+
 class TeamConfig(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     access: Access = Field(default_factory=Access)
@@ -290,6 +301,7 @@ class TeamConfig(_Strict):
     escalations: Escalations = Field(default_factory=Escalations)
     teams: dict[Name, Team] = Field(default_factory=dict)
     alerts: Alerts = Field(default_factory=Alerts)
+    calibration: Calibration = Field(default_factory=Calibration)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:

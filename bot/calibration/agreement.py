@@ -176,6 +176,6 @@ def split_items(verdicts: Verdicts, *, limit: int) -> list[SplitItem]:
         if total < 2:
             continue
         agreement = sum(n * (n - 1) for n in counts.values()) / (total * (total - 1))
-        items.append(SplitItem(item_id, counts.most_common(), agreement))
+        items.append(SplitItem(item_id, sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])), agreement))
     items.sort(key=lambda item: (item.agreement, -sum(n for _, n in item.spread), item.item_id))
     return [item for item in items if item.agreement < 1][:limit]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import alerts, escalate, qa, reactions
+from bot.commands import alerts, calibrate, escalate, qa, reactions
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 
 
@@ -20,3 +20,6 @@ def register(app: App) -> None:
     app.shortcut(CallbackId.ESCALATE_SHORTCUT)(escalate.handle_shortcut)
     app.action(ActionId.ALERT_ACKNOWLEDGE)(alerts.handle_acknowledge)
     app.event("reaction_added")(reactions.handle_reaction)
+    app.view(CallbackId.CALIBRATION_MODAL)(calibrate.handle_request)
+    app.view(CallbackId.CALIBRATION_JUDGE)(calibrate.handle_judgement)
+    app.action(ActionId.CALIBRATION_START)(calibrate.handle_start)

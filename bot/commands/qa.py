@@ -19,7 +19,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.commands import alerts, escalate
+from bot.commands import alerts, calibrate, escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import parse_period
@@ -62,6 +62,16 @@ def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, serv
     if request.subcommand == "escalate":
         escalate.open_modal(client, services, user_id=command["user_id"], trigger_id=command["trigger_id"],
                             text=command.get("text", "").strip()[len("escalate"):].strip())
+        return
+    if request.subcommand == "calibrate":
+        calibrate.open_modal(client, services, user_id=command["user_id"], trigger_id=command["trigger_id"])
+        return
+    if request.subcommand == "calibration":
+        calibrate.show_command(respond, client, services, user_id=command["user_id"],
+                               text=command.get("text", "").strip()[len("calibration"):])
+        return
+    if request.subcommand == "calibrations":
+        calibrate.list_command(respond, services, user_id=command["user_id"])
         return
     if request.subcommand == "alerts":
         alerts.list_command(respond, services, user_id=command["user_id"], now=services.clock())

@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import TeamConfig
 from bot.jobs.alerts import check_alerts
+from bot.jobs.calibrations import check_calibrations
 from bot.jobs.context import JobContext
 from bot.jobs.escalations import repost_unposted
 from bot.jobs.morning import post_morning
@@ -100,6 +101,10 @@ def _monitor(context: JobContext, *, now: datetime, slot: datetime) -> str:
     return check_alerts(context, now=now)
 
 
+def _calibrations(context: JobContext, *, now: datetime, slot: datetime) -> str:
+    return check_calibrations(context, now=now)
+
+
 def jobs_for(config: TeamConfig) -> list[Job]:
     """Every job of this configuration, with stable ids (a team's post is `morning-post:<team>`)."""
     jobs = [
@@ -108,6 +113,8 @@ def jobs_for(config: TeamConfig) -> list[Job]:
             _forget, every=timedelta(days=1), needs_slack=False),
         Job("alert-monitor", "check the SLA-breach rules; open, remind and resolve alerts", _monitor,
             every=timedelta(minutes=config.alerts.check_every_min)),
+        Job("calibrations", "remind calibration participants; post results when done or due", _calibrations,
+            every=timedelta(minutes=5)),
     ]
     for key, team in config.teams.items():
         jobs.append(Job(f"morning-post:{key}", f"morning KPI post of {team.name or key} in {team.channel}",

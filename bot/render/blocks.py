@@ -25,6 +25,8 @@ HELP_TEXT = (
     f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
     f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
     f"• `{COMMAND} alerts`: open SLA-breach alerts and who acknowledged them\n"
+    f"• `{COMMAND} calibrate`: start a calibration session (a form opens); `{COMMAND} calibration ID`, "
+    f"`{COMMAND} calibrations`: its progress or results, and recent sessions\n"
     f"• `{COMMAND} help`: this message\n"
     f"Periods: {PERIOD_HELP} The default is the last 7 days (UTC)."
 )
@@ -32,6 +34,29 @@ HELP_TEXT = (
 
 def mrkdwn(text: str) -> dict:
     return {"type": "mrkdwn", "text": text}
+
+
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+MAX_OPTIONS = 100  # Slack's limit for a static select
+
+
+def option(value: str, description: str | None = None) -> dict:
+    choice = {"text": plain(value[:75]), "value": value[:150]}
+    if description:
+        choice["description"] = plain(description[:75])
+    return choice
+
+
+def form_input(block_id: str, label: str, element: dict, *, optional: bool = False, hint: str | None = None) -> dict:
+    """A modal input block whose one element answers to ActionId.FIELD_VALUE."""
+    block = {"type": "input", "block_id": block_id, "label": plain(label), "optional": optional,
+             "element": {**element, "action_id": ActionId.FIELD_VALUE}}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
 
 
 def section(text: str) -> dict:

@@ -59,10 +59,7 @@ def comparison_chart(title: str, parts: list[Part]) -> bytes:
 
     Green meets the target, amber is under it but within the interval, red is significantly under.
     """
-    height = 1.3 + COMPARISON_ROW_INCHES * len(parts)
-    figure = Figure(figsize=(COMPARISON_WIDTH_INCHES, height), dpi=COMPARISON_DPI)
-    figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.55 / height, bottom=0.5 / height)
-    axes = figure.add_subplot()
+    figure, axes = _rows_figure(len(parts))
     rows = range(len(parts))
     values = [part.accuracy.value for part in parts]
     colours = [_STATUS_COLOUR[accuracy_status(part.accuracy, part.target)] for part in parts]
@@ -71,16 +68,44 @@ def comparison_chart(title: str, parts: list[Part]) -> bytes:
                                       [p.accuracy.high - p.accuracy.value for p in parts]],
                   fmt="none", ecolor="#1D1C1D", capsize=3, linewidth=1)
     axes.scatter([part.target for part in parts], rows, marker="|", s=260, color="#1D1C1D", zorder=3)
-    axes.set_yticks(list(rows), [_short(part.name) for part in parts], fontsize=11)
-    axes.invert_yaxis()  # weakest on top
     low = min([p.accuracy.low for p in parts] + [p.target for p in parts])
     axes.set_xlim(max(0.0, low - 0.03), 1.0)
+    _label_rows(axes, [part.name for part in parts],
+                f"{title}\nbar = accuracy, whisker = 95% interval, | = target")  # weakest on top
+    return _png(figure)
+
+
+def participant_chart(title: str, rates: list[tuple[str, float]]) -> bytes:
+    """Each participant's share of items matching the reference, lowest on top, as PNG (phone-sized)."""
+    figure, axes = _rows_figure(len(rates))
+    axes.barh(range(len(rates)), [rate for _, rate in rates], color=_LINE, alpha=0.8, height=0.6)
+    for row, (_, rate) in enumerate(rates):
+        axes.text(min(rate + 0.01, 0.9), row, f"{rate:.0%}", va="center", fontsize=10)
+    axes.set_xlim(0, 1)
+    _label_rows(axes, [name for name, _ in rates], title)
+    return _png(figure)
+
+
+def _rows_figure(rows: int) -> tuple[Figure, object]:
+    """A figure as wide as a phone, one row of bars per part."""
+    height = 1.3 + COMPARISON_ROW_INCHES * rows
+    figure = Figure(figsize=(COMPARISON_WIDTH_INCHES, height), dpi=COMPARISON_DPI)
+    figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.55 / height, bottom=0.5 / height)
+    return figure, figure.add_subplot()
+
+
+def _label_rows(axes, names: list[str], title: str) -> None:
+    axes.set_yticks(list(range(len(names))), [_short(name) for name in names], fontsize=11)
+    axes.invert_yaxis()  # the first row on top
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4))
     axes.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     axes.tick_params(axis="x", labelsize=10)
     axes.grid(axis="x", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(f"{title}\nbar = accuracy, whisker = 95% interval, | = target", loc="left", fontsize=10)
+    axes.set_title(title, loc="left", fontsize=10)
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -88,3 +113,4 @@ def comparison_chart(title: str, parts: list[Part]) -> bytes:
 
 def _short(name: str, most: int = 22) -> str:
     return name if len(name) <= most else name[: most - 1] + "…"
+

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
-from bot.render.blocks import mrkdwn
+from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Escalation, EscalationStatus
 
@@ -16,26 +16,6 @@ SEVERITY_MEANING = {
     "P2": "Wrong but contained: this week",
     "P3": "Worth fixing: when there is time",
 }
-MAX_OPTIONS = 100  # Slack's limit for a static select
-
-
-def _plain(text: str) -> dict:
-    return {"type": "plain_text", "text": text}
-
-
-def _option(value: str, description: str | None = None) -> dict:
-    option = {"text": _plain(value[:75]), "value": value[:150]}
-    if description:
-        option["description"] = _plain(description[:75])
-    return option
-
-
-def _input(block_id: str, label: str, element: dict, *, optional: bool = False, hint: str | None = None) -> dict:
-    block = {"type": "input", "block_id": block_id, "label": _plain(label), "optional": optional,
-             "element": {**element, "action_id": ActionId.FIELD_VALUE}}
-    if hint:
-        block["hint"] = _plain(hint)
-    return block
 
 
 def escalation_modal(
@@ -44,29 +24,29 @@ def escalation_modal(
 ) -> dict:
     """The filing form; `description` and the permalink come prefilled from `/qa escalate TEXT` or a message."""
     blocks = [
-        _input(BlockId.ESCALATION_TITLE, "Title", {"type": "plain_text_input", "max_length": TITLE_MAX}),
-        _input(BlockId.ESCALATION_CATEGORY, "Category", {
-            "type": "static_select", "options": [_option(c) for c in categories[:MAX_OPTIONS]]}),
-        _input(BlockId.ESCALATION_SEVERITY, "Severity", {
-            "type": "static_select", "options": [_option(s, m) for s, m in SEVERITY_MEANING.items()]}),
+        form_input(BlockId.ESCALATION_TITLE, "Title", {"type": "plain_text_input", "max_length": TITLE_MAX}),
+        form_input(BlockId.ESCALATION_CATEGORY, "Category", {
+            "type": "static_select", "options": [option(c) for c in categories[:MAX_OPTIONS]]}),
+        form_input(BlockId.ESCALATION_SEVERITY, "Severity", {
+            "type": "static_select", "options": [option(s, m) for s, m in SEVERITY_MEANING.items()]}),
     ]
     if vendors:
-        blocks.append(_input(BlockId.ESCALATION_VENDOR, "Vendor", {
-            "type": "static_select", "options": [_option(v) for v in vendors[:MAX_OPTIONS]]}, optional=True))
+        blocks.append(form_input(BlockId.ESCALATION_VENDOR, "Vendor", {
+            "type": "static_select", "options": [option(v) for v in vendors[:MAX_OPTIONS]]}, optional=True))
     if queues:
-        blocks.append(_input(BlockId.ESCALATION_QUEUE, "Queue", {
-            "type": "static_select", "options": [_option(q) for q in queues[:MAX_OPTIONS]]}, optional=True))
+        blocks.append(form_input(BlockId.ESCALATION_QUEUE, "Queue", {
+            "type": "static_select", "options": [option(q) for q in queues[:MAX_OPTIONS]]}, optional=True))
     blocks += [
-        _input(BlockId.ESCALATION_ITEMS, "Affected items", {"type": "plain_text_input", "multiline": True},
+        form_input(BlockId.ESCALATION_ITEMS, "Affected items", {"type": "plain_text_input", "multiline": True},
                optional=True, hint="Item ids or URLs, one a line."),
-        _input(BlockId.ESCALATION_DESCRIPTION, "What happened", {
+        form_input(BlockId.ESCALATION_DESCRIPTION, "What happened", {
             "type": "plain_text_input", "multiline": True, "max_length": DESCRIPTION_MAX,
             **({"initial_value": description[:DESCRIPTION_MAX]} if description else {})}, optional=True),
-        _input(BlockId.ESCALATION_ASSIGNEE, "Assignee", {"type": "users_select"}, optional=True),
+        form_input(BlockId.ESCALATION_ASSIGNEE, "Assignee", {"type": "users_select"}, optional=True),
     ]
     return {
-        "type": "modal", "callback_id": CallbackId.ESCALATION_MODAL, "title": _plain("Escalate to QA"),
-        "submit": _plain("File escalation"), "close": _plain("Cancel"), "blocks": blocks,
+        "type": "modal", "callback_id": CallbackId.ESCALATION_MODAL, "title": plain("Escalate to QA"),
+        "submit": plain("File escalation"), "close": plain("Cancel"), "blocks": blocks,
         "private_metadata": json.dumps({"permalink": source_permalink}),
     }
 
@@ -118,7 +98,7 @@ def escalation_blocks(escalation: Escalation) -> list[dict]:
     if escalation.assignee_id:
         fields.append(mrkdwn(f"*Assignee*\n<@{escalation.assignee_id}>"))
     blocks = [
-        {"type": "header", "text": _plain(f"{escalation.readable_id} · {escalation.title}"[:150])},
+        {"type": "header", "text": plain(f"{escalation.readable_id} · {escalation.title}"[:150])},
         {"type": "section", "fields": fields},
     ]
     if escalation.description:
@@ -142,7 +122,7 @@ def escalation_blocks(escalation: Escalation) -> list[dict]:
 
 def _buttons(escalation: Escalation) -> list[dict]:
     def button(action_id: str, text: str, style: str | None = None) -> dict:
-        element = {"type": "button", "action_id": action_id, "text": _plain(text), "value": str(escalation.id)}
+        element = {"type": "button", "action_id": action_id, "text": plain(text), "value": str(escalation.id)}
         return {**element, "style": style} if style else element
 
     if escalation.status == EscalationStatus.RESOLVED.value:
@@ -153,14 +133,14 @@ def _buttons(escalation: Escalation) -> list[dict]:
 
 def resolution_modal(escalation: Escalation, *, root_causes: list[str]) -> dict:
     return {
-        "type": "modal", "callback_id": CallbackId.RESOLUTION_MODAL, "title": _plain(f"Resolve {escalation.readable_id}"[:24]),
-        "submit": _plain("Resolve"), "close": _plain("Cancel"), "private_metadata": str(escalation.id),
+        "type": "modal", "callback_id": CallbackId.RESOLUTION_MODAL, "title": plain(f"Resolve {escalation.readable_id}"[:24]),
+        "submit": plain("Resolve"), "close": plain("Cancel"), "private_metadata": str(escalation.id),
         "blocks": [
             {"type": "section", "text": mrkdwn(f"*{escalation.title}*"[:3000])},
-            _input(BlockId.RESOLUTION_TEXT, "What was done", {
+            form_input(BlockId.RESOLUTION_TEXT, "What was done", {
                 "type": "plain_text_input", "multiline": True, "max_length": DESCRIPTION_MAX}),
-            _input(BlockId.RESOLUTION_ROOT_CAUSE, "Root cause", {
-                "type": "static_select", "options": [_option(c) for c in root_causes[:MAX_OPTIONS]]}),
+            form_input(BlockId.RESOLUTION_ROOT_CAUSE, "Root cause", {
+                "type": "static_select", "options": [option(c) for c in root_causes[:MAX_OPTIONS]]}),
         ],
     }
 

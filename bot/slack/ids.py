@@ -14,12 +14,15 @@ class ActionId(StrEnum):
     ESCALATION_RESOLVE = "escalation_resolve"
     ESCALATION_REOPEN = "escalation_reopen"
     ALERT_ACKNOWLEDGE = "alert_acknowledge"
+    CALIBRATION_START = "calibration_start"
 
 
 class CallbackId(StrEnum):
     ESCALATION_MODAL = "escalation_modal"
     RESOLUTION_MODAL = "escalation_resolution_modal"
     ESCALATE_SHORTCUT = "escalate_message"
+    CALIBRATION_MODAL = "calibration_modal"
+    CALIBRATION_JUDGE = "calibration_judge"
 
 
 class BlockId(StrEnum):
@@ -37,3 +40,15 @@ class BlockId(StrEnum):
     RESOLUTION_TEXT = "resolution"
     RESOLUTION_ROOT_CAUSE = "root_cause"
     ALERT_ACTIONS = "alert_actions"
+    CALIBRATION_QUEUE = "cal_queue"
+    CALIBRATION_POLICY = "cal_policy"
+    CALIBRATION_COUNT = "cal_count"
+    CALIBRATION_ITEMS = "cal_items"
+    CALIBRATION_PEOPLE = "cal_people"
+    CALIBRATION_GROUPS = "cal_groups"
+    CALIBRATION_EXPERT = "cal_expert"
+    CALIBRATION_DUE = "cal_due"
+    CALIBRATION_CHANNEL = "cal_channel"
+    CALIBRATION_VERDICT = "cal_verdict"
+    CALIBRATION_COMMENT = "cal_comment"
+    CALIBRATION_ACTIONS = "cal_actions"

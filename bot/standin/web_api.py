@@ -32,11 +32,13 @@ class FakeSlack:
     """Start with `FakeSlack().start()`; point SLACK_API_URL at `.api_url`."""
 
     def __init__(self, *, token: str = "xoxb-standin-token", user_groups: dict[str, list[str]] | None = None,
-                 app_token: str = "xapp-standin-token", socket_mode_url: str | None = None):
+                 app_token: str = "xapp-standin-token", socket_mode_url: str | None = None,
+                 user_names: dict[str, str] | None = None):
         self.token = token
         self.app_token = app_token
         self.socket_mode_url = socket_mode_url
         self.user_groups = user_groups or {}
+        self.user_names = user_names or {}
         self.calls: list[RecordedCall] = []
         self.files: dict[str, bytes] = {}
         self._failures: dict[str, list[tuple[int, dict]]] = {}
@@ -158,6 +160,12 @@ class FakeSlack:
         if group not in self.user_groups:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(self.user_groups[group])}
+
+    def _api_users_info(self, args: dict) -> dict:
+        user = args.get("user", "")
+        if not user.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": self.user_names.get(user, "")}}
 
     def _api_files_getUploadURLExternal(self, args: dict) -> dict:
         file_id = f"F{next(self._ids):09d}"

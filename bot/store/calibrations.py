@@ -146,3 +146,19 @@ def unfinished_count(session: Session, *, session_id: int) -> int:
     query = select(func.count()).select_from(CalibrationParticipant).where(
         CalibrationParticipant.session_id == session_id, CalibrationParticipant.finished_at.is_(None))
     return session.execute(query).scalar_one()
+
+
+def claim_reminder(session: Session, *, session_id: int, now: datetime) -> bool:
+    """True once per session: whoever sets `reminded_at` first sends the reminders."""
+    statement = (update(CalibrationSession)
+                 .where(CalibrationSession.id == session_id, CalibrationSession.reminded_at.is_(None),
+                        CalibrationSession.status == CalibrationStatus.OPEN.value)
+                 .values(reminded_at=now).returning(CalibrationSession.id))
+    return session.execute(statement).first() is not None
+
+
+def judged_counts(session: Session, *, session_id: int) -> dict[str, int]:
+    """participant -> items judged so far."""
+    query = (select(CalibrationVerdict.user_id, func.count()).where(CalibrationVerdict.session_id == session_id)
+             .group_by(CalibrationVerdict.user_id))
+    return {user: int(n) for user, n in session.execute(query)}

@@ -1,0 +1,118 @@
+"""Calibration sessions over time: reminders before the deadline, results when everyone is done or time is up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy import Engine
+
+from bot.calibration.results import CalibrationResults, build_results
+from bot.jobs.context import JobContext
+from bot.render.calibration_blocks import invitation_blocks, results_blocks
+from bot.render.charts import participant_chart
+from bot.slack.files import upload_png
+from bot.store.calibrations import (
+    calibration_items,
+    claim_reminder,
+    close_calibration,
+    get_calibration,
+    open_calibrations,
+    participants_of,
+    unfinished_count,
+    verdicts_by_item,
+)
+from bot.store.db import session_scope
+from bot.store.models import CalibrationSession
+
+logger = logging.getLogger(__name__)
+SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
+
+
+def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> bool:
+    """Work out the results, close the session and post them; False if it was already closed."""
+    with session_scope(engine) as session:
+        calibration = get_calibration(session, session_id=session_id)
+        items = calibration_items(session, session_id=session_id)
+        people = participants_of(session, session_id=session_id)
+        results = build_results(
+            item_ids={item.position: item.item_id for item in items},
+            verdicts=verdicts_by_item(session, session_id=session_id),
+            participants=[person.user_id for person in people],
+            finished=sum(person.finished_at is not None for person in people),
+            expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed)
+        if not close_calibration(session, session_id=session_id, results=results.to_json(), now=now):
+            return False
+    post_results(client, calibration=calibration, results=results, channel=calibration.results_channel)
+    client.chat_postMessage(channel=calibration.requester_id,
+                            text=f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
+    return True
+
+
+def post_results(client: WebClient, *, calibration: CalibrationSession, results: CalibrationResults,
+                 channel: str) -> None:
+    """The results with the per-participant chart; without the chart if uploading fails."""
+    client.chat_postMessage(channel=channel, text=f"{calibration.readable_id} results", unfurl_links=False,
+                            blocks=results_blocks(calibration, results,
+                                                  chart_file_id=results_chart(client, calibration, results)))
+
+
+def results_chart(client: WebClient, calibration: CalibrationSession, results: CalibrationResults) -> str | None:
+    """Upload the per-participant agreement chart (names from users.info); None if there is nothing to draw."""
+    rated = [(person.participant, person.rate) for person in results.by_participant if person.rate is not None]
+    if not rated:
+        return None
+    reference = results.by_participant[0].compared_with
+    try:
+        names = {user: _display_name(client, user) for user, _ in rated}
+        png = participant_chart(f"{calibration.readable_id}: share of items matching {reference}",
+                                [(names[user], rate) for user, rate in rated])
+        return upload_png(client, png, name=f"{calibration.readable_id}-agreement",
+                          title=f"{calibration.readable_id} agreement by participant")
+    except SLACK_FAILURES:
+        logger.exception("the chart of %s could not be uploaded; posting without it", calibration.readable_id)
+        return None
+
+
+def _display_name(client: WebClient, user_id: str) -> str:
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SLACK_FAILURES:
+        logger.exception("users.info failed for %s; the chart shows the id", user_id)
+        return user_id
+    return user.get("real_name") or user.get("name") or user_id
+
+
+def check_calibrations(context: JobContext, *, now: datetime) -> str:
+    """Close sessions that are due or complete; remind the unfinished once, `remind_before_h` before the end."""
+    remind_before = timedelta(hours=context.config.calibration.remind_before_h)
+    closed = reminded = 0
+    with session_scope(context.engine) as session:
+        sessions = open_calibrations(session)
+    for calibration in sessions:
+        with session_scope(context.engine) as session:
+            complete = unfinished_count(session, session_id=calibration.id) == 0
+        if now >= calibration.due_at or complete:
+            closed += close_and_post(context.engine, context.client, session_id=calibration.id, now=now)
+        elif now >= calibration.due_at - remind_before:
+            reminded += _remind(context, calibration, now=now)
+    return f"{closed} session(s) closed, {reminded} reminder(s) sent, {len(sessions) - closed} open"
+
+
+def _remind(context: JobContext, calibration: CalibrationSession, *, now: datetime) -> int:
+    with session_scope(context.engine) as session:
+        if not claim_reminder(session, session_id=calibration.id, now=now):
+            return 0
+        unfinished = [p.user_id for p in participants_of(session, session_id=calibration.id) if p.finished_at is None]
+        items = len(calibration_items(session, session_id=calibration.id))
+    sent = 0
+    for user_id in unfinished:
+        try:
+            context.client.chat_postMessage(channel=user_id, text=f"Reminder: {calibration.readable_id} closes soon",
+                                            blocks=invitation_blocks(calibration, items=items, reminder=True))
+            sent += 1
+        except SLACK_FAILURES:
+            logger.exception("could not remind %s of %s", user_id, calibration.readable_id)
+    return sent
