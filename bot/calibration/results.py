@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from bot.calibration.agreement import (
     Figure,
@@ -30,6 +30,8 @@ class CalibrationResults:
     figures: list[Figure]
     by_participant: list[ParticipantAgreement]
     split: list[SplitItem]
+    comments: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """item -> (participant, comment) for the split items: the reasoning behind the spread."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), allow_nan=True)
@@ -41,13 +43,16 @@ class CalibrationResults:
                       "figures": [Figure(**f) for f in raw["figures"]],
                       "by_participant": [ParticipantAgreement(**p) for p in raw["by_participant"]],
                       "split": [SplitItem(s["item_id"], [tuple(pair) for pair in s["spread"]], s["agreement"])
-                                for s in raw["split"]]})
+                                for s in raw["split"]],
+                      "comments": {item: [tuple(pair) for pair in pairs]
+                                   for item, pairs in raw.get("comments", {}).items()}})
 
 
 def build_results(*, item_ids: Mapping[int, str], verdicts: Mapping[int, Mapping[str, str]],
                   participants: Sequence[str], finished: int, expert: str | None, labels: Sequence[str],
-                  seed: int) -> CalibrationResults:
-    """`item_ids`: position -> item id; `verdicts`: position -> participant -> label."""
+                  seed: int, comments: Mapping[int, Sequence[tuple[str, str]]] | None = None) -> CalibrationResults:
+    """`item_ids`: position -> item id; `verdicts`: position -> participant -> label; `comments`:
+    position -> (participant, comment)."""
     by_item = {item_ids[position]: dict(given) for position, given in sorted(verdicts.items()) if given}
     judges = [p for p in participants if p != expert]
     blind = {item: {who: label for who, label in given.items() if who != expert} for item, given in by_item.items()}
@@ -59,5 +64,7 @@ def build_results(*, item_ids: Mapping[int, str], verdicts: Mapping[int, Mapping
         finished=finished,
         figures=agreement_figures(count_matrix(blind, labels), seed=seed),
         by_participant=participant_agreement(by_item, participants=judges, expert=expert),
-        split=split_items(blind, limit=SPLIT_ITEMS_SHOWN),
+        split=(split := split_items(blind, limit=SPLIT_ITEMS_SHOWN)),
+        comments={item_ids[position]: list(said) for position, said in (comments or {}).items()
+                  if said and item_ids[position] in {item.item_id for item in split}},
     )

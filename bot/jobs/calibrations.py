@@ -18,6 +18,7 @@ from bot.store.calibrations import (
     calibration_items,
     claim_reminder,
     close_calibration,
+    comments_by_item,
     get_calibration,
     open_calibrations,
     participants_of,
@@ -42,7 +43,8 @@ def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: d
             verdicts=verdicts_by_item(session, session_id=session_id),
             participants=[person.user_id for person in people],
             finished=sum(person.finished_at is not None for person in people),
-            expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed)
+            expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed,
+            comments=comments_by_item(session, session_id=session_id))
         if not close_calibration(session, session_id=session_id, results=results.to_json(), now=now):
             return False
     post_results(client, calibration=calibration, results=results, channel=calibration.results_channel)

@@ -15,6 +15,8 @@ from bot.render.text import percent
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.store.models import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
 
+RADIO_OPTIONS = 10  # Slack's limit for radio buttons; more labels get a select menu
+COMMENTS_SHOWN = 3
 KAPPA_NOTE = ("When one label is far more common than the others (most content is fine), kappa and alpha "
               "can be low while raw agreement is high; AC1 corrects for chance without that effect. Read them "
               "side by side.")
@@ -96,7 +98,8 @@ def judge_view(calibration: CalibrationSession, item: CalibrationItem, *, total:
         {"type": "context", "elements": [mrkdwn(f"{calibration.readable_id} · item {done + 1} of {total}")]},
         section("\n".join(details) + (f"\n{item.notes}" if item.notes else "")),
         form_input(BlockId.CALIBRATION_VERDICT, "Your verdict", {
-            "type": "radio_buttons", "options": [option(label) for label in calibration.label_list[:10]]}),
+            "type": "radio_buttons" if len(calibration.label_list) <= RADIO_OPTIONS else "static_select",
+            "options": [option(label) for label in calibration.label_list[:MAX_OPTIONS]]}),
         form_input(BlockId.CALIBRATION_COMMENT, "Comment", {"type": "plain_text_input", "multiline": True,
                                                             "max_length": 500}, optional=True),
     ]
@@ -137,6 +140,11 @@ def progress_blocks(calibration: CalibrationSession, participants: Sequence[Cali
     ]
 
 
+def _quote(text: str) -> str:
+    flat = " ".join(text.split()).replace("_", " ")
+    return flat if len(flat) <= 140 else flat[:139] + "…"
+
+
 def _figure(value: float) -> str:
     return "not defined" if math.isnan(value) else f"{value:.2f}"
 
@@ -149,6 +157,8 @@ def results_blocks(calibration: CalibrationSession, results: CalibrationResults,
     people = [f"• <@{p.participant}>: {percent(p.rate, 0)} of {p.judged} items match {p.compared_with}"
               if p.rate is not None else f"• <@{p.participant}>: nothing to compare" for p in results.by_participant]
     split = [f"• `{item.item_id}`: " + ", ".join(f"{label} {n}" for label, n in item.spread)
+             + "".join(f"\n      _{_quote(text)}_ (<@{who}>)" for who, text in
+                       results.comments.get(item.item_id, [])[:COMMENTS_SHOWN])
              for item in results.split]
     blocks = [
         {"type": "header", "text": plain(f"{calibration.readable_id} results · {scope_text(calibration)}"[:150])},

@@ -162,3 +162,14 @@ def judged_counts(session: Session, *, session_id: int) -> dict[str, int]:
     query = (select(CalibrationVerdict.user_id, func.count()).where(CalibrationVerdict.session_id == session_id)
              .group_by(CalibrationVerdict.user_id))
     return {user: int(n) for user, n in session.execute(query)}
+
+
+def comments_by_item(session: Session, *, session_id: int) -> dict[int, list[tuple[str, str]]]:
+    """position -> (participant, comment), for the verdicts that came with a comment."""
+    query = (select(CalibrationVerdict).where(CalibrationVerdict.session_id == session_id,
+                                              CalibrationVerdict.comment != "")
+             .order_by(CalibrationVerdict.position, CalibrationVerdict.judged_at))
+    comments: dict[int, list[tuple[str, str]]] = {}
+    for verdict in session.execute(query).scalars():
+        comments.setdefault(verdict.position, []).append((verdict.user_id, verdict.comment))
+    return comments

@@ -46,12 +46,14 @@ def form(**fields) -> dict:
     return state
 
 
-def judge(sender, user_id: str, view: dict, label: str) -> dict:
+def judge(sender, user_id: str, view: dict, label: str, comment: str = "") -> dict:
     """Submit one verdict; returns the modal Slack would show next."""
     answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_JUDGE, user_id=user_id,
                                     private_metadata=view["private_metadata"], values={
                                         BlockId.CALIBRATION_VERDICT: {ActionId.FIELD_VALUE: {
-                                            "type": "radio_buttons", "selected_option": {"value": label}}}})
+                                            "type": "radio_buttons", "selected_option": {"value": label}}},
+                                        BlockId.CALIBRATION_COMMENT: {ActionId.FIELD_VALUE: {
+                                            "type": "plain_text_input", "value": comment}}})
     assert answer.status == 200, answer.body
     body = json.loads(answer.body)
     assert body["response_action"] == "update", body
@@ -168,12 +170,14 @@ def test_results_go_out_as_soon_as_everyone_is_done_and_only_once(bot_in_slack, 
         view = start(bot_in_slack, user_id)
         assert "`listing-1`" in json.dumps(view)  # listed items keep their order
         for label in labels:
-            view = judge(sender, user_id, view, label)
+            view = judge(sender, user_id, view, label, comment="Replica logo, see the stitching" if label ==
+                         "remove" else "")
     posted = slack.wait_for(lambda calls: any(c.args.get("channel") == RESULTS for c in calls
                                               if c.method == "chat.postMessage"))
     results = text_of(next(c.args for c in posted if c.args.get("channel") == RESULTS))
     assert f"<@{ANA}>: 67% of 3 items match the majority of the others" in results
     assert "`listing-2`: approve 1, remove 1" in results
+    assert f"_Replica logo, see the stitching_ (<@{ANA}>)" in results
     client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
                                        slack_bot_token=slack.token, slack_api_url=slack.api_url))
     context = JobContext(engine=engine, client=client, config=slack_config)
