@@ -126,8 +126,8 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     assert slack.calls_to("chat.update") == []
     first = react(QA_LEAD, "eyes", event_id="EvAlertAck1")
     sender.retry(first, retry_num=1)
-    react(QA_LEAD, "white_check_mark")  # already acknowledged: nothing more
     (update,) = slack.wait_for_calls("chat.update", 1)
+    react(QA_LEAD, "white_check_mark")  # already acknowledged: nothing more
     time.sleep(0.5)
     assert len(slack.calls_to("chat.update")) == 1
     assert "Acknowledged by <@UQALEAD01>" in json.dumps(update.args["blocks"])
