@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from bot.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.render.escalation_blocks import escalation_summary, slack_time
-from bot.render.text import duration, interval, percent, seconds
+from bot.render.escalation_blocks import escalation_summary
+from bot.render.text import duration, interval, percent, seconds, slack_time
 from bot.store.models import Escalation
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"

@@ -94,9 +94,9 @@ def agreement_figures(counts: np.ndarray, *, seed: int, resamples: int = BOOTSTR
     A figure that cannot be worked out (every verdict the same label, so chance agreement is 1)
     is NaN, and so are its bounds: callers say "not defined" rather than print a number.
     """
-    rated = _rated_twice(counts)
-    if not len(rated):
+    if not len(_rated_twice(counts)):
         return [Figure(name, float("nan"), float("nan"), float("nan")) for name in FIGURES]
+    rated = counts[counts.sum(axis=1) >= 1]  # items with one verdict still count in the label shares
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(rated), size=(resamples, len(rated)))
     tail = (1 - CONFIDENCE) / 2 * 100
@@ -111,6 +111,9 @@ def agreement_figures(counts: np.ndarray, *, seed: int, resamples: int = BOOTSTR
 
 
 def _safe(figure, counts: np.ndarray) -> float:
+    """The figure, or NaN where it is not defined (a resample without an item judged twice, one label only)."""
+    if not len(_rated_twice(counts)):
+        return float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
         try:
             value = figure(counts)

@@ -32,6 +32,8 @@ class CalibrationResults:
     split: list[SplitItem]
     comments: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """item -> (participant, comment) for the split items: the reasoning behind the spread."""
+    expert_verdicts: dict[str, str] = field(default_factory=dict)
+    """item -> the expert's label, for the split items."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), allow_nan=True)
@@ -67,4 +69,6 @@ def build_results(*, item_ids: Mapping[int, str], verdicts: Mapping[int, Mapping
         split=(split := split_items(blind, limit=SPLIT_ITEMS_SHOWN)),
         comments={item_ids[position]: list(said) for position, said in (comments or {}).items()
                   if said and item_ids[position] in {item.item_id for item in split}},
+        expert_verdicts={item.item_id: by_item[item.item_id][expert] for item in split
+                         if expert and expert in by_item[item.item_id]},
     )

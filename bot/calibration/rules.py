@@ -31,6 +31,20 @@ def parse_list(text: str) -> list[str]:
     return list(dict.fromkeys(token for token in re.split(r"[\s,]+", text) if token))
 
 
+def parse_lines(text: str) -> list[str]:
+    """Item ids or links, one a line (a link may hold commas), in order, without repeats."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
+def too_few_judges(people: list[str], *, expert: str | None) -> str | None:
+    """The problem with the participants once user groups are expanded, if any."""
+    judges = [person for person in people if person != expert]
+    if len(judges) < 2:
+        return (f"A session needs at least two participants besides the expert; these make {len(judges)}. "
+                "Add people, or a user group with members.")
+    return None
+
+
 def request_problems(form: CalibrationRequest, *, now: datetime, config: Calibration) -> dict[str, str]:
     """Field block id -> what is wrong and how to fix it; empty when the request can go ahead."""
     problems: dict[str, str] = {}

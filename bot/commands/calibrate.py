@@ -8,17 +8,18 @@ from datetime import timedelta
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.calibration.draw import Candidate, draw_items
 from bot.calibration.results import CalibrationResults
-from bot.calibration.rules import request_problems
+from bot.calibration.rules import request_problems, too_few_judges
 from bot.errors import AccessDenied, QabotError
 from bot.jobs.calibrations import close_and_post, results_chart
 from bot.render.calibration_blocks import (
     calibrations_list_blocks,
     invitation_blocks,
     judge_view,
+    judging_position,
     message_view,
     progress_blocks,
     read_judgement,
@@ -26,8 +27,10 @@ from bot.render.calibration_blocks import (
     request_modal,
     results_blocks,
 )
+from bot.render.text import slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, viewer_for
+from bot.slack.errors import SLACK_FAILURES
 from bot.slack.ids import COMMAND, BlockId, CallbackId
 from bot.store.calibrations import (
     calibration_candidates,
@@ -39,6 +42,7 @@ from bot.store.calibrations import (
     judged_positions,
     mark_finished,
     mark_started,
+    open_for_judging,
     participants_of,
     recent_calibrations,
     record_verdict,
@@ -46,7 +50,7 @@ from bot.store.calibrations import (
 )
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
-from bot.store.models import CalibrationItem, CalibrationSession, CalibrationStatus
+from bot.store.models import Audit, CalibrationItem, CalibrationSession, CalibrationStatus
 
 logger = logging.getLogger(__name__)
 DEFAULT_DURATION = timedelta(days=2)
@@ -73,39 +77,47 @@ def open_modal(client: WebClient, services: Services, *, user_id: str, trigger_i
 
 
 def handle_request(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
-    """Check the form, draw the items and store the session before answering, so problems show in the form."""
+    """Check the form, expand the groups and draw the items before answering, so every problem is shown next
+    to its field (quick, bounded queries); the invitations go out after ack()."""
     form = read_request(view)
+    requester = body["user"]["id"]
     now, settings = services.clock(), services.config.calibration
     problems = request_problems(form, now=now, config=settings)
+    if not viewer_for(requester, config=services.config, groups=services.groups).qa_staff:
+        problems = {BlockId.CALIBRATION_PEOPLE: "Only QA staff can run calibration sessions."}
     if problems:
         ack(response_action="errors", errors=problems)
         return
+    people, problem = _participants(services, form.people, form.groups, expert=form.expert)
+    if problem:
+        ack(response_action="errors", errors={BlockId.CALIBRATION_PEOPLE: problem})
+        return
     queues = [form.queue] if form.queue else None
     policies = [form.policy] if form.policy else None
+    since = now - timedelta(days=settings.lookback_days)
     seed = secrets.randbelow(2**31)
     with session_scope(services.engine) as session:
         if form.item_ids:
             drawn = [Candidate(item_id, None, form.queue, form.policy, False) for item_id in form.item_ids]
         else:
-            disagreed, agreed = calibration_candidates(session, queues=queues, policies=policies,
-                                                       since=now - timedelta(days=settings.lookback_days), until=now)
+            disagreed, agreed = calibration_candidates(session, queues=queues, policies=policies, since=since,
+                                                       until=now)
             drawn = draw_items([_candidate(a, True) for a in disagreed] + [_candidate(a, False) for a in agreed],
                                count=int(form.count_text), seed=seed)
-        labels = decision_labels(session, queues=queues, policies=policies)
-        if not drawn:
+        labels = sorted({*decision_labels(session, queues=queues, policies=policies, since=since),
+                         *services.config.defaults.no_violation_labels})
+        if not drawn or len(labels) < 2:
             ack(response_action="errors", errors={BlockId.CALIBRATION_QUEUE: (
-                f"No audits of this scope in the last {settings.lookback_days} days to draw from; "
-                "pick another scope or list item ids.")})
+                f"No audits of this scope in the last {settings.lookback_days} days to draw from; pick another "
+                "scope or list item ids." if not drawn else
+                f"This scope's audits use only the label {labels[0]}; a verdict needs at least two to choose "
+                "from. Pick a wider scope.")})
             return
-        labels = labels if len(labels) >= 2 else sorted({*labels, *services.config.defaults.no_violation_labels,
-                                                         "violation"})
-        people = list(dict.fromkeys([*form.people, *(m for g in form.groups for m in services.groups.members(g)),
-                                     *([form.expert] if form.expert else [])]))
         calibration = create_calibration(session, participants=people, items=[
             CalibrationItem(item_id=c.item_id, audit_id=c.audit_id, queue=c.queue, policy=c.policy,
                             agent_qa_disagreed=c.disagreed) for c in drawn],
             calibration=CalibrationSession(
-                requester_id=body["user"]["id"], queue=form.queue, policy=form.policy, labels="\n".join(labels),
+                requester_id=requester, queue=form.queue, policy=form.policy, labels="\n".join(labels),
                 expert_id=form.expert, results_channel=form.channel, due_at=form.due_at, seed=seed, created_at=now))
     ack()
     unreachable = []
@@ -113,17 +125,31 @@ def handle_request(ack: Ack, body: dict, view: dict, client: WebClient, services
         try:
             client.chat_postMessage(channel=user_id, text=f"Calibration {calibration.readable_id}: please judge "
                                     f"{len(drawn)} items", blocks=invitation_blocks(calibration, items=len(drawn)))
-        except SlackApiError:
+        except SLACK_FAILURES:
             logger.exception("could not invite %s to %s", user_id, calibration.readable_id)
             unreachable.append(user_id)
     missed = (f" I could not message {', '.join(f'<@{u}>' for u in unreachable)}: send them the id."
               if unreachable else "")
-    client.chat_postMessage(channel=calibration.requester_id, text=(
+    client.chat_postMessage(channel=requester, text=(
         f"Started {calibration.readable_id}: {len(drawn)} items for {len(people)} participants, judging ends "
-        f"at the time you picked. `{COMMAND} calibration {calibration.id}` shows who is done.{missed}"))
+        f"{slack_time(calibration.due_at)}. `{COMMAND} calibration {calibration.id}` shows who is done.{missed}"))
 
 
-def _candidate(audit, disagreed: bool) -> Candidate:
+def _participants(services: Services, people: list[str], groups: list[str], *, expert: str | None
+                  ) -> tuple[list[str], str | None]:
+    """Everyone invited (people, the groups' members, the expert), or what is wrong with them."""
+    members = []
+    for group in groups:
+        try:
+            members += services.groups.members(group)
+        except SLACK_FAILURES:
+            logger.exception("could not read user group %s", group)
+            return [], f"{group}: I cannot read this user group. Check its id (S...) or leave it out."
+    invited = list(dict.fromkeys([*people, *members, *([expert] if expert else [])]))
+    return invited, too_few_judges(invited, expert=expert)
+
+
+def _candidate(audit: Audit, disagreed: bool) -> Candidate:
     return Candidate(audit.item_id, audit.audit_id, audit.queue, audit.policy, disagreed)
 
 
@@ -141,38 +167,38 @@ def handle_start(ack: Ack, body: dict, action: dict, client: WebClient, services
 
 def handle_judgement(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
     """Keep the verdict and show the next item (or say it is done) in the same modal."""
-    metadata, label, comment = read_judgement(view)
-    user_id, session_id = body["user"]["id"], int(metadata["session"])
+    user_id = body["user"]["id"]
+    session_id, position = judging_position(view)
     now = services.clock()
+    everyone = False
     with session_scope(services.engine) as session:
         calibration = _participants_session(session, session_id, user_id)
-        if calibration.status != CalibrationStatus.OPEN.value:
+        if open_for_judging(session, session_id=session_id) is None:  # holds off closing until we commit
             ack(response_action="update", view=_closed_view(calibration))
             return
-        if label not in calibration.label_list:
+        label, comment = read_judgement(view, calibration.label_list)
+        if label is None:
             ack(response_action="errors", errors={BlockId.CALIBRATION_VERDICT: "Pick one of the verdicts."})
             return
-        record_verdict(session, session_id=session_id, position=int(metadata["position"]), user_id=user_id,
-                       label=label, comment=comment, now=now)
+        record_verdict(session, session_id=session_id, position=position, user_id=user_id, label=label,
+                       comment=comment, now=now)
         next_view = _next_view(session, calibration, user_id)
-        finished = next_view.get("callback_id") != CallbackId.CALIBRATION_JUDGE
-        everyone = False
-        if finished:
+        if next_view.get("callback_id") != CallbackId.CALIBRATION_JUDGE:
             mark_finished(session, session_id=session_id, user_id=user_id, now=now)
             everyone = unfinished_count(session, session_id=session_id) == 0
     ack(response_action="update", view=next_view)
-    if finished and everyone:
+    if everyone:
         close_and_post(services.engine, client, session_id=session_id, now=now)
 
 
-def _participants_session(session, session_id: int, user_id: str) -> CalibrationSession:
+def _participants_session(session: Session, session_id: int, user_id: str) -> CalibrationSession:
     calibration = get_calibration(session, session_id=session_id)
     if calibration is None or user_id not in {p.user_id for p in participants_of(session, session_id=session_id)}:
         raise AccessDenied(f"You are not a participant of CAL-{session_id}.")
     return calibration
 
 
-def _next_view(session, calibration: CalibrationSession, user_id: str) -> dict:
+def _next_view(session: Session, calibration: CalibrationSession, user_id: str) -> dict:
     if calibration.status != CalibrationStatus.OPEN.value:
         return _closed_view(calibration)
     items = calibration_items(session, session_id=calibration.id)
@@ -208,8 +234,9 @@ def show_command(respond: Respond, client: WebClient, services: Services, *, use
             respond(text=f"{calibration.readable_id} progress", blocks=blocks, response_type="ephemeral")
             return
     results = CalibrationResults.from_json(calibration.results)
+    chart = calibration.results_chart_file_id or results_chart(client, calibration, results)
     respond(text=f"{calibration.readable_id} results", response_type="ephemeral",
-            blocks=results_blocks(calibration, results, chart_file_id=results_chart(client, calibration, results)))
+            blocks=results_blocks(calibration, results, chart_file_id=chart))
 
 
 def list_command(respond: Respond, services: Services, *, user_id: str) -> None:

@@ -27,9 +27,8 @@ from bot.render.escalation_blocks import (
     read_form,
     read_resolution,
     resolution_modal,
-    slack_time,
 )
-from bot.render.text import duration
+from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.ids import BlockId

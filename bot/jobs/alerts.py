@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
 from bot.alerts.posting import post_alert, show_alert_change
@@ -42,13 +41,13 @@ from bot.store.alerts import (
     uncount_reminder,
     unresolved_alerts,
 )
+from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by
 from bot.store.models import Alert, AlertStatus
 
 logger = logging.getLogger(__name__)
-SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
 POST_RETRY_AFTER = timedelta(minutes=1)
 
 

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Engine
 
 from bot.calibration.results import CalibrationResults, build_results
@@ -17,24 +16,32 @@ from bot.slack.files import upload_png
 from bot.store.calibrations import (
     calibration_items,
     claim_reminder,
-    close_calibration,
+    claim_close,
+    claim_results_post,
     comments_by_item,
     get_calibration,
     open_calibrations,
     participants_of,
+    results_posted,
+    save_results,
     unfinished_count,
+    unposted_results,
     verdicts_by_item,
 )
+from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.models import CalibrationSession
 
 logger = logging.getLogger(__name__)
-SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
+POST_RETRY_AFTER = timedelta(minutes=5)
 
 
 def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> bool:
-    """Work out the results, close the session and post them; False if it was already closed."""
+    """Close the session to new verdicts, work out and keep the results, post them; False if it was closed."""
     with session_scope(engine) as session:
+        if not claim_close(session, session_id=session_id, now=now):
+            return False
+    with session_scope(engine) as session:  # after the close committed: no verdict can still arrive
         calibration = get_calibration(session, session_id=session_id)
         items = calibration_items(session, session_id=session_id)
         people = participants_of(session, session_id=session_id)
@@ -45,20 +52,33 @@ def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: d
             finished=sum(person.finished_at is not None for person in people),
             expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed,
             comments=comments_by_item(session, session_id=session_id))
-        if not close_calibration(session, session_id=session_id, results=results.to_json(), now=now):
-            return False
-    post_results(client, calibration=calibration, results=results, channel=calibration.results_channel)
-    client.chat_postMessage(channel=calibration.requester_id,
-                            text=f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
+        save_results(session, session_id=session_id, results=results.to_json())
+    publish_results(engine, client, calibration=calibration, results=results, now=now, first_attempt=True)
     return True
 
 
-def post_results(client: WebClient, *, calibration: CalibrationSession, results: CalibrationResults,
-                 channel: str) -> None:
-    """The results with the per-participant chart; without the chart if uploading fails."""
-    client.chat_postMessage(channel=channel, text=f"{calibration.readable_id} results", unfurl_links=False,
-                            blocks=results_blocks(calibration, results,
-                                                  chart_file_id=results_chart(client, calibration, results)))
+def publish_results(engine: Engine, client: WebClient, *, calibration: CalibrationSession,
+                    results: CalibrationResults, now: datetime, first_attempt: bool) -> bool:
+    """Post the results with their chart to the session's channel; if Slack refuses, tell the requester once
+    and leave it to the next pass of the job."""
+    try:
+        chart_id = results_chart(client, calibration, results)
+        client.chat_postMessage(channel=calibration.results_channel, text=f"{calibration.readable_id} results",
+                                unfurl_links=False, blocks=results_blocks(calibration, results, chart_file_id=chart_id))
+    except SLACK_FAILURES:
+        logger.exception("the results of %s could not be posted to %s", calibration.readable_id,
+                         calibration.results_channel)
+        if first_attempt:
+            client.chat_postMessage(channel=calibration.requester_id, text=(
+                f"{calibration.readable_id} is closed, but I could not post its results to "
+                f"<#{calibration.results_channel}>: invite me there (`/invite @QA Ops Bot`) and I post them within "
+                f"a few minutes. `/qa calibration {calibration.id}` shows them now."))
+        return False
+    with session_scope(engine) as session:
+        results_posted(session, session_id=calibration.id, chart_file_id=chart_id, now=now)
+    client.chat_postMessage(channel=calibration.requester_id,
+                            text=f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
+    return True
 
 
 def results_chart(client: WebClient, calibration: CalibrationSession, results: CalibrationResults) -> str | None:
@@ -87,18 +107,31 @@ def _display_name(client: WebClient, user_id: str) -> str:
     return user.get("real_name") or user.get("name") or user_id
 
 
+def remind_at(calibration: CalibrationSession, *, remind_before: timedelta) -> datetime:
+    """`remind_before` the end, or halfway through a session shorter than that."""
+    return max(calibration.due_at - remind_before,
+               calibration.created_at + (calibration.due_at - calibration.created_at) / 2)
+
+
 def check_calibrations(context: JobContext, *, now: datetime) -> str:
-    """Close sessions that are due or complete; remind the unfinished once, `remind_before_h` before the end."""
+    """Close sessions that are due or complete; remind the unfinished once; post results Slack refused."""
     remind_before = timedelta(hours=context.config.calibration.remind_before_h)
     closed = reminded = 0
     with session_scope(context.engine) as session:
         sessions = open_calibrations(session)
+        unposted = unposted_results(session)
+    for calibration in unposted:
+        with session_scope(context.engine) as session:
+            mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
+        if mine:
+            publish_results(context.engine, context.client, calibration=calibration, now=now, first_attempt=False,
+                            results=CalibrationResults.from_json(calibration.results))
     for calibration in sessions:
         with session_scope(context.engine) as session:
             complete = unfinished_count(session, session_id=calibration.id) == 0
         if now >= calibration.due_at or complete:
             closed += close_and_post(context.engine, context.client, session_id=calibration.id, now=now)
-        elif now >= calibration.due_at - remind_before:
+        elif now >= remind_at(calibration, remind_before=remind_before):
             reminded += _remind(context, calibration, now=now)
     return f"{closed} session(s) closed, {reminded} reminder(s) sent, {len(sessions) - closed} open"
 

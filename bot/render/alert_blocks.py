@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.render.blocks import mrkdwn, section
-from bot.render.escalation_blocks import slack_time
-from bot.render.text import duration
+from bot.render.text import duration, slack_time
 from bot.slack.ids import ActionId, BlockId
 from bot.store.models import Alert, AlertStatus
 

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.calibration.results import CalibrationResults
-from bot.calibration.rules import CalibrationRequest, parse_list
+from bot.calibration.rules import CalibrationRequest, parse_lines, parse_list
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
-from bot.render.escalation_blocks import slack_time
-from bot.render.text import percent
+from bot.render.text import percent, slack_time
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.store.models import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
 
@@ -66,7 +65,7 @@ def read_request(view: dict) -> CalibrationRequest:
     return CalibrationRequest(
         queue=choice(BlockId.CALIBRATION_QUEUE), policy=choice(BlockId.CALIBRATION_POLICY),
         count_text=field(BlockId.CALIBRATION_COUNT).get("value") or "",
-        item_ids=parse_list(field(BlockId.CALIBRATION_ITEMS).get("value") or ""),
+        item_ids=parse_lines(field(BlockId.CALIBRATION_ITEMS).get("value") or ""),
         people=list(field(BlockId.CALIBRATION_PEOPLE).get("selected_users") or []),
         groups=parse_list(field(BlockId.CALIBRATION_GROUPS).get("value") or ""),
         expert=field(BlockId.CALIBRATION_EXPERT).get("selected_user"),
@@ -99,7 +98,8 @@ def judge_view(calibration: CalibrationSession, item: CalibrationItem, *, total:
         section("\n".join(details) + (f"\n{item.notes}" if item.notes else "")),
         form_input(BlockId.CALIBRATION_VERDICT, "Your verdict", {
             "type": "radio_buttons" if len(calibration.label_list) <= RADIO_OPTIONS else "static_select",
-            "options": [option(label) for label in calibration.label_list[:MAX_OPTIONS]]}),
+            "options": [{"text": plain(label[:75]), "value": str(index)}  # an index: labels may be long
+                        for index, label in enumerate(calibration.label_list[:MAX_OPTIONS])]}),
         form_input(BlockId.CALIBRATION_COMMENT, "Comment", {"type": "plain_text_input", "multiline": True,
                                                             "max_length": 500}, optional=True),
     ]
@@ -109,13 +109,20 @@ def judge_view(calibration: CalibrationSession, item: CalibrationItem, *, total:
             "private_metadata": json.dumps({"session": calibration.id, "position": item.position})}
 
 
-def read_judgement(view: dict) -> tuple[dict, str | None, str]:
-    """(private metadata, label, comment)."""
+def read_judgement(view: dict, labels: list[str]) -> tuple[str | None, str]:
+    """(the label picked, or None; the comment)."""
     values = view["state"]["values"]
     verdict = values.get(BlockId.CALIBRATION_VERDICT, {}).get(ActionId.FIELD_VALUE, {})
     comment = values.get(BlockId.CALIBRATION_COMMENT, {}).get(ActionId.FIELD_VALUE, {}).get("value") or ""
-    return json.loads(view.get("private_metadata") or "{}"), (verdict.get("selected_option") or {}).get("value"), \
-        comment.strip()
+    index = (verdict.get("selected_option") or {}).get("value", "")
+    label = labels[int(index)] if index.isdigit() and int(index) < len(labels) else None
+    return label, comment.strip()
+
+
+def judging_position(view: dict) -> tuple[int, int]:
+    """(session id, item position) the judging view was about."""
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    return int(metadata["session"]), int(metadata["position"])
 
 
 def message_view(calibration: CalibrationSession, text: str) -> dict:
@@ -140,6 +147,10 @@ def progress_blocks(calibration: CalibrationSession, participants: Sequence[Cali
     ]
 
 
+def _undefined(results: CalibrationResults) -> bool:
+    return all(math.isnan(f.value) for f in results.figures)
+
+
 def _quote(text: str) -> str:
     flat = " ".join(text.split()).replace("_", " ")
     return flat if len(flat) <= 140 else flat[:139] + "…"
@@ -157,6 +168,8 @@ def results_blocks(calibration: CalibrationSession, results: CalibrationResults,
     people = [f"• <@{p.participant}>: {percent(p.rate, 0)} of {p.judged} items match {p.compared_with}"
               if p.rate is not None else f"• <@{p.participant}>: nothing to compare" for p in results.by_participant]
     split = [f"• `{item.item_id}`: " + ", ".join(f"{label} {n}" for label, n in item.spread)
+             + (f" · expert: *{results.expert_verdicts[item.item_id]}*" if item.item_id in results.expert_verdicts
+                else "")
              + "".join(f"\n      _{_quote(text)}_ (<@{who}>)" for who, text in
                        results.comments.get(item.item_id, [])[:COMMENTS_SHOWN])
              for item in results.split]
@@ -165,12 +178,14 @@ def results_blocks(calibration: CalibrationSession, results: CalibrationResults,
         {"type": "context", "elements": [mrkdwn(
             f"{results.items_judged} of {results.items} items judged · {results.verdicts} verdicts · "
             f"{results.finished} of {results.participants + (1 if calibration.expert_id else 0)} participants finished"
-            + (f" · expert <@{calibration.expert_id}>" if calibration.expert_id else ""))]},
-        {"type": "section", "fields": fields},
+            + (f" · expert <@{calibration.expert_id}>, the reference, is left out of the room's figures"
+               if calibration.expert_id else ""))]},
+        {"type": "section", "fields": fields} if results.split or not _undefined(results) else
+        section("No item got verdicts from two participants, so agreement cannot be measured."),
         {"type": "context", "elements": [mrkdwn(KAPPA_NOTE)]},
         section(("*Each participant*\n" + "\n".join(people))[:3000]) if people else None,
         section(("*Items that split the room* (candidates for policy clarification)\n" + "\n".join(split))[:3000])
-        if split else section("*Every item was judged alike.*"),
+        if split else None if _undefined(results) else section("*Every item was judged alike.*"),
     ]
     if chart_file_id:
         blocks.append({"type": "image", "slack_file": {"id": chart_file_id},

@@ -42,9 +42,7 @@ def trend_chart(card: Scorecard) -> bytes:
     # One title line explains band and dashes: a legend box would cost a sixth of the render time.
     axes.set_title(f"{card.label}: daily accuracy {card.period.first_day:%b %d} to {card.period.last_day:%b %d}, "
                    f"band = 95% interval, dashed = target {card.targets.accuracy:.1%}", loc="left", fontsize=10)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return _png(figure)
 
 
 #: Narrow enough to fill a phone's width, with type large enough to read there.
@@ -113,4 +111,3 @@ def _png(figure: Figure) -> bytes:
 
 def _short(name: str, most: int = 22) -> str:
     return name if len(name) <= most else name[: most - 1] + "…"
-

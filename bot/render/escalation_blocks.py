@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
+from bot.render.text import slack_time
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Escalation, EscalationStatus
 
@@ -71,11 +71,6 @@ def read_form(view: dict) -> EscalationForm:
         description=text(BlockId.ESCALATION_DESCRIPTION).strip(),
         assignee_id=field(BlockId.ESCALATION_ASSIGNEE).get("selected_user"),
     )
-
-
-def slack_time(moment: datetime) -> str:
-    """A time every reader sees in their own time zone (Slack date formatting)."""
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
 def escalation_summary(escalation: Escalation) -> str:

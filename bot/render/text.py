@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.kpi.scorecard import AhtStatus, Estimate, Scorecard, Status
 
@@ -105,3 +105,8 @@ def sparkline(card: Scorecard) -> str:
 def _daily_range(card: Scorecard) -> str:
     present = [point.accuracy.value for point in card.daily if point.accuracy]
     return f"(daily accuracy {percent(min(present))}–{percent(max(present))})"
+
+
+def slack_time(moment: datetime) -> str:
+    """A time every reader sees in their own time zone (Slack date formatting)."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.errors import ConfigError, QabotError
+
+#: What a failed Web API call raises: Slack's refusal, a malformed request, or the network.
+SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
 
 APOLOGY = ("Sorry, something went wrong on my side and I couldn't answer. "
            "It has been logged; please try again in a minute.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -39,11 +39,12 @@ def calibration_candidates(session: Session, *, queues: Sequence[str] | None, po
     return list(disagreed), list(agreed)
 
 
-def decision_labels(session: Session, *, queues: Sequence[str] | None, policies: Sequence[str] | None) -> list[str]:
-    """Every label agents or QA used in the scope: the choices a participant picks from."""
+def decision_labels(session: Session, *, queues: Sequence[str] | None, policies: Sequence[str] | None,
+                    since: datetime) -> list[str]:
+    """Every label agents or QA used in the scope's audits since `since`: the choices a participant picks from."""
     labels: set[str] = set()
     for column in (Audit.agent_decision, Audit.qa_decision):
-        query = select(column).distinct()
+        query = select(column).where(Audit.audit_day >= since.date()).distinct()
         if queues is not None:
             query = query.where(Audit.queue.in_(list(queues)))
         if policies is not None:
@@ -78,6 +79,14 @@ def participants_of(session: Session, *, session_id: int) -> list[CalibrationPar
     query = (select(CalibrationParticipant).where(CalibrationParticipant.session_id == session_id)
              .order_by(CalibrationParticipant.user_id))
     return list(session.execute(query).scalars())
+
+
+def open_for_judging(session: Session, *, session_id: int) -> CalibrationSession | None:
+    """The session, locked against closing until this transaction ends, if it is still open (PostgreSQL
+    locks the row; SQLite writers are one at a time anyway)."""
+    query = select(CalibrationSession).where(CalibrationSession.id == session_id).with_for_update()
+    calibration = session.execute(query).scalars().first()
+    return calibration if calibration and calibration.status == CalibrationStatus.OPEN.value else None
 
 
 def record_verdict(session: Session, *, session_id: int, position: int, user_id: str, label: str, comment: str,
@@ -122,14 +131,40 @@ def verdicts_by_item(session: Session, *, session_id: int) -> dict[int, dict[str
     return verdicts
 
 
-def close_calibration(session: Session, *, session_id: int, results: str, now: datetime) -> bool:
-    """Close an open session with its results; False if another process closed it first."""
+def claim_close(session: Session, *, session_id: int, now: datetime) -> bool:
+    """Close an open session to new verdicts; False if another process closed it first."""
     statement = (update(CalibrationSession)
                  .where(CalibrationSession.id == session_id,
                         CalibrationSession.status == CalibrationStatus.OPEN.value)
-                 .values(status=CalibrationStatus.CLOSED.value, closed_at=now, results=results)
+                 .values(status=CalibrationStatus.CLOSED.value, closed_at=now, results_post_claimed_at=now)
                  .returning(CalibrationSession.id))
     return session.execute(statement).first() is not None
+
+
+def claim_results_post(session: Session, *, session_id: int, now: datetime, retry_after: timedelta) -> bool:
+    """Claim another try at posting results Slack refused; False while a recent try may still be under way."""
+    statement = (update(CalibrationSession)
+                 .where(CalibrationSession.id == session_id, CalibrationSession.results_posted_at.is_(None),
+                        CalibrationSession.results_post_claimed_at <= now - retry_after)
+                 .values(results_post_claimed_at=now).returning(CalibrationSession.id))
+    return session.execute(statement).first() is not None
+
+
+def save_results(session: Session, *, session_id: int, results: str) -> None:
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id).values(results=results))
+
+
+def results_posted(session: Session, *, session_id: int, chart_file_id: str | None, now: datetime) -> None:
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id)
+                    .values(results_posted_at=now, results_chart_file_id=chart_file_id))
+
+
+def unposted_results(session: Session) -> list[CalibrationSession]:
+    """Closed sessions whose results Slack refused so far."""
+    query = select(CalibrationSession).where(CalibrationSession.status == CalibrationStatus.CLOSED.value,
+                                             CalibrationSession.results.is_not(None),
+                                             CalibrationSession.results_posted_at.is_(None))
+    return list(session.execute(query.order_by(CalibrationSession.id)).scalars())
 
 
 def open_calibrations(session: Session) -> list[CalibrationSession]:

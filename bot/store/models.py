@@ -211,6 +211,10 @@ class CalibrationSession(SQLModel, table=True):
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     results: str | None = Field(default=None, description="the results as JSON, kept when the session closes")
+    results_posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    results_post_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime,
+                                                     description="who posts is claimed, so replicas post once")
+    results_chart_file_id: str | None = Field(default=None, description="the uploaded chart, shown again later")
 
     @property
     def readable_id(self) -> str:

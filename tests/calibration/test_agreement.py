@@ -63,6 +63,15 @@ def test_ac1_stays_high_when_one_label_dominates_and_kappa_does_not():
     assert fleiss_kappa(counts) < 0 < 0.97 < gwet_ac1(counts)
 
 
+def test_the_figures_as_posted_are_the_published_ones():
+    figures = {f.name: f.value for f in agreement_figures(count_matrix(KRIPPENDORFF_2011, LABELS), seed=3,
+                                                          resamples=20)}
+    assert round(figures["Krippendorff's alpha"], 3) == 0.743 and round(figures["Gwet's AC1"], 5) == 0.77544
+    assert round(figures["Fleiss' kappa"], 5) == 0.76117 and round(figures["percent agreement"], 5) == 0.81818
+    fleiss = {f.name: f.value for f in agreement_figures(FLEISS_1971, seed=3, resamples=20)}
+    assert round(fleiss["Fleiss' kappa"], 3) == 0.210
+
+
 def test_intervals_are_reproducible_and_contain_the_estimate():
     counts = count_matrix(KRIPPENDORFF_2011, LABELS)
     figures = agreement_figures(counts, seed=7, resamples=300)

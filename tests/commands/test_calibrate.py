@@ -47,11 +47,13 @@ def form(**fields) -> dict:
 
 
 def judge(sender, user_id: str, view: dict, label: str, comment: str = "") -> dict:
-    """Submit one verdict; returns the modal Slack would show next."""
+    """Pick `label` among the view's choices and submit; returns the modal Slack would show next."""
+    choices = view["blocks"][2]["element"]["options"]
+    picked = next(choice for choice in choices if choice["text"]["text"] == label)
     answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_JUDGE, user_id=user_id,
                                     private_metadata=view["private_metadata"], values={
                                         BlockId.CALIBRATION_VERDICT: {ActionId.FIELD_VALUE: {
-                                            "type": "radio_buttons", "selected_option": {"value": label}}},
+                                            "type": "radio_buttons", "selected_option": picked}},
                                         BlockId.CALIBRATION_COMMENT: {ActionId.FIELD_VALUE: {
                                             "type": "plain_text_input", "value": comment}}})
     assert answer.status == 200, answer.body
@@ -92,8 +94,18 @@ def test_a_full_session_request_judging_reminder_results(bot_in_slack, audits, e
                            BlockId.CALIBRATION_DUE, BlockId.CALIBRATION_CHANNEL}
     assert "qa-team: not a user group id" in errors[BlockId.CALIBRATION_GROUPS]
     nothing = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
-        policy="no-such-policy", count="4", people=[ANA], due=str(due), channel=RESULTS))
+        policy="no-such-policy", count="4", people=[ANA, BEN], due=str(due), channel=RESULTS))
     assert "No audits of this scope" in json.loads(nothing.body)["errors"][BlockId.CALIBRATION_QUEUE]
+    alone = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
+        policy="counterfeit", count="4", people=[ANA], expert=QA_LEAD, due=str(due), channel=RESULTS))
+    assert "at least two participants besides the expert; these make 1" in \
+        json.loads(alone.body)["errors"][BlockId.CALIBRATION_PEOPLE]
+    no_group = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
+        policy="counterfeit", count="4", people=[ANA], groups="S0NOSUCH", due=str(due), channel=RESULTS))
+    assert "S0NOSUCH: I cannot read this user group" in json.loads(no_group.body)["errors"][BlockId.CALIBRATION_PEOPLE]
+    not_staff = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=OUTSIDER, values=form(
+        policy="counterfeit", count="4", people=[ANA, BEN], due=str(due), channel=RESULTS))
+    assert "Only QA staff" in json.loads(not_staff.body)["errors"][BlockId.CALIBRATION_PEOPLE]
 
     # A good request: 4 items, two people, a user group and the expert; everyone is invited.
     good = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
@@ -124,14 +136,13 @@ def test_a_full_session_request_judging_reminder_results(bot_in_slack, audits, e
     assert f"<@{ANA}>: :white_check_mark: done" in progress and f"<@{BEN}>: :hourglass_flowing_sand: 2 of 4" in progress
     assert f"<@{QA_GROUP_MEMBER}>: :zzz: not started" in progress
 
-    # 23 hours before the end: one reminder to each participant not finished, once.
-    client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
-                                       slack_bot_token=slack.token, slack_api_url=slack.api_url))
-    context = JobContext(engine=engine, client=client, config=slack_config)
-    assert check_calibrations(context, now=now + timedelta(hours=1)) == "0 session(s) closed, 3 reminder(s) sent, 1 open"
+    # The reminder: remind_before_h (24 h) before the end, or halfway through a shorter session; once.
+    context = job_context(slack, engine, slack_config, tmp_path)
+    assert check_calibrations(context, now=now + timedelta(hours=11)) == "0 session(s) closed, 0 reminder(s) sent, 1 open"
+    assert check_calibrations(context, now=now + timedelta(hours=12)) == "0 session(s) closed, 3 reminder(s) sent, 1 open"
     reminded = [c.args["channel"] for c in slack.calls_to("chat.postMessage") if "Reminder" in c.args.get("text", "")]
     assert sorted(reminded) == sorted([BEN, QA_GROUP_MEMBER, QA_LEAD])
-    assert check_calibrations(context, now=now + timedelta(hours=2)).startswith("0 session(s) closed, 0 reminder")
+    assert check_calibrations(context, now=now + timedelta(hours=13)).startswith("0 session(s) closed, 0 reminder")
 
     # The expert and the group member finish; Ben does not. At the deadline, the results go out.
     for user_id, label in ((QA_LEAD, "approve"), (QA_GROUP_MEMBER, "remove")):
@@ -143,6 +154,8 @@ def test_a_full_session_request_judging_reminder_results(bot_in_slack, audits, e
     results = text_of(posted)
     for figure in ("percent agreement", "Fleiss' kappa", "Krippendorff's alpha", "Gwet's AC1", "95% CI"):
         assert figure in results
+    # Without the expert: items 1-2 got approve, remove, remove (1 agreeing pair of 3); items 3-4 approve, remove.
+    assert "*percent agreement*\\n0.17 (95% CI" in results
     assert f"<@{ANA}>: 100% of 4 items match the expert" in results
     assert f"<@{QA_GROUP_MEMBER}>: 0% of 4 items match the expert" in results
     assert "Items that split the room" in results and "3 of 4 participants finished" in results
@@ -163,12 +176,12 @@ def test_results_go_out_as_soon_as_everyone_is_done_and_only_once(bot_in_slack, 
                                                                    tmp_path, now):
     slack, sender = bot_in_slack.slack, bot_in_slack.sender
     sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
-        policy="counterfeit", items="listing-1\nlisting-2, listing-3", people=[ANA, BEN],
+        policy="counterfeit", items="listing-1\nlisting-2\nhttps://shop.example.com/l/3?tags=a,b", people=[ANA, BEN],
         due=str(int((now + timedelta(days=1)).timestamp())), channel=RESULTS))
     slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls) >= 3)
     for user_id, labels in ((ANA, ["approve", "remove", "approve"]), (BEN, ["approve", "approve", "approve"])):
         view = start(bot_in_slack, user_id)
-        assert "`listing-1`" in json.dumps(view)  # listed items keep their order
+        assert "`listing-1`" in json.dumps(view)  # listed items keep their order; a link keeps its commas
         for label in labels:
             view = judge(sender, user_id, view, label, comment="Replica logo, see the stitching" if label ==
                          "remove" else "")
@@ -178,8 +191,49 @@ def test_results_go_out_as_soon_as_everyone_is_done_and_only_once(bot_in_slack, 
     assert f"<@{ANA}>: 67% of 3 items match the majority of the others" in results
     assert "`listing-2`: approve 1, remove 1" in results
     assert f"_Replica logo, see the stitching_ (<@{ANA}>)" in results
+    assert "3 of 3 items judged" in results
+    wait_until_posted(engine)
+    assert check_calibrations(job_context(slack, engine, slack_config, tmp_path),
+                              now=now + timedelta(days=2)).startswith("0 session(s) closed")
+    assert sum(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage")) == 1
+
+
+def test_results_slack_refused_are_posted_on_a_later_pass(bot_in_slack, audits, engine, slack_config, tmp_path,
+                                                          now):
+    slack, sender = bot_in_slack.slack, bot_in_slack.sender
+    sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
+        policy="counterfeit", items="listing-1\nlisting-2", people=[ANA, BEN],
+        due=str(int((now + timedelta(hours=2)).timestamp())), channel=RESULTS))
+    slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls) >= 3)
+    context = job_context(slack, engine, slack_config, tmp_path)
+    slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "not_in_channel"})
+    assert check_calibrations(context, now=now + timedelta(hours=2)).startswith("1 session(s) closed")
+    told = slack.calls_to("chat.postMessage")[-1].args
+    assert told["channel"] == QA_LEAD and "could not post its results" in told["text"]
+    assert check_calibrations(context, now=now + timedelta(hours=2, minutes=1)).startswith("0 session(s) closed")
+    assert sum(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage")) == 1  # the refused one
+    check_calibrations(context, now=now + timedelta(hours=2, minutes=6))
+    (_, posted) = [c.args for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == RESULTS]
+    assert "No item got verdicts from two participants" in text_of(posted)
+
+
+def job_context(slack, engine, config, tmp_path) -> JobContext:
     client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
                                        slack_bot_token=slack.token, slack_api_url=slack.api_url))
-    context = JobContext(engine=engine, client=client, config=slack_config)
-    assert check_calibrations(context, now=now + timedelta(days=2)).startswith("0 session(s) closed")
-    assert sum(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage")) == 1
+    return JobContext(engine=engine, client=client, config=config)
+
+
+def wait_until_posted(engine, timeout: float = 10.0) -> None:
+    """The handler marks the results posted just after posting them; wait for that before the job runs."""
+    import time
+
+    from bot.store.calibrations import get_calibration
+    from bot.store.db import session_scope
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with session_scope(engine) as session:
+            if get_calibration(session, session_id=1).results_posted_at is not None:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the results were never marked posted")

@@ -9,11 +9,12 @@ from bot.calibration.draw import Candidate, draw_items
 from bot.store.calibrations import (
     calibration_candidates,
     calibration_items,
-    close_calibration,
+    claim_close,
     create_calibration,
     decision_labels,
     judged_positions,
     mark_finished,
+    open_for_judging,
     record_verdict,
     unfinished_count,
     verdicts_by_item,
@@ -34,7 +35,8 @@ def test_a_session_from_draw_to_closing(engine, config, tmp_path, now):
         disagreed, agreed = calibration_candidates(session, queues=None, policies=["counterfeit"],
                                                    since=now - timedelta(days=7), until=now + timedelta(minutes=1))
         assert (len(disagreed), len(agreed)) == (10, 30)
-        assert decision_labels(session, queues=None, policies=["counterfeit"]) == ["approve", "remove"]
+        assert decision_labels(session, queues=None, policies=["counterfeit"],
+                               since=now - timedelta(days=7)) == ["approve", "remove"]
         pool = [Candidate(a.item_id, a.audit_id, a.queue, a.policy, a.outcome != "correct")
                 for a in disagreed + agreed]
         drawn = draw_items(pool, count=6, seed=42)
@@ -60,5 +62,7 @@ def test_a_session_from_draw_to_closing(engine, config, tmp_path, now):
         assert mark_finished(session, session_id=session_id, user_id="UANA", now=now)
         assert not mark_finished(session, session_id=session_id, user_id="UANA", now=now)
         assert unfinished_count(session, session_id=session_id) == 1
-        assert close_calibration(session, session_id=session_id, results="{}", now=now)
-        assert not close_calibration(session, session_id=session_id, results="{}", now=now)
+        assert open_for_judging(session, session_id=session_id).id == session_id
+        assert claim_close(session, session_id=session_id, now=now)
+        assert not claim_close(session, session_id=session_id, now=now)
+        assert open_for_judging(session, session_id=session_id) is None

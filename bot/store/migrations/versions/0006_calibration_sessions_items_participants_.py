@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-22 18:55:31.792383
+Create Date: 2026-11-22 19:17:21.209312
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,6 +32,9 @@ def upgrade() -> None:
     sa.Column('reminded_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('results', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('results_posted_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('results_post_claimed_at', bot.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('results_chart_file_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('calibration_session', schema=None) as batch_op:
