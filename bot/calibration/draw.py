@@ -18,6 +18,8 @@ class Candidate:
     queue: str | None
     policy: str | None
     disagreed: bool
+    notes: str = ""
+    """Neutral context shown to participants (the market); never anything that hints at a verdict."""
 
 
 def draw_items(candidates: Sequence[Candidate], *, count: int, seed: int,

@@ -114,7 +114,7 @@ def handle_request(ack: Ack, body: dict, view: dict, client: WebClient, services
                 "from. Pick a wider scope.")})
             return
         calibration = create_calibration(session, participants=people, items=[
-            CalibrationItem(item_id=c.item_id, audit_id=c.audit_id, queue=c.queue, policy=c.policy,
+            CalibrationItem(item_id=c.item_id, audit_id=c.audit_id, queue=c.queue, policy=c.policy, notes=c.notes,
                             agent_qa_disagreed=c.disagreed) for c in drawn],
             calibration=CalibrationSession(
                 requester_id=requester, queue=form.queue, policy=form.policy, labels="\n".join(labels),
@@ -150,7 +150,8 @@ def _participants(services: Services, people: list[str], groups: list[str], *, e
 
 
 def _candidate(audit: Audit, disagreed: bool) -> Candidate:
-    return Candidate(audit.item_id, audit.audit_id, audit.queue, audit.policy, disagreed)
+    return Candidate(audit.item_id, audit.audit_id, audit.queue, audit.policy, disagreed,
+                     notes=f"Market: {audit.market}" if audit.market else "")
 
 
 def handle_start(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:

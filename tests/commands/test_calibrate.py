@@ -119,7 +119,7 @@ def test_a_full_session_request_judging_reminder_results(bot_in_slack, audits, e
 
     # Ana judges every item, one modal view after another; never sees anyone's verdict.
     view = start(bot_in_slack, ANA)
-    assert view_problems(view) == [] and "item 1 of 4" in json.dumps(view)
+    assert view_problems(view) == [] and "item 1 of 4" in json.dumps(view) and "Market: US" in json.dumps(view)
     assert "remove" in json.dumps(view["blocks"][2]) and "agent" not in json.dumps(view).lower()
     for _ in range(4):
         view = judge(sender, ANA, view, "approve")
