@@ -20,10 +20,12 @@ from bot.errors import ConfigError, QabotError
 from bot.clock import utc_now
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from slack_sdk import WebClient
 
     from bot.config import TeamConfig
-    from bot.standin import FakeSlack
+    from bot.standin import FakeSlack, SlackSender
 
 logger = logging.getLogger("qabot")
 
@@ -288,7 +290,7 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
         click.echo("Empty database: seeding demo data (60,000 audits over 90 days)...")
         _seed(app, seed_value=7, audits=60_000, days=90)
     config = app.config.model_copy(update={"access": Access(qa_staff=[*app.config.access.qa_staff, DEMO_USER])})
-    with FakeSlack() as slack:
+    with FakeSlack(user_names=DEMO_PARTICIPANTS) as slack:
         settings = Settings(database_url=app.settings.database_url, config_path=app.config_path,
                             config_path_is_default=False, slack_bot_token=slack.token,
                             slack_signing_secret=DEMO_SIGNING_SECRET, slack_api_url=slack.api_url)
@@ -311,12 +313,16 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
                 chart_path.write_bytes(uploads[-1].content)
                 click.echo(f"The chart the bot uploaded with files_upload_v2 is saved at {chart_path.resolve()}")
             _demo_jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path)
+            _demo_calibration(engine, sender=sender, slack=slack, now=utc_now(), chart_path=chart_path)
         finally:
             server.stop()
     click.echo("Try in a terminal too: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads")
 
 
-DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT"
+DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL, DEMO_CALIBRATION_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT", "C0DEMOCAL"
+#: Demo calibration participants, and how often each judges an item as QA did.
+DEMO_PARTICIPANTS = {"UDEMOANA01": "Ana Reyes", "UDEMOBEN01": "Ben Okafor", "UDEMOCY001": "Cy Tan"}
+DEMO_PARTICIPANT_ACCURACY = {"UDEMOANA01": 0.95, "UDEMOBEN01": 0.85, "UDEMOCY001": 0.65}
 DEMO_ALERTS_SHOWN = 2
 
 
@@ -350,6 +356,64 @@ def _demo_jobs(engine: Engine, *, config: TeamConfig, client: WebClient, slack: 
         click.echo("\n" + blocks_as_text(call.args.get("blocks") or []))
     if len(alerts_posted) > DEMO_ALERTS_SHOWN:
         click.echo(f"...and {len(alerts_posted) - DEMO_ALERTS_SHOWN} more alerts in the same form.\n")
+
+
+def _demo_calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, now: datetime,
+                      chart_path: Path) -> None:
+    """A calibration session through the real modals: three people judge 12 items, the QA lead is the expert."""
+    import random
+
+    from bot.render.calibration_blocks import judging_position
+    from bot.render.readable import blocks_as_text
+    from bot.slack.ids import ActionId, BlockId, CallbackId
+    from bot.store.calibrations import calibration_items, recent_calibrations
+    from bot.store.db import session_scope
+    from bot.store.kpi import distinct_values
+    from bot.store.models import Audit
+
+    with session_scope(engine) as session:
+        policy = distinct_values(session, column="policy")[0]
+    click.echo(f"\n> /qa calibrate      (12 items of policy {policy}, three participants, you as the expert)")
+    people = [*DEMO_PARTICIPANTS, DEMO_USER]
+    answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=DEMO_USER, values={
+        BlockId.CALIBRATION_POLICY: {ActionId.FIELD_VALUE: {"type": "static_select",
+                                                             "selected_option": {"value": policy}}},
+        BlockId.CALIBRATION_COUNT: {ActionId.FIELD_VALUE: {"type": "plain_text_input", "value": "12"}},
+        BlockId.CALIBRATION_PEOPLE: {ActionId.FIELD_VALUE: {"type": "multi_users_select",
+                                                             "selected_users": list(DEMO_PARTICIPANTS)}},
+        BlockId.CALIBRATION_EXPERT: {ActionId.FIELD_VALUE: {"type": "users_select", "selected_user": DEMO_USER}},
+        BlockId.CALIBRATION_DUE: {ActionId.FIELD_VALUE: {"type": "datetimepicker",
+                                                          "selected_date_time": int(now.timestamp()) + 2 * 86400}},
+        BlockId.CALIBRATION_CHANNEL: {ActionId.FIELD_VALUE: {"type": "channels_select",
+                                                              "selected_channel": DEMO_CALIBRATION_CHANNEL}}})
+    if answer.body:
+        raise QabotError(f"The demo's calibration request was refused: {answer.body}")
+    slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls
+                                     if c.args.get("channel") in people) >= len(people), timeout=30)
+    with session_scope(engine) as session:
+        session_id = recent_calibrations(session, limit=1)[0].id
+        truth = {item.position: session.get(Audit, item.audit_id).qa_decision
+                 for item in calibration_items(session, session_id=session_id)}
+    rng = random.Random(7)
+    for user_id in people:  # each judges like QA most of the time; the expert always does
+        view = sender.open_with_button(action_id=ActionId.CALIBRATION_START, value=str(session_id), user_id=user_id)
+        while view.get("callback_id") == CallbackId.CALIBRATION_JUDGE:
+            _, position = judging_position(view)
+            labels = [o["text"]["text"] for o in view["blocks"][2]["element"]["options"]]
+            label = truth[position] if rng.random() < DEMO_PARTICIPANT_ACCURACY.get(user_id, 1.0) else \
+                rng.choice([other for other in labels if other != truth[position]])
+            view = sender.choose(view, user_id=user_id, block_id=BlockId.CALIBRATION_VERDICT, label=label)["view"]
+        click.echo(f"  {DEMO_PARTICIPANTS.get(user_id, 'you (expert)')} judged all 12 items in the modal")
+    calls = slack.wait_for(lambda calls: any(c.args.get("channel") == DEMO_CALIBRATION_CHANNEL for c in calls
+                                             if c.method == "chat.postMessage"), timeout=30)
+    posted = next(c.args for c in calls if c.args.get("channel") == DEMO_CALIBRATION_CHANNEL)
+    click.echo("  everyone is done, so the results are posted at once:\n")
+    click.echo(blocks_as_text(posted.get("blocks") or []))
+    image = next((b for b in posted.get("blocks") or [] if b["type"] == "image"), None)
+    if image:
+        path = chart_path.with_name(f"{chart_path.stem}-calibration{chart_path.suffix}")
+        path.write_bytes(slack.files[image["slack_file"]["id"]])
+        click.echo(f"The calibration chart is saved at {path.resolve()}")
 
 
 @cli.command("run")

@@ -100,6 +100,9 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     for number in (1, 2):
         assert (tmp_path / f"qabot-demo-chart-morning-{number}.png").read_bytes().startswith(b"\x89PNG")
     assert "> SLA-breach monitor" in out and "Acme BPO accuracy below target" in out and "[Acknowledge]" in out
+    assert "> /qa calibrate" in out and "Cy Tan judged all 12 items in the modal" in out
+    assert "CAL-1 results" in out and "Gwet's AC1: 0." in out and "match the expert" in out
+    assert (tmp_path / "qabot-demo-chart-calibration.png").read_bytes().startswith(b"\x89PNG")
     again = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "seeding" not in again.stdout

@@ -78,7 +78,9 @@ def participant_chart(title: str, rates: list[tuple[str, float]]) -> bytes:
     figure, axes = _rows_figure(len(rates))
     axes.barh(range(len(rates)), [rate for _, rate in rates], color=_LINE, alpha=0.8, height=0.6)
     for row, (_, rate) in enumerate(rates):
-        axes.text(min(rate + 0.01, 0.9), row, f"{rate:.0%}", va="center", fontsize=10)
+        inside = rate > 0.85  # long bars carry their figure inside, in white
+        axes.text(rate - 0.01 if inside else rate + 0.01, row, f"{rate:.0%}", va="center", fontsize=10,
+                  ha="right" if inside else "left", color="white" if inside else "#1D1C1D")
     axes.set_xlim(0, 1)
     _label_rows(axes, [name for name, _ in rates], title)
     return _png(figure)

@@ -75,6 +75,24 @@ class SlackSender:
         return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
                           "application/x-www-form-urlencoded", None)
 
+    def choose(self, view: dict, *, user_id: str, block_id: str, label: str, values: dict | None = None) -> dict:
+        """Pick the option shown as `label` in the view's input `block_id` and submit the view, as a person
+        would; returns the app's answer (its response_action with a view or errors; empty when it closes)."""
+        element = next(block["element"] for block in view["blocks"] if block.get("block_id") == block_id)
+        picked = next(option for option in element["options"] if option["text"]["text"] == label)
+        state = {block_id: {element["action_id"]: {"type": element["type"], "selected_option": picked}},
+                 **(values or {})}
+        answer = self.view_submission(callback_id=view["callback_id"], values=state, user_id=user_id,
+                                      private_metadata=view.get("private_metadata", ""))
+        return json.loads(answer.body) if answer.body else {}
+
+    def open_with_button(self, *, action_id: str, value: str, user_id: str, timeout: float = 10.0) -> dict:
+        """Press a button that opens a modal; returns the view the app opened (views.open)."""
+        before = len(self.slack.calls_to("views.open"))
+        self.block_action(action_id=action_id, value=value, user_id=user_id)
+        view = self.slack.wait_for_calls("views.open", before + 1, timeout=timeout)[before].args["view"]
+        return view if isinstance(view, dict) else json.loads(view)
+
     def message_shortcut(self, *, callback_id: str, user_id: str, message: dict,
                          channel_id: str = "C0QATEAM01") -> Delivery:
         """A message shortcut ("..." menu on a message), as Slack sends it."""

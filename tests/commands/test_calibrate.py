@@ -47,26 +47,15 @@ def form(**fields) -> dict:
 
 
 def judge(sender, user_id: str, view: dict, label: str, comment: str = "") -> dict:
-    """Pick `label` among the view's choices and submit; returns the modal Slack would show next."""
-    choices = view["blocks"][2]["element"]["options"]
-    picked = next(choice for choice in choices if choice["text"]["text"] == label)
-    answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_JUDGE, user_id=user_id,
-                                    private_metadata=view["private_metadata"], values={
-                                        BlockId.CALIBRATION_VERDICT: {ActionId.FIELD_VALUE: {
-                                            "type": "radio_buttons", "selected_option": picked}},
-                                        BlockId.CALIBRATION_COMMENT: {ActionId.FIELD_VALUE: {
-                                            "type": "plain_text_input", "value": comment}}})
-    assert answer.status == 200, answer.body
-    body = json.loads(answer.body)
-    assert body["response_action"] == "update", body
-    return body["view"]
+    """Pick `label` and submit; returns the modal Slack would show next."""
+    answer = sender.choose(view, user_id=user_id, block_id=BlockId.CALIBRATION_VERDICT, label=label, values={
+        BlockId.CALIBRATION_COMMENT: {ActionId.FIELD_VALUE: {"type": "plain_text_input", "value": comment}}})
+    assert answer["response_action"] == "update", answer
+    return answer["view"]
 
 
 def start(bot_in_slack, user_id: str) -> dict:
-    before = len(bot_in_slack.slack.calls_to("views.open"))
-    bot_in_slack.sender.block_action(action_id=ActionId.CALIBRATION_START, value="1", user_id=user_id)
-    opened = bot_in_slack.slack.wait_for_calls("views.open", before + 1)[-1].args["view"]
-    return opened if isinstance(opened, dict) else json.loads(opened)
+    return bot_in_slack.sender.open_with_button(action_id=ActionId.CALIBRATION_START, value="1", user_id=user_id)
 
 
 def text_of(message) -> str:
