@@ -139,6 +139,10 @@ def config_check(app: AppContext) -> None:
     active = config.alerts.active_rules()
     click.echo(f"  alerts: {', '.join(f'{rule} in {config.alerts.channel_for(rule)}' for rule in active)}" if active
                else "  alerts: off (set [alerts].channel, or a rule's own channel, to turn them on)")
+    calibration = config.calibration
+    click.echo(f"  calibration: {calibration.default_items} items by default (at most {calibration.max_items}), "
+               f"drawn from the last {calibration.lookback_days} days; reminder {calibration.remind_before_h:g} h "
+               "before the end")
     if not config.access.qa_staff and not any(vendor.members for vendor in config.vendors.values()):
         click.echo("  note: [access] names no QA staff and no vendor has members: in Slack, everyone will be "
                    "refused until you add some.")

@@ -234,6 +234,10 @@ def show_command(respond: Respond, client: WebClient, services: Services, *, use
                                      total=len(calibration_items(session, session_id=calibration.id)))
             respond(text=f"{calibration.readable_id} progress", blocks=blocks, response_type="ephemeral")
             return
+    if calibration.results is None:
+        respond(text=f"{calibration.readable_id} is closed; its results are being worked out: try again in a few "
+                     "minutes.", response_type="ephemeral")
+        return
     results = CalibrationResults.from_json(calibration.results)
     chart = calibration.results_chart_file_id or results_chart(client, calibration, results)
     respond(text=f"{calibration.readable_id} results", response_type="ephemeral",

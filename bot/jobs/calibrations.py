@@ -18,6 +18,7 @@ from bot.store.calibrations import (
     claim_reminder,
     claim_close,
     claim_results_post,
+    closed_without_results,
     comments_by_item,
     get_calibration,
     open_calibrations,
@@ -41,6 +42,12 @@ def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: d
     with session_scope(engine) as session:
         if not claim_close(session, session_id=session_id, now=now):
             return False
+    finish_closing(engine, client, session_id=session_id, now=now)
+    return True
+
+
+def finish_closing(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> None:
+    """Work out and keep a closed session's results, then post them (again safe after a crash in between)."""
     with session_scope(engine) as session:  # after the close committed: no verdict can still arrive
         calibration = get_calibration(session, session_id=session_id)
         items = calibration_items(session, session_id=session_id)
@@ -54,7 +61,6 @@ def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: d
             comments=comments_by_item(session, session_id=session_id))
         save_results(session, session_id=session_id, results=results.to_json())
     publish_results(engine, client, calibration=calibration, results=results, now=now, first_attempt=True)
-    return True
 
 
 def publish_results(engine: Engine, client: WebClient, *, calibration: CalibrationSession,
@@ -120,6 +126,12 @@ def check_calibrations(context: JobContext, *, now: datetime) -> str:
     with session_scope(context.engine) as session:
         sessions = open_calibrations(session)
         unposted = unposted_results(session)
+        interrupted = closed_without_results(session, before=now - POST_RETRY_AFTER)
+    for calibration in interrupted:  # a process stopped between closing and keeping the results
+        with session_scope(context.engine) as session:
+            mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
+        if mine:
+            finish_closing(context.engine, context.client, session_id=calibration.id, now=now)
     for calibration in unposted:
         with session_scope(context.engine) as session:
             mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)

@@ -159,6 +159,13 @@ def results_posted(session: Session, *, session_id: int, chart_file_id: str | No
                     .values(results_posted_at=now, results_chart_file_id=chart_file_id))
 
 
+def closed_without_results(session: Session, *, before: datetime) -> list[CalibrationSession]:
+    """Sessions closed before `before` whose results were never kept (the closing process stopped)."""
+    query = select(CalibrationSession).where(CalibrationSession.status == CalibrationStatus.CLOSED.value,
+                                             CalibrationSession.results.is_(None), CalibrationSession.closed_at < before)
+    return list(session.execute(query.order_by(CalibrationSession.id)).scalars())
+
+
 def unposted_results(session: Session) -> list[CalibrationSession]:
     """Closed sessions whose results Slack refused so far."""
     query = select(CalibrationSession).where(CalibrationSession.status == CalibrationStatus.CLOSED.value,

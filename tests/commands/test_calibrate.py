@@ -226,3 +226,26 @@ def wait_until_posted(engine, timeout: float = 10.0) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError("the results were never marked posted")
+
+
+def test_a_close_interrupted_before_the_results_were_kept_is_finished_by_the_job(bot_in_slack, audits, engine,
+                                                                                 slack_config, tmp_path, now):
+    from bot.store.calibrations import claim_close, get_calibration
+    from bot.store.db import session_scope
+
+    slack, sender = bot_in_slack.slack, bot_in_slack.sender
+    sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
+        policy="counterfeit", items="listing-1\nlisting-2", people=[ANA, BEN],
+        due=str(int((now + timedelta(hours=2)).timestamp())), channel=RESULTS))
+    slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls) >= 3)
+    with session_scope(engine) as session:  # as if the closing process stopped right after claiming
+        assert claim_close(session, session_id=1, now=now)
+    waiting = bot_in_slack.reply(sender.slash_command("calibration 1", user_id=QA_LEAD))
+    assert "its results are being worked out" in waiting["text"]
+    context = job_context(slack, engine, slack_config, tmp_path)
+    check_calibrations(context, now=now + timedelta(minutes=1))  # the closing process may still be at work
+    assert not any(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage"))
+    check_calibrations(context, now=now + timedelta(minutes=6))
+    assert sum(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage")) == 1
+    with session_scope(engine) as session:
+        assert get_calibration(session, session_id=1).results_posted_at is not None
