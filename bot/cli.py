@@ -372,11 +372,18 @@ def _demo_calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, 
     from bot.slack.ids import ActionId, BlockId, CallbackId
     from bot.store.calibrations import calibration_items, recent_calibrations
     from bot.store.db import session_scope
-    from bot.store.kpi import distinct_values
+    from bot.kpi.periods import last_days
+    from bot.store.kpi import counts_by
     from bot.store.models import Audit
 
-    with session_scope(engine) as session:
-        policy = distinct_values(session, column="policy")[0]
+    recent = last_days(30, now=now)
+    with session_scope(engine) as session:  # the policy with the most recent audits
+        by_volume = counts_by(session, scope={}, column="policy", first_day=recent.first_day,
+                              last_day=recent.last_day)
+    if not by_volume:
+        click.echo("\n(no audits with a policy in the last 30 days: the calibration demo is skipped)")
+        return
+    policy = max(by_volume, key=lambda row: row[1].audits)[0]
     click.echo(f"\n> /qa calibrate      (12 items of policy {policy}, three participants, you as the expert)")
     people = [*DEMO_PARTICIPANTS, DEMO_USER]
     answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=DEMO_USER, values={
@@ -391,7 +398,8 @@ def _demo_calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, 
         BlockId.CALIBRATION_CHANNEL: {ActionId.FIELD_VALUE: {"type": "channels_select",
                                                               "selected_channel": DEMO_CALIBRATION_CHANNEL}}})
     if answer.body:
-        raise QabotError(f"The demo's calibration request was refused: {answer.body}")
+        click.echo(f"  the form answered: {answer.body} (the calibration demo stops here)")
+        return
     slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls
                                      if c.args.get("channel") in people) >= len(people), timeout=30)
     with session_scope(engine) as session:
@@ -403,11 +411,12 @@ def _demo_calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, 
         view = sender.open_with_button(action_id=ActionId.CALIBRATION_START, value=str(session_id), user_id=user_id)
         while view.get("callback_id") == CallbackId.CALIBRATION_JUDGE:
             _, position = judging_position(view)
-            labels = [o["text"]["text"] for o in view["blocks"][2]["element"]["options"]]
-            label = truth[position] if rng.random() < DEMO_PARTICIPANT_ACCURACY.get(user_id, 1.0) else \
-                rng.choice([other for other in labels if other != truth[position]])
+            labels = [o["text"]["text"] for o in next(block["element"] for block in view["blocks"]
+                                                     if block.get("block_id") == BlockId.CALIBRATION_VERDICT)["options"]]
+            label = truth[position][:75] if rng.random() < DEMO_PARTICIPANT_ACCURACY.get(user_id, 1.0) else \
+                rng.choice([other for other in labels if other != truth[position][:75]])
             view = sender.choose(view, user_id=user_id, block_id=BlockId.CALIBRATION_VERDICT, label=label)["view"]
-        click.echo(f"  {DEMO_PARTICIPANTS.get(user_id, 'you (expert)')} judged all 12 items in the modal")
+        click.echo(f"  {DEMO_PARTICIPANTS.get(user_id, 'you (expert)')} judged all {len(truth)} items in the modal")
     calls = slack.wait_for(lambda calls: any(c.args.get("channel") == DEMO_CALIBRATION_CHANNEL for c in calls
                                              if c.method == "chat.postMessage"), timeout=30)
     posted = next(c.args for c in calls if c.args.get("channel") == DEMO_CALIBRATION_CHANNEL)

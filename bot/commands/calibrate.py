@@ -174,7 +174,7 @@ def handle_judgement(ack: Ack, body: dict, view: dict, client: WebClient, servic
     everyone = False
     with session_scope(services.engine) as session:
         calibration = _participants_session(session, session_id, user_id)
-        if open_for_judging(session, session_id=session_id) is None:  # holds off closing until we commit
+        if not open_for_judging(session, session_id=session_id):  # holds off closing until we commit
             ack(response_action="update", view=_closed_view(calibration))
             return
         label, comment = read_judgement(view, calibration.label_list)

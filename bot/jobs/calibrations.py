@@ -6,6 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.calibration.results import CalibrationResults, build_results
@@ -22,8 +23,9 @@ from bot.store.calibrations import (
     comments_by_item,
     get_calibration,
     open_calibrations,
+    keep_chart,
     participants_of,
-    results_posted,
+    results_settled,
     save_results,
     unfinished_count,
     unposted_results,
@@ -35,6 +37,7 @@ from bot.store.models import CalibrationSession
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=5)
+CHANNEL_GONE = {"channel_not_found", "is_archived"}
 
 
 def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> bool:
@@ -65,26 +68,43 @@ def finish_closing(engine: Engine, client: WebClient, *, session_id: int, now: d
 
 def publish_results(engine: Engine, client: WebClient, *, calibration: CalibrationSession,
                     results: CalibrationResults, now: datetime, first_attempt: bool) -> bool:
-    """Post the results with their chart to the session's channel; if Slack refuses, tell the requester once
-    and leave it to the next pass of the job."""
+    """Post the results with their chart to the session's channel. If Slack refuses, tell the requester (once)
+    and leave it to the job's next pass; a channel that is gone for good ends the attempts."""
+    chart_id = calibration.results_chart_file_id or results_chart(client, calibration, results)
+    if chart_id and not calibration.results_chart_file_id:
+        with session_scope(engine) as session:
+            keep_chart(session, session_id=calibration.id, chart_file_id=chart_id)
+        calibration.results_chart_file_id = chart_id
     try:
-        chart_id = results_chart(client, calibration, results)
         client.chat_postMessage(channel=calibration.results_channel, text=f"{calibration.readable_id} results",
                                 unfurl_links=False, blocks=results_blocks(calibration, results, chart_file_id=chart_id))
-    except SLACK_FAILURES:
+    except SLACK_FAILURES as error:
         logger.exception("the results of %s could not be posted to %s", calibration.readable_id,
                          calibration.results_channel)
-        if first_attempt:
-            client.chat_postMessage(channel=calibration.requester_id, text=(
+        gone = isinstance(error, SlackApiError) and error.response.get("error") in CHANNEL_GONE
+        if gone:
+            with session_scope(engine) as session:
+                results_settled(session, session_id=calibration.id, now=now)
+        if first_attempt or gone:
+            _tell_requester(client, calibration, (
+                f"{calibration.readable_id} is closed, but <#{calibration.results_channel}> no longer takes posts, so "
+                f"its results are not posted. `/qa calibration {calibration.id}` shows them." if gone else
                 f"{calibration.readable_id} is closed, but I could not post its results to "
                 f"<#{calibration.results_channel}>: invite me there (`/invite @QA Ops Bot`) and I post them within "
                 f"a few minutes. `/qa calibration {calibration.id}` shows them now."))
         return False
     with session_scope(engine) as session:
-        results_posted(session, session_id=calibration.id, chart_file_id=chart_id, now=now)
-    client.chat_postMessage(channel=calibration.requester_id,
-                            text=f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
+        results_settled(session, session_id=calibration.id, now=now)
+    _tell_requester(client, calibration,
+                    f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
     return True
+
+
+def _tell_requester(client: WebClient, calibration: CalibrationSession, text: str) -> None:
+    try:
+        client.chat_postMessage(channel=calibration.requester_id, text=text)
+    except SLACK_FAILURES:
+        logger.exception("could not tell %s about %s", calibration.requester_id, calibration.readable_id)
 
 
 def results_chart(client: WebClient, calibration: CalibrationSession, results: CalibrationResults) -> str | None:
@@ -114,9 +134,9 @@ def _display_name(client: WebClient, user_id: str) -> str:
 
 
 def remind_at(calibration: CalibrationSession, *, remind_before: timedelta) -> datetime:
-    """`remind_before` the end, or halfway through a session shorter than that."""
-    return max(calibration.due_at - remind_before,
-               calibration.created_at + (calibration.due_at - calibration.created_at) / 2)
+    """`remind_before` the end, or halfway through a session no longer than that."""
+    length = calibration.due_at - calibration.created_at
+    return calibration.created_at + length / 2 if length <= remind_before else calibration.due_at - remind_before
 
 
 def check_calibrations(context: JobContext, *, now: datetime) -> str:

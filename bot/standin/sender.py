@@ -79,7 +79,7 @@ class SlackSender:
         """Pick the option shown as `label` in the view's input `block_id` and submit the view, as a person
         would; returns the app's answer (its response_action with a view or errors; empty when it closes)."""
         element = next(block["element"] for block in view["blocks"] if block.get("block_id") == block_id)
-        picked = next(option for option in element["options"] if option["text"]["text"] == label)
+        picked = next(option for option in element["options"] if option["text"]["text"] == label[:75])
         state = {block_id: {element["action_id"]: {"type": element["type"], "selected_option": picked}},
                  **(values or {})}
         answer = self.view_submission(callback_id=view["callback_id"], values=state, user_id=user_id,

@@ -81,12 +81,14 @@ def participants_of(session: Session, *, session_id: int) -> list[CalibrationPar
     return list(session.execute(query).scalars())
 
 
-def open_for_judging(session: Session, *, session_id: int) -> CalibrationSession | None:
-    """The session, locked against closing until this transaction ends, if it is still open (PostgreSQL
-    locks the row; SQLite writers are one at a time anyway)."""
-    query = select(CalibrationSession).where(CalibrationSession.id == session_id).with_for_update()
-    calibration = session.execute(query).scalars().first()
-    return calibration if calibration and calibration.status == CalibrationStatus.OPEN.value else None
+def open_for_judging(session: Session, *, session_id: int) -> bool:
+    """True if the session is open, and then it stays open until this transaction ends: a no-op UPDATE takes
+    the row lock on PostgreSQL and the write lock on SQLite, so a close waits for the verdict."""
+    statement = (update(CalibrationSession)
+                 .where(CalibrationSession.id == session_id,
+                        CalibrationSession.status == CalibrationStatus.OPEN.value)
+                 .values(status=CalibrationSession.status).returning(CalibrationSession.id))
+    return session.execute(statement).first() is not None
 
 
 def record_verdict(session: Session, *, session_id: int, position: int, user_id: str, label: str, comment: str,
@@ -154,9 +156,15 @@ def save_results(session: Session, *, session_id: int, results: str) -> None:
     session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id).values(results=results))
 
 
-def results_posted(session: Session, *, session_id: int, chart_file_id: str | None, now: datetime) -> None:
+def keep_chart(session: Session, *, session_id: int, chart_file_id: str) -> None:
     session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id)
-                    .values(results_posted_at=now, results_chart_file_id=chart_file_id))
+                    .values(results_chart_file_id=chart_file_id))
+
+
+def results_settled(session: Session, *, session_id: int, now: datetime) -> None:
+    """Posting is over: the results reached their channel, or the channel is gone for good."""
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id)
+                    .values(results_posted_at=now))
 
 
 def closed_without_results(session: Session, *, before: datetime) -> list[CalibrationSession]:

@@ -204,6 +204,26 @@ def test_results_slack_refused_are_posted_on_a_later_pass(bot_in_slack, audits, 
     check_calibrations(context, now=now + timedelta(hours=2, minutes=6))
     (_, posted) = [c.args for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == RESULTS]
     assert "No item got verdicts from two participants" in text_of(posted)
+    uploads = len(slack.calls_to("upload"))
+    check_calibrations(context, now=now + timedelta(hours=3))
+    assert len(slack.calls_to("upload")) == uploads  # nothing more once posted
+
+
+def test_an_archived_results_channel_ends_the_attempts_and_the_requester_is_told(bot_in_slack, audits, engine,
+                                                                                slack_config, tmp_path, now):
+    slack, sender = bot_in_slack.slack, bot_in_slack.sender
+    sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=QA_LEAD, values=form(
+        policy="counterfeit", items="listing-1", people=[ANA, BEN],
+        due=str(int((now + timedelta(hours=2)).timestamp())), channel=RESULTS))
+    slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls) >= 3)
+    context = job_context(slack, engine, slack_config, tmp_path)
+    slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "is_archived"})
+    check_calibrations(context, now=now + timedelta(hours=2))
+    told = slack.calls_to("chat.postMessage")[-1].args
+    assert told["channel"] == QA_LEAD and "no longer takes posts" in told["text"]
+    posts = len(slack.calls_to("chat.postMessage"))
+    check_calibrations(context, now=now + timedelta(hours=3))
+    assert len(slack.calls_to("chat.postMessage")) == posts
 
 
 def job_context(slack, engine, config, tmp_path) -> JobContext:

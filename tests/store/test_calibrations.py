@@ -62,7 +62,11 @@ def test_a_session_from_draw_to_closing(engine, config, tmp_path, now):
         assert mark_finished(session, session_id=session_id, user_id="UANA", now=now)
         assert not mark_finished(session, session_id=session_id, user_id="UANA", now=now)
         assert unfinished_count(session, session_id=session_id) == 1
-        assert open_for_judging(session, session_id=session_id).id == session_id
-        assert claim_close(session, session_id=session_id, now=now)
-        assert not claim_close(session, session_id=session_id, now=now)
-        assert open_for_judging(session, session_id=session_id) is None
+        assert open_for_judging(session, session_id=session_id)
+    with session_scope(engine) as judging:
+        loaded = judging.get(CalibrationSession, session_id)  # loaded before another process closes it
+        with session_scope(engine) as closing:
+            assert claim_close(closing, session_id=session_id, now=now)
+            assert not claim_close(closing, session_id=session_id, now=now)
+        assert loaded.status == "open"  # the stale copy still says open...
+        assert not open_for_judging(judging, session_id=session_id)  # ...but judging is refused
