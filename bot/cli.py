@@ -546,4 +546,5 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("QABOT_LOG_LEVEL", "INFO").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # bot.jobs.scheduler logs each run's outcome
     cli(prog_name="qabot")
