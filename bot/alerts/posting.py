@@ -20,11 +20,17 @@ def post_alert(client: WebClient, *, engine: Engine, alert: Alert, settings: Ale
         set_alert_message(session, alert_id=alert.id, channel_id=answer["channel"], message_ts=answer["ts"])
 
 
+def refresh_alert_message(client: WebClient, *, alert: Alert, settings: Alerts) -> None:
+    """Show the alert's current state and figures in its posted message (silently: an edit notifies no one)."""
+    if alert.message_ts is not None:
+        client.chat_update(channel=alert.channel_id, ts=alert.message_ts, text=alert_line(alert),
+                           blocks=alert_blocks(alert, emoji=settings.acknowledge_emoji))
+
+
 def show_alert_change(client: WebClient, *, alert: Alert, line: str, settings: Alerts) -> None:
     """Update the posted message and say what changed in its thread."""
     if alert.message_ts is None:
         return
-    client.chat_update(channel=alert.channel_id, ts=alert.message_ts, text=alert_line(alert),
-                       blocks=alert_blocks(alert, emoji=settings.acknowledge_emoji))
+    refresh_alert_message(client, alert=alert, settings=settings)
     client.chat_postMessage(channel=alert.channel_id, thread_ts=alert.message_ts,
                             text=f"{alert.readable_id}: {line}")

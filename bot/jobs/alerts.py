@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.alerts.posting import post_alert, show_alert_change
+from bot.alerts.posting import post_alert, refresh_alert_message, show_alert_change
 from bot.alerts.rules import (
     ACCURACY,
     AHT,
@@ -92,10 +92,13 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
         known = {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
     opened = resolved = reminded = 0
     for key, alert in known.items():
+        if key in found:
+            with session_scope(context.engine) as session:
+                changed = still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
+            if changed:  # the posted figures follow the latest ones
+                _tell(changed, refresh_alert_message, context.client, alert=changed, settings=settings)
+            continue
         with session_scope(context.engine) as session:
-            if key in found:
-                still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
-                continue
             reason = cleared(*key) if alert.rule in rules else "its rule is switched off or has no channel."
             done = resolve_alert(session, alert_id=alert.id, resolution=reason, now=now)
         if done:

@@ -61,9 +61,11 @@ def claim_post(session: Session, *, alert_id: int, now: datetime, retry_after: t
     return session.execute(statement).first() is not None
 
 
-def still_breached(session: Session, *, alert_id: int, summary: str, now: datetime) -> None:
-    """The condition holds at `now`: keep the latest figures for `/qa alerts`."""
-    session.execute(update(Alert).where(Alert.id == alert_id, _UNRESOLVED).values(summary=summary, last_seen_at=now))
+def still_breached(session: Session, *, alert_id: int, summary: str, now: datetime) -> Alert | None:
+    """The condition holds at `now`: keep the latest figures; returns the alert if they changed."""
+    session.execute(update(Alert).where(Alert.id == alert_id, _UNRESOLVED).values(last_seen_at=now))
+    return _change(session, alert_id=alert_id, when=_UNRESOLVED & (Alert.summary != summary),
+                   values={"summary": summary})
 
 
 def _change(session: Session, *, alert_id: int, when, values: dict) -> Alert | None:

@@ -65,6 +65,11 @@ def posts(slack, *, channel=ALERTS, thread=False):
             if c.args.get("channel") == channel and bool(c.args.get("thread_ts")) == thread]
 
 
+def updates_of(slack, alert) -> list[dict]:
+    """The edits of one alert's posted message."""
+    return [c.args for c in slack.calls_to("chat.update") if c.args.get("ts") == alert.message_ts]
+
+
 def alerts_by_subject(engine):
     with session_scope(engine) as session:
         return {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
@@ -112,6 +117,10 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     accuracy, aht = alerts[("accuracy", "vendor:Acme BPO")], alerts[("aht", "vendor:Acme BPO")]
     late = alerts[("escalation_overdue", "ESC-1:acknowledge")]
     on_accuracy = {"type": "message", "channel": ALERTS, "ts": accuracy.message_ts}
+    # The posted message follows the figures (silently, by editing it): the escalation is later and later.
+    refreshed = updates_of(slack, late)
+    assert len(refreshed) == 3 and "Acknowledgement is 4 h past" in json.dumps(refreshed[-1]["blocks"])
+    assert updates_of(slack, accuracy) == []  # full days: its figures have not changed
 
     def react(user, reaction, item=on_accuracy, event_id=None):
         return sender.event({"type": "reaction_added", "user": user, "reaction": reaction, "item": item,
@@ -123,15 +132,15 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     react(BOT_USER_ID, "eyes")
     react(OUTSIDER, "eyes")
     time.sleep(0.5)
-    assert slack.calls_to("chat.update") == []
+    assert updates_of(slack, accuracy) == []
     first = react(QA_LEAD, "eyes", event_id="EvAlertAck1")
     sender.retry(first, retry_num=1)
-    (update,) = slack.wait_for_calls("chat.update", 1)
+    slack.wait_for(lambda calls: bool(updates_of(slack, accuracy)))
     react(QA_LEAD, "white_check_mark")  # already acknowledged: nothing more
     time.sleep(0.5)
-    assert len(slack.calls_to("chat.update")) == 1
-    assert "Acknowledged by <@UQALEAD01>" in json.dumps(update.args["blocks"])
-    assert ActionId.ALERT_ACKNOWLEDGE not in json.dumps(update.args["blocks"])
+    (update,) = updates_of(slack, accuracy)
+    assert "Acknowledged by <@UQALEAD01>" in json.dumps(update["blocks"])
+    assert ActionId.ALERT_ACKNOWLEDGE not in json.dumps(update["blocks"])
     assert posts(slack, thread=True)[-1]["text"] == f"{accuracy.readable_id}: Acknowledged by <@UQALEAD01> (:eyes:)."
 
     # The button: refused for an outsider, taken by a member of the vendor the escalation is about.
