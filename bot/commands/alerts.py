@@ -14,6 +14,7 @@ from bot.errors import AccessDenied
 from bot.render.alert_blocks import alerts_list_blocks
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
+from bot.slack.reactions import acknowledged_message
 from bot.store.alerts import acknowledge_alert, find_alert_by_message, get_alert, unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.models import Alert
@@ -58,11 +59,11 @@ def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, se
 
 def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
     """An acknowledgement emoji on an alert's message acknowledges it; True if it was an alert's message."""
-    item = event.get("item", {})
-    if event.get("reaction") not in services.config.alerts.acknowledge_emoji or item.get("type") != "message":
+    message = acknowledged_message(event, emoji=services.config.alerts.acknowledge_emoji)
+    if message is None:
         return False
     with session_scope(services.engine) as session:
-        alert = find_alert_by_message(session, channel_id=item["channel"], message_ts=item["ts"])
+        alert = find_alert_by_message(session, channel_id=message[0], message_ts=message[1])
     if alert is None:
         return False
     viewer = viewer_for(event["user"], config=services.config, groups=services.groups)

@@ -32,6 +32,7 @@ from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.ids import BlockId
+from bot.slack.reactions import acknowledged_message
 from bot.store.db import session_scope
 from bot.store.escalations import (
     acknowledge,
@@ -77,11 +78,11 @@ def handle_shortcut(ack: Ack, shortcut: dict, client: WebClient, services: Servi
 
 def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
     """An acknowledgement emoji on an escalation's message acknowledges it; True if it was an escalation's."""
-    item = event.get("item", {})
-    if event.get("reaction") not in services.config.escalations.acknowledge_emoji or item.get("type") != "message":
+    message = acknowledged_message(event, emoji=services.config.escalations.acknowledge_emoji)
+    if message is None:
         return False
     with session_scope(services.engine) as session:
-        escalation = find_by_message(session, channel_id=item["channel"], message_ts=item["ts"])
+        escalation = find_by_message(session, channel_id=message[0], message_ts=message[1])
     if escalation is None:
         return False
     viewer = viewer_for(event["user"], config=services.config, groups=services.groups)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.commands import alerts, calibrate, escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
@@ -28,6 +27,7 @@ from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.services import Services
 from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_for
+from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.slack.ids import COMMAND
 from bot.store.db import session_scope
@@ -158,7 +158,7 @@ def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> st
     """The chart's file id; if drawing or uploading fails, the figures go out without it."""
     try:
         return services.charts.file_id(card, lambda card: upload_chart(client, card, services.render_chart))
-    except (SlackApiError, SlackRequestError, OSError, TimeoutError, BrokenProcessPool):
+    except (*SLACK_FAILURES, TimeoutError, BrokenProcessPool):
         logger.exception("the chart for %s could not be drawn or uploaded; sending the scorecard without it",
                          card.label)
         return None

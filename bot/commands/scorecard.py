@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.config import NamedScope, TeamConfig
 from bot.kpi.periods import Period
-from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
 from bot.store.kpi import (
     counts_by,
@@ -103,4 +103,4 @@ def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamCon
     vendors = vendors_of_agents(session, agent_ids=scope.values)
     if len(vendors) != 1:
         return None
-    return resolve("vendor", vendors[0], config=config, known_values=vendors).settings
+    return named("vendor", vendors[0], config=config).settings

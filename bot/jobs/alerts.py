@@ -28,7 +28,7 @@ from bot.alerts.rules import (
 from bot.config import ScopeRule, TeamConfig
 from bot.jobs.context import JobContext
 from bot.kpi.periods import last_days
-from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts
 from bot.render.alert_blocks import reminder_text
 from bot.store.alerts import (
@@ -75,7 +75,7 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
         by_label: dict[str, tuple[ResolvedScope, Counts]] = {}
         for value, counts in counts_by(session, scope={}, column=SCOPE_KINDS[kind], first_day=period.first_day,
                                        last_day=period.last_day):
-            scope = resolve(kind, value, config=config, known_values=[value])
+            scope = named(kind, value, config=config)
             before = by_label.get(scope.label, (scope, Counts()))[1]
             by_label[scope.label] = (scope, before + counts)
         figures += [ScopeFigures(kind, label, label, targets_for(scope, config=config), counts)
@@ -94,9 +94,9 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
     for key, alert in known.items():
         if key in found:
             with session_scope(context.engine) as session:
-                changed = still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
-            if changed:  # the posted figures follow the latest ones
-                _tell(changed, refresh_alert_message, context.client, alert=changed, settings=settings)
+                latest = still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
+            if latest and latest.summary != alert.summary:  # the posted figures follow the latest ones
+                _tell(latest, refresh_alert_message, context.client, alert=latest, settings=settings)
             continue
         with session_scope(context.engine) as session:
             reason = cleared(*key) if alert.rule in rules else "its rule is switched off or has no channel."

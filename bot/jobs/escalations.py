@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Engine
 
 from bot.escalations.posting import post_escalation
+from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.escalations import unposted_escalations
 
@@ -23,7 +23,7 @@ def repost_unposted(*, engine: Engine, client: WebClient) -> int:
     for escalation in pending:
         try:
             answer = post_escalation(client, engine=engine, escalation=escalation)
-        except (SlackApiError, SlackRequestError, OSError):
+        except SLACK_FAILURES:
             logger.exception("%s still cannot be posted to %s", escalation.readable_id, escalation.channel_id)
             continue
         client.chat_postMessage(channel=escalation.reporter_id,

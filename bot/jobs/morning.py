@@ -6,7 +6,6 @@ import logging
 from collections import Counter
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
 from bot.config import Team, TeamConfig
@@ -23,10 +22,11 @@ from bot.kpi.morning import (
     build_morning_report,
     trend_days,
 )
-from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, resolve, targets_for
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import Counts, Targets
 from bot.render.charts import comparison_chart, trend_chart
 from bot.render.morning_blocks import morning_blocks, morning_first_line
+from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
@@ -75,8 +75,10 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
     """The figures of one team's morning post for the local day of `day_of` (UnknownScopeError if its
     scope names nothing known); escalations are counted as overdue at `now`."""
     team = config.teams[team_key]
-    resolved = [resolve(kind, name, config=config, known_values=distinct_values(session, column=SCOPE_KINDS[kind]))
-                for kind, names in team.scope_names().items() for name in names]
+    resolved = []
+    for kind, names in team.scope_names().items():
+        known = distinct_values(session, column=SCOPE_KINDS[kind])
+        resolved += [resolve(kind, name, config=config, known_values=known) for name in names]
     scope: dict[str, list[str]] = {}
     for item in resolved:
         scope.setdefault(SCOPE_KINDS[item.kind], []).extend(item.values)
@@ -85,7 +87,7 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
     edges = local_day_edges(team.zone, first, yesterday)
     compare_kind = team.compare_by or ("queue" if len(team.vendors) == 1 else "vendor")
     slices = local_day_slices(session, scope=scope, edges=edges, by=SCOPE_KINDS[compare_kind])
-    labels = {value: resolve(compare_kind, value, config=config, known_values=[value])
+    labels = {value: named(compare_kind, value, config=config)
               for value in {piece.part for piece in slices if piece.part is not None}}
     day_counts: dict[tuple[int, str | None], Counts] = {}
     week_histogram, yesterday_histogram = [0] * BUCKET_COUNT, [0] * BUCKET_COUNT
@@ -102,7 +104,9 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
             week_histogram[piece.handle_time_bucket] += piece.counts.audits
             if piece.day == last_day:
                 yesterday_histogram[piece.handle_time_bucket] += piece.counts.audits
-    names = _spellings(resolved, config)
+    names: dict[str, frozenset[str]] = {}
+    for item in resolved:
+        names[item.kind] = names.get(item.kind, frozenset()) | item.spellings
     escalations = [escalation for escalation in list_escalations(session, limit=None)
                    if _covers(names, "vendor", escalation.vendor) and _covers(names, "queue", escalation.queue)]
     alerts = [alert for alert in unresolved_alerts(session) if _concerns(names, alert)]
@@ -118,18 +122,6 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
                 for alert in sorted(alerts, key=lambda alert: alert.id)],
         last_audit_at=None if any(day == last_day for day, _ in day_counts) else last_audit_at(session, scope=scope),
     )
-
-
-def _spellings(resolved: list[ResolvedScope], config: TeamConfig) -> dict[str, frozenset[str]]:
-    """kind -> every casefolded way of writing the team's names of that kind (config names, aliases, data)."""
-    names: dict[str, set[str]] = {}
-    for item in resolved:
-        spelled = names.setdefault(item.kind, set())
-        spelled.update(value.casefold() for value in (item.label, *item.values))
-        for key, settings in config.section(item.kind).items():
-            if settings is item.settings:
-                spelled.update(settings.spellings(key))
-    return {kind: frozenset(spelled) for kind, spelled in names.items()}
 
 
 def _covers(names: dict[str, frozenset[str]], kind: str, value: str | None) -> bool:
@@ -168,7 +160,7 @@ def _chart(context: JobContext, draw, *, name: str, title: str) -> str | None:
     """Draw and upload one chart; a failure costs the chart, never the post."""
     try:
         return upload_png(context.client, draw(), name=name, title=title)
-    except (SlackApiError, SlackRequestError, OSError, ValueError):
+    except (*SLACK_FAILURES, ValueError):
         logger.exception("the morning chart %s could not be drawn or uploaded; posting without it", name)
         return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import NamedScope, TeamConfig
 from bot.errors import UnknownScopeError
@@ -33,6 +33,8 @@ class ResolvedScope:
     values: tuple[str, ...]
     """Raw values in the data that belong to this scope (may be empty: no audits yet)."""
     settings: NamedScope | None = None
+    spellings: frozenset[str] = field(default=frozenset(), compare=False)
+    """Every casefolded way of writing it: config key, display name, aliases, values in the data."""
 
 
 def resolve(kind: str, text: str, *, config: TeamConfig, known_values: Iterable[str]) -> ResolvedScope:
@@ -43,11 +45,16 @@ def resolve(kind: str, text: str, *, config: TeamConfig, known_values: Iterable[
         spellings = scope.spellings(key)
         if wanted in spellings:
             values = tuple(value for value in known if value.casefold() in spellings)
-            return ResolvedScope(kind, scope.display_name(key), values, scope)
+            return ResolvedScope(kind, scope.display_name(key), values, scope, spellings)
     values = tuple(value for value in known if value.casefold() == wanted)
     if values:
-        return ResolvedScope(kind, values[0], values)
+        return ResolvedScope(kind, values[0], values, spellings=frozenset({wanted}))
     raise UnknownScopeError(kind, text.strip(), suggest(text, _spellings(kind, config, known)))
+
+
+def named(kind: str, value: str, *, config: TeamConfig) -> ResolvedScope:
+    """The scope a value found in the data belongs to: its config entry if one names it, else itself."""
+    return resolve(kind, value, config=config, known_values=[value])
 
 
 def suggest(text: str, spellings: dict[str, str]) -> list[str]:

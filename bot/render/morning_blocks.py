@@ -22,7 +22,7 @@ def morning_first_line(report: MorningReport) -> str:
                 f"in {report.label}.")
     return (f"{report.label}, yesterday ({_day(yesterday.period.first_day)}): accuracy "
             f"{percent(yesterday.accuracy.value)} on {yesterday.counts.audits:,} audits, "
-            f"{STATUS_MARK[yesterday.status].split(' ', 1)[1]} ({percent(yesterday.targets.accuracy)}).")
+            f"{yesterday.status.value} target ({percent(yesterday.targets.accuracy)}).")
 
 
 def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparison_file_id: str | None) -> list[dict]:

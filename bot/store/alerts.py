@@ -62,10 +62,8 @@ def claim_post(session: Session, *, alert_id: int, now: datetime, retry_after: t
 
 
 def still_breached(session: Session, *, alert_id: int, summary: str, now: datetime) -> Alert | None:
-    """The condition holds at `now`: keep the latest figures; returns the alert if they changed."""
-    session.execute(update(Alert).where(Alert.id == alert_id, _UNRESOLVED).values(last_seen_at=now))
-    return _change(session, alert_id=alert_id, when=_UNRESOLVED & (Alert.summary != summary),
-                   values={"summary": summary})
+    """The condition holds at `now`: keep the latest figures (for the message and `/qa alerts`)."""
+    return _change(session, alert_id=alert_id, when=_UNRESOLVED, values={"summary": summary, "last_seen_at": now})
 
 
 def _change(session: Session, *, alert_id: int, when, values: dict) -> Alert | None:
