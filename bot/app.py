@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -21,6 +23,36 @@ LISTENER_THREADS = 32
 RATE_LIMIT_RETRIES = 5
 
 
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener threads, counting the work in flight so that a stop (or a test) can wait for it."""
+
+    def __init__(self, max_workers: int = LISTENER_THREADS):
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._in_flight = 0
+        self._changed = threading.Condition()
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        with self._changed:
+            self._in_flight += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._finished(None)
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future | None) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no listener runs or waits to run; False if some still do after `timeout` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
 def build_web_client(settings: Settings) -> WebClient:
     """A Web API client that waits out 429s (Retry-After) and talks to SLACK_API_URL."""
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
@@ -29,11 +61,12 @@ def build_web_client(settings: Settings) -> WebClient:
 
 
 def build_app(*, settings: Settings, services: Services, client: WebClient | None = None) -> App:
+    """The Bolt app; its ListenerPool is `listener_pool(app)`."""
     settings.require_slack()
     app = App(
         client=client or build_web_client(settings),
         signing_secret=settings.slack_signing_secret,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=ListenerPool(),
         request_verification_enabled=settings.slack_signing_secret is not None,
     )
 
@@ -47,3 +80,7 @@ def build_app(*, settings: Settings, services: Services, client: WebClient | Non
     commands.register(app)
     errors.register(app)
     return app
+
+
+def listener_pool(app: App) -> ListenerPool:
+    return app.listener_runner.listener_executor

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from dotenv import load_dotenv
@@ -19,13 +17,6 @@ from sqlalchemy import Engine
 from bot.errors import ConfigError, QabotError
 from bot.clock import utc_now
 
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from slack_sdk import WebClient
-
-    from bot.config import TeamConfig
-    from bot.standin import FakeSlack, SlackSender
 
 logger = logging.getLogger("qabot")
 
@@ -265,25 +256,13 @@ def _seed(app: AppContext, *, seed_value: int, audits: int, days: int):
                      now=utc_now(), source=DEMO_SOURCE, show_progress=sys.stderr.isatty())
 
 
-DEMO_USER = "UDEMOQALEAD"
-GIL_SWITCH_SECONDS = 0.001
-DEMO_SIGNING_SECRET = "demo-signing-secret"
-
-
 @cli.command("demo")
 @click.option("--chart", "chart_path", type=click.Path(path_type=Path), default=Path("qabot-demo-chart.png"),
               show_default=True, help="Where to save the chart the bot uploaded.")
 @click.pass_obj
 def demo_command(app: AppContext, chart_path: Path) -> None:
     """Seed demo data if the database is empty, run the bot against the Slack stand-in, ask `/qa vendor acme`."""
-    from bot.app import build_app, build_web_client
-    from bot.config import Access
-    from bot.render.readable import blocks_as_text
-    from bot.server import HttpServer
-    from bot.services import Services
-    from bot.settings import Settings
-    from bot.slack.access import GroupDirectory
-    from bot.standin import FakeSlack, SlackSender
+    from bot.demo.scenario import run_demo
     from bot.store.audits import count_audits
     from bot.store.db import session_scope
 
@@ -293,149 +272,22 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
     if empty:
         click.echo("Empty database: seeding demo data (60,000 audits over 90 days)...")
         _seed(app, seed_value=7, audits=60_000, days=90)
-    config = app.config.model_copy(update={"access": Access(qa_staff=[*app.config.access.qa_staff, DEMO_USER])})
-    with FakeSlack(user_names=DEMO_PARTICIPANTS) as slack:
-        settings = Settings(database_url=app.settings.database_url, config_path=app.config_path,
-                            config_path_is_default=False, slack_bot_token=slack.token,
-                            slack_signing_secret=DEMO_SIGNING_SECRET, slack_api_url=slack.api_url)
-        client = build_web_client(settings)
-        services = Services(engine=engine, config=config, groups=GroupDirectory.from_slack(client))
-        server = HttpServer(build_app(settings=settings, services=services, client=client),
-                            host="127.0.0.1", port=0).start()
-        try:
-            sender = SlackSender(app_url=server.url, signing_secret=DEMO_SIGNING_SECRET, slack=slack)
-            click.echo(f"Slack stand-in on {slack.base_url}; bot serving {server.url}")
-            click.echo(f"> /qa vendor acme      (as a QA lead, {DEMO_USER})")
-            delivery = sender.slash_command("vendor acme", user_id=DEMO_USER)
-            click.echo(f"  acknowledged with HTTP {delivery.status} in {delivery.seconds * 1000:.0f} ms")
-            (reply,) = slack.wait_for_calls("response_url", timeout=30)
-            click.echo(f"  reply ({reply.args.get('response_type')}, seen by the requester only):")
-            click.echo()
-            click.echo(blocks_as_text(reply.args.get("blocks") or []))
-            uploads = slack.calls_to("upload")
-            if uploads:
-                chart_path.write_bytes(uploads[-1].content)
-                click.echo(f"The chart the bot uploaded with files_upload_v2 is saved at {chart_path.resolve()}")
-            _demo_jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path)
-            _demo_calibration(engine, sender=sender, slack=slack, now=utc_now(), chart_path=chart_path)
-        finally:
-            server.stop()
+    run_demo(engine, config=app.config, settings=app.settings, chart_path=chart_path, now=utc_now(), echo=click.echo)
     click.echo("Try in a terminal too: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads")
 
 
-DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL, DEMO_CALIBRATION_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT", "C0DEMOCAL"
-#: Demo calibration participants, and how often each judges an item as QA did.
-DEMO_PARTICIPANTS = {"UDEMOANA01": "Ana Reyes", "UDEMOBEN01": "Ben Okafor", "UDEMOCY001": "Cy Tan"}
-DEMO_PARTICIPANT_ACCURACY = {"UDEMOANA01": 0.95, "UDEMOBEN01": 0.85, "UDEMOCY001": 0.65}
-DEMO_ALERTS_SHOWN = 2
-
-
-def _demo_jobs(engine: Engine, *, config: TeamConfig, client: WebClient, slack: FakeSlack, chart_path: Path) -> None:
-    """The scheduled side: a team's morning post and one pass of the SLA-breach monitor."""
-    from bot.config import Team
-    from bot.jobs.alerts import check_alerts
-    from bot.jobs.context import JobContext
-    from bot.jobs.morning import post_morning
-    from bot.render.readable import blocks_as_text
-
-    teams = config.teams or {"demo": Team(name="QA demo team", channel=DEMO_TEAM_CHANNEL, timezone="Asia/Manila")}
-    alerts = config.alerts if config.alerts.active_rules() else config.alerts.model_copy(
-        update={"channel": DEMO_ALERT_CHANNEL})
-    context = JobContext(engine=engine, client=client, config=config.model_copy(update={"teams": teams,
-                                                                                        "alerts": alerts}))
-    team_key = next(iter(teams))
-    uploads_before = len(slack.calls_to("upload"))
-    click.echo(f"\n> morning post of team '{team_key}' (a scheduled job, run now)")
-    click.echo(f"  {post_morning(context, team_key=team_key, now=utc_now())}\n")
-    click.echo(blocks_as_text(slack.calls_to("chat.postMessage")[-1].args.get("blocks") or []))
-    for number, upload in enumerate(slack.calls_to("upload")[uploads_before:], start=1):
-        path = chart_path.with_name(f"{chart_path.stem}-morning-{number}{chart_path.suffix}")
-        path.write_bytes(upload.content)
-        click.echo(f"Morning chart {number} saved at {path.resolve()}")
-    posted_before = len(slack.calls_to("chat.postMessage"))
-    click.echo("\n> SLA-breach monitor (a scheduled job, run now)")
-    click.echo(f"  {check_alerts(context, now=utc_now())}")
-    alerts_posted = slack.calls_to("chat.postMessage")[posted_before:]
-    for call in alerts_posted[:DEMO_ALERTS_SHOWN]:
-        click.echo("\n" + blocks_as_text(call.args.get("blocks") or []))
-    if len(alerts_posted) > DEMO_ALERTS_SHOWN:
-        click.echo(f"...and {len(alerts_posted) - DEMO_ALERTS_SHOWN} more alerts in the same form.\n")
-
-
-def _demo_calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, now: datetime,
-                      chart_path: Path) -> None:
-    """A calibration session through the real modals: three people judge 12 items, the QA lead is the expert."""
-    import random
-
-    from bot.render.calibration_blocks import judging_position
-    from bot.render.readable import blocks_as_text
-    from bot.slack.ids import ActionId, BlockId, CallbackId
-    from bot.store.calibrations import calibration_items, recent_calibrations
-    from bot.store.db import session_scope
-    from bot.kpi.periods import last_days
-    from bot.store.kpi import counts_by
-    from bot.store.models import Audit
-
-    recent = last_days(30, now=now)
-    with session_scope(engine) as session:  # the policy with the most recent audits
-        by_volume = counts_by(session, scope={}, column="policy", first_day=recent.first_day,
-                              last_day=recent.last_day)
-    if not by_volume:
-        click.echo("\n(no audits with a policy in the last 30 days: the calibration demo is skipped)")
-        return
-    policy = max(by_volume, key=lambda row: row[1].audits)[0]
-    click.echo(f"\n> /qa calibrate      (12 items of policy {policy}, three participants, you as the expert)")
-    people = [*DEMO_PARTICIPANTS, DEMO_USER]
-    answer = sender.view_submission(callback_id=CallbackId.CALIBRATION_MODAL, user_id=DEMO_USER, values={
-        BlockId.CALIBRATION_POLICY: {ActionId.FIELD_VALUE: {"type": "static_select",
-                                                             "selected_option": {"value": policy}}},
-        BlockId.CALIBRATION_COUNT: {ActionId.FIELD_VALUE: {"type": "plain_text_input", "value": "12"}},
-        BlockId.CALIBRATION_PEOPLE: {ActionId.FIELD_VALUE: {"type": "multi_users_select",
-                                                             "selected_users": list(DEMO_PARTICIPANTS)}},
-        BlockId.CALIBRATION_EXPERT: {ActionId.FIELD_VALUE: {"type": "users_select", "selected_user": DEMO_USER}},
-        BlockId.CALIBRATION_DUE: {ActionId.FIELD_VALUE: {"type": "datetimepicker",
-                                                          "selected_date_time": int(now.timestamp()) + 2 * 86400}},
-        BlockId.CALIBRATION_CHANNEL: {ActionId.FIELD_VALUE: {"type": "channels_select",
-                                                              "selected_channel": DEMO_CALIBRATION_CHANNEL}}})
-    if answer.body:
-        click.echo(f"  the form answered: {answer.body} (the calibration demo stops here)")
-        return
-    slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls
-                                     if c.args.get("channel") in people) >= len(people), timeout=30)
-    with session_scope(engine) as session:
-        session_id = recent_calibrations(session, limit=1)[0].id
-        truth = {item.position: session.get(Audit, item.audit_id).qa_decision
-                 for item in calibration_items(session, session_id=session_id)}
-    rng = random.Random(7)
-    for user_id in people:  # each judges like QA most of the time; the expert always does
-        view = sender.open_with_button(action_id=ActionId.CALIBRATION_START, value=str(session_id), user_id=user_id)
-        while view.get("callback_id") == CallbackId.CALIBRATION_JUDGE:
-            _, position = judging_position(view)
-            labels = [o["text"]["text"] for o in next(block["element"] for block in view["blocks"]
-                                                     if block.get("block_id") == BlockId.CALIBRATION_VERDICT)["options"]]
-            label = truth[position][:75] if rng.random() < DEMO_PARTICIPANT_ACCURACY.get(user_id, 1.0) else \
-                rng.choice([other for other in labels if other != truth[position][:75]])
-            view = sender.choose(view, user_id=user_id, block_id=BlockId.CALIBRATION_VERDICT, label=label)["view"]
-        click.echo(f"  {DEMO_PARTICIPANTS.get(user_id, 'you (expert)')} judged all {len(truth)} items in the modal")
-    calls = slack.wait_for(lambda calls: any(c.args.get("channel") == DEMO_CALIBRATION_CHANNEL for c in calls
-                                             if c.method == "chat.postMessage"), timeout=30)
-    posted = next(c.args for c in calls if c.args.get("channel") == DEMO_CALIBRATION_CHANNEL)
-    click.echo("  everyone is done, so the results are posted at once:\n")
-    click.echo(blocks_as_text(posted.get("blocks") or []))
-    image = next((b for b in posted.get("blocks") or [] if b["type"] == "image"), None)
-    if image:
-        path = chart_path.with_name(f"{chart_path.stem}-calibration{chart_path.suffix}")
-        path.write_bytes(slack.files[image["slack_file"]["id"]])
-        click.echo(f"The calibration chart is saved at {path.resolve()}")
+GIL_SWITCH_SECONDS = 0.001
 
 
 @cli.command("run")
 @click.pass_obj
 def run_command(app: AppContext) -> None:
-    """Serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events."""
+    """Serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events. SIGTERM stops it
+    gracefully: requests, listeners and jobs in flight finish first."""
     from bot.app import build_app, build_web_client
+    from bot.jobs.scheduler import JobContext, build_scheduler
     from bot.render.chart_processes import ChartProcesses
-    from bot.server import HttpServer, socket_mode_handler
+    from bot.server import HttpServer, SocketModeServer, stop_serving, wait_for_stop_signal
     from bot.services import Services
     from bot.slack.access import GroupDirectory
 
@@ -447,22 +299,19 @@ def run_command(app: AppContext) -> None:
     services = Services(engine=engine, config=app.config, render_chart=charts.render,
                         groups=GroupDirectory.from_slack(client))
     bolt_app = build_app(settings=settings, services=services, client=client)
-    from bot.jobs.scheduler import JobContext, build_scheduler
-
-    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config), clock=utc_now)
-    scheduler.start()  # each slot runs once, on whichever replica claims it first
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # docker stop, systemd: clean up like Ctrl-C
+    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config))
+    server = (SocketModeServer(bolt_app, app_token=settings.slack_app_token) if settings.slack_app_token
+              else HttpServer(bolt_app, port=settings.port))
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
     # listener threads: measured p99 86 ms instead of 128 ms at 20 concurrent requests.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
-        if settings.slack_app_token:
-            socket_mode_handler(bolt_app, app_token=settings.slack_app_token).start()
-        else:
-            HttpServer(bolt_app, port=settings.port).serve_forever()
+        server.start()
+        scheduler.start()  # each slot runs once, on whichever replica claims it first
+        wait_for_stop_signal()
     finally:
-        scheduler.shutdown(wait=False)
-        charts.close()
+        stop_serving(server, app=bolt_app, scheduler=scheduler, charts=charts)
+        engine.dispose()
 
 
 @cli.group("jobs")
@@ -523,22 +372,21 @@ def jobs_run(app: AppContext, name: str, due: bool) -> None:
 @cli.command("scheduler")
 @click.pass_obj
 def scheduler_command(app: AppContext) -> None:
-    """Run only the scheduled jobs (for deployments that keep them apart from `qabot run`)."""
+    """Run only the scheduled jobs (for deployments that keep them apart from `qabot run`); SIGTERM lets the
+    running job finish, then stops."""
     from bot.jobs.scheduler import build_scheduler
+    from bot.server import wait_for_stop_signal
 
     app.settings.require_slack(serving=False)
-    scheduler = build_scheduler(context=_job_context(app), clock=utc_now)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    scheduler = build_scheduler(context=_job_context(app))
     scheduler.start()
-    click.echo("scheduler running; Ctrl-C to stop")
+    click.echo("scheduler running; Ctrl-C or SIGTERM stops it")
     try:
-        signal.pause()
+        wait_for_stop_signal()
     finally:
-        scheduler.shutdown()
-
-
-def _exit_on_sigterm(_signum, _frame) -> None:
-    raise SystemExit(0)
+        logger.info("stopping: the job in flight finishes first")
+        scheduler.shutdown(wait=True)
+        logger.info("stopped")
 
 
 def main() -> None:

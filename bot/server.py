@@ -7,16 +7,25 @@ queue the others (Bolt's built-in server handles one request at a time).
 from __future__ import annotations
 
 import logging
+import signal
 import threading
+import time
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.app import listener_pool
+
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 32
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+STOP_SECONDS = 25
+"""A stop finishes within this (Docker waits 10 s by default: give the container a stop_grace_period of 30 s)."""
+HTTP_GRACE_SECONDS = 5
+"""Requests in flight are answered within 3 s (Slack's limit), so 5 s is ample for the HTTP side."""
 
 
 class HttpServer:
@@ -41,12 +50,31 @@ class HttpServer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Close every connection from inside the server's own loop, so it ends cleanly."""
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
+    def stop(self, *, grace: float = 10.0) -> None:
+        """Stop taking connections, let the requests in flight be answered (up to `grace` seconds), then
+        close every connection from inside the server's own loop, so it ends cleanly."""
+        server = self._server
+        server.trigger.pull_trigger(lambda: _stop_listening(server))
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and _busy(server):
+            time.sleep(0.02)
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._server.task_dispatcher.shutdown()
+        server.task_dispatcher.shutdown()
+
+
+def _stop_listening(server) -> None:
+    """No more connections are accepted (the listening socket closes with the rest, at the end)."""
+    server.accepting = False
+
+
+def _busy(server) -> bool:
+    """A request is being handled, waits for a thread, or has an answer not yet written out."""
+    dispatcher = server.task_dispatcher
+    return bool(dispatcher.active_count or dispatcher.queue
+                or any(getattr(channel, "total_outbufs_len", 0) or getattr(channel, "requests", None)
+                       for channel in list(server._map.values())))
 
 
 def socket_mode_handler(app: App, *, app_token: str):
@@ -55,3 +83,47 @@ def socket_mode_handler(app: App, *, app_token: str):
 
     logger.info("connecting to Slack in Socket Mode")
     return SocketModeHandler(app, app_token)
+
+
+class SocketModeServer:
+    """The app over Socket Mode, started and stopped like HttpServer."""
+
+    def __init__(self, app: App, *, app_token: str):
+        self._handler = socket_mode_handler(app, app_token=app_token)
+
+    def start(self) -> SocketModeServer:
+        self._handler.connect()
+        return self
+
+    def stop(self, *, grace: float = 10.0) -> None:
+        """Socket Mode acknowledges over the socket as each listener acks, so closing it is enough."""
+        self._handler.close()
+
+
+def wait_for_stop_signal() -> None:
+    """Block until SIGTERM (docker stop, a deploy) or SIGINT (Ctrl-C)."""
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in STOP_SIGNALS}
+    try:
+        while not stop.wait(timeout=1):
+            pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def stop_serving(server: HttpServer | SocketModeServer, *, app: App, scheduler=None, charts=None) -> None:
+    """A graceful stop, within STOP_SECONDS: no new requests; the requests, listeners and jobs in flight
+    finish (a half-sent morning post, a calibration close); then the chart workers go."""
+    deadline = time.monotonic() + STOP_SECONDS
+    logger.info("stopping: finishing the requests and jobs in flight")
+    server.stop(grace=HTTP_GRACE_SECONDS)
+    pool = listener_pool(app)
+    if not pool.wait_idle(timeout=max(0.0, deadline - time.monotonic())):
+        logger.warning("some listeners were still running when the stop time ran out")
+    pool.shutdown(wait=False, cancel_futures=True)
+    if scheduler is not None and scheduler.running:
+        scheduler.shutdown(wait=True)
+    if charts is not None:
+        charts.close()
+    logger.info("stopped")

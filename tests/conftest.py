@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,6 +127,13 @@ class BotInSlack:
     engine: Engine
     app: App
 
+    def settle(self, *, timeout: float = 10.0) -> None:
+        """Wait until the app has finished handling every request sent so far (its listeners are idle):
+        the barrier before asserting that something did *not* happen."""
+        from bot.app import listener_pool
+
+        assert listener_pool(self.app).wait_idle(timeout=timeout), f"listeners still busy after {timeout} s"
+
     def reply(self, delivery, *, timeout: float = 10.0) -> dict:
         """The message the app posted to the response_url of `delivery`."""
         key = delivery.response_url.rsplit("/", 1)[1]
@@ -134,10 +142,10 @@ class BotInSlack:
         return next(c.args for c in calls if c.method == "response_url" and c.args["key"] == key)
 
 
-@pytest.fixture
-def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
+@contextmanager
+def running_bot(engine: Engine, config: TeamConfig, now: datetime) -> Iterator[BotInSlack]:
     """The real app over HTTP (waitress), talking to a started FakeSlack; the clock is fixed at `now`."""
-    from bot.app import build_app, build_web_client
+    from bot.app import build_app, build_web_client, listener_pool
     from bot.server import HttpServer
     from bot.services import Services
     from bot.settings import Settings
@@ -148,7 +156,7 @@ def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
                             slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
                             slack_api_url=slack.api_url)
         client = build_web_client(settings)
-        services = Services(engine=engine, config=slack_config, clock=lambda: now,
+        services = Services(engine=engine, config=config, clock=lambda: now,
                             groups=GroupDirectory.from_slack(client))
         app = build_app(settings=settings, services=services, client=client)
         server = HttpServer(app, host="127.0.0.1", port=0).start()
@@ -157,3 +165,10 @@ def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
                              engine, app)
         finally:
             server.stop()
+            listener_pool(app).wait_idle(timeout=10)  # nothing may call the stand-in after it stops
+
+
+@pytest.fixture
+def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
+    with running_bot(engine, slack_config, now) as bot:
+        yield bot

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -84,19 +87,49 @@ def test_kpi_bad_input(run, args, message):
     assert message in result.output
 
 
+def demo_now() -> datetime:
+    """The instant the demo runs at: QABOT_TEST_NOW when the suite is run at a chosen time, else the current
+    time, frozen for the demo's process too so that the figures below are computed for the same day."""
+    from bot.clock import utc_now
+
+    return utc_now()
+
+
+def acme_accuracy_last_week(database: Path, *, now: datetime, zone: str) -> float:
+    """Acme's accuracy over the 7 local days before `now`'s local day, straight from the audits (pandas)."""
+    import sqlite3
+
+    import pandas as pd
+
+    with sqlite3.connect(database) as connection:
+        audits = pd.read_sql("SELECT vendor, outcome, audited_at FROM audit WHERE vendor = 'Acme BPO'", connection)
+    local_day = pd.to_datetime(audits["audited_at"], utc=True, format="ISO8601").dt.tz_convert(zone).dt.date
+    today = now.astimezone(ZoneInfo(zone)).date()
+    week = audits[(local_day >= today - timedelta(days=7)) & (local_day < today)]
+    return (week["outcome"] == "correct").mean()
+
+
+@pytest.mark.clock
 def test_demo_runs_from_a_fresh_directory(tmp_path):
-    """The README's main job, as a subprocess in an empty directory: the app answers /qa via the stand-in."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "QABOT_CONFIG": str(SHIPPED_CONFIG)}
+    """The README's main job, as a subprocess in an empty directory: the app answers /qa via the stand-in,
+    the jobs post, a calibration runs, and it all ends clean (no traceback, no ERROR line)."""
+    now = demo_now()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "QABOT_CONFIG": str(SHIPPED_CONFIG),
+           "QABOT_TEST_NOW": now.isoformat()}
     result = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout and " ERROR " not in result.stderr, result.stderr
     out = result.stdout
     assert "seeding demo data" in out and "> /qa vendor acme" in out and "acknowledged with HTTP 200" in out
     assert "Acme BPO · vendor scorecard" in out and "significantly below target" in out
     assert "Weakest agents" in out and "[Share in channel]" in out
     assert (tmp_path / "qabot-demo-chart.png").read_bytes().startswith(b"\x89PNG")
     assert "> morning post of team 'demo'" in out and "Morning quality · QA demo team" in out
-    assert "Biggest movers by vendor" in out and "Acme BPO 88." in out
+    expected = acme_accuracy_last_week(tmp_path / "demo.db", now=now, zone="Asia/Manila")
+    mover = re.search(r"Acme BPO (\d+\.\d)% \((-\d+\.\d) pp from \d+\.\d%, significant\)", out)
+    assert "Biggest movers by vendor" in out and mover, out
+    assert mover.group(1) == f"{expected * 100:.1f}"  # the demo's drop, as the audits say
     for number in (1, 2):
         assert (tmp_path / f"qabot-demo-chart-morning-{number}.png").read_bytes().startswith(b"\x89PNG")
     assert "> SLA-breach monitor" in out and "Acme BPO accuracy below target" in out and "[Acknowledge]" in out
@@ -106,3 +139,4 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     again = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "seeding" not in again.stdout
+    assert "Traceback" not in again.stderr + again.stdout and " ERROR " not in again.stderr, again.stderr

@@ -5,21 +5,23 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.commands import alerts, calibrate, escalate, qa, reactions
+from bot.slack.errors import answered
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(qa.handle_qa)
-    app.action(ActionId.SHARE_SCORECARD)(qa.handle_share)
-    app.view(CallbackId.ESCALATION_MODAL)(escalate.handle_submission)
-    app.action(ActionId.ESCALATION_ACKNOWLEDGE)(escalate.handle_acknowledge)
-    app.action(ActionId.ESCALATION_ASSIGN)(escalate.handle_assign)
-    app.action(ActionId.ESCALATION_RESOLVE)(escalate.handle_resolve_button)
-    app.action(ActionId.ESCALATION_REOPEN)(escalate.handle_reopen)
-    app.view(CallbackId.RESOLUTION_MODAL)(escalate.handle_resolution)
-    app.shortcut(CallbackId.ESCALATE_SHORTCUT)(escalate.handle_shortcut)
-    app.action(ActionId.ALERT_ACKNOWLEDGE)(alerts.handle_acknowledge)
-    app.event("reaction_added")(reactions.handle_reaction)
-    app.view(CallbackId.CALIBRATION_MODAL)(calibrate.handle_request)
-    app.view(CallbackId.CALIBRATION_JUDGE)(calibrate.handle_judgement)
-    app.action(ActionId.CALIBRATION_START)(calibrate.handle_start)
+    """Every listener goes through `answered`: Slack's request gets its 200 once, whatever the listener raises."""
+    app.command(COMMAND)(answered(qa.handle_qa))
+    app.action(ActionId.SHARE_SCORECARD)(answered(qa.handle_share))
+    app.view(CallbackId.ESCALATION_MODAL)(answered(escalate.handle_submission))
+    app.action(ActionId.ESCALATION_ACKNOWLEDGE)(answered(escalate.handle_acknowledge))
+    app.action(ActionId.ESCALATION_ASSIGN)(answered(escalate.handle_assign))
+    app.action(ActionId.ESCALATION_RESOLVE)(answered(escalate.handle_resolve_button))
+    app.action(ActionId.ESCALATION_REOPEN)(answered(escalate.handle_reopen))
+    app.view(CallbackId.RESOLUTION_MODAL)(answered(escalate.handle_resolution))
+    app.shortcut(CallbackId.ESCALATE_SHORTCUT)(answered(escalate.handle_shortcut))
+    app.action(ActionId.ALERT_ACKNOWLEDGE)(answered(alerts.handle_acknowledge))
+    app.event("reaction_added")(answered(reactions.handle_reaction))
+    app.view(CallbackId.CALIBRATION_MODAL)(answered(calibrate.handle_request))
+    app.view(CallbackId.CALIBRATION_JUDGE)(answered(calibrate.handle_judgement))
+    app.action(ActionId.CALIBRATION_START)(answered(calibrate.handle_start))

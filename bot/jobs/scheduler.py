@@ -23,6 +23,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import wall_now
 from bot.config import TeamConfig
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
@@ -150,7 +151,7 @@ def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime 
         logger.exception("job %s failed in slot %s", job.id, slot.isoformat())
         outcome, failed = "failed (see the log)", True
     with session_scope(context.engine) as session:
-        run = finish(session, job_id=job.id, slot=slot, now=datetime.now(UTC), outcome=outcome, failed=failed)
+        run = finish(session, job_id=job.id, slot=slot, now=context.clock(), outcome=outcome, failed=failed)
         if failed:
             run.outcome = outcome = (f"failed, attempt {run.attempts} of {MAX_ATTEMPTS} (see the log)"
                                      + ("; retried within its grace time" if run.attempts < MAX_ATTEMPTS else ""))
@@ -171,17 +172,18 @@ def catch_up(jobs: list[Job], *, context: JobContext, now: datetime) -> dict[str
     return {job.id: run_if_due(job, context=context, now=now) for job in jobs}
 
 
-def build_scheduler(*, context: JobContext, clock: Callable[[], datetime]) -> BackgroundScheduler:
-    """Every job on its trigger, plus a catch-up pass right after start and every few minutes."""
+def build_scheduler(*, context: JobContext) -> BackgroundScheduler:
+    """Every job on its trigger, plus a catch-up pass right after start and every few minutes; `now` is
+    always the context's clock."""
     scheduler = BackgroundScheduler(timezone=UTC)
     jobs = jobs_for(context.config)
     for job in jobs:
         scheduler.add_job(
-            lambda job=job: run_in_slot(job, context=context, now=clock()), job.trigger(),
+            lambda job=job: run_in_slot(job, context=context, now=context.clock()), job.trigger(),
             id=job.id, name=job.description, coalesce=True, max_instances=1,
             misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
         )
-    scheduler.add_job(lambda: catch_up(jobs, context=context, now=clock()), IntervalTrigger(seconds=CATCH_UP_EVERY_S),
+    scheduler.add_job(lambda: catch_up(jobs, context=context, now=context.clock()), IntervalTrigger(seconds=CATCH_UP_EVERY_S),
                       id="catch-up", name="run slots missed while no bot ran, retry failed runs",
-                      next_run_time=datetime.now(UTC), coalesce=True, max_instances=1, misfire_grace_time=None)
+                      next_run_time=wall_now(), coalesce=True, max_instances=1, misfire_grace_time=None)
     return scheduler

@@ -63,6 +63,11 @@ def section(text: str) -> dict:
     return {"type": "section", "text": mrkdwn(_clip(text, limits.SECTION_TEXT))}
 
 
+def notice_view(text: str, *, title: str = "QA Ops Bot") -> dict:
+    """A modal that only says something, e.g. why a form could not be taken."""
+    return {"type": "modal", "title": plain(title), "close": plain("Close"), "blocks": [section(text)]}
+
+
 def help_blocks(intro: str | None = None) -> list[dict]:
     return ([section(intro)] if intro else []) + [section(HELP_TEXT)]
 

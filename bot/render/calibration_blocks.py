@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.calibration.results import CalibrationResults
 from bot.calibration.rules import CalibrationRequest, parse_lines, parse_list
-from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
+from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, notice_view, option, plain, section
 from bot.render.text import percent, slack_time
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.store.models import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
@@ -126,8 +126,7 @@ def judging_position(view: dict) -> tuple[int, int]:
 
 
 def message_view(calibration: CalibrationSession, text: str) -> dict:
-    return {"type": "modal", "title": plain(calibration.readable_id), "close": plain("Close"),
-            "blocks": [section(text)]}
+    return notice_view(text, title=calibration.readable_id)
 
 
 def progress_blocks(calibration: CalibrationSession, participants: Sequence[CalibrationParticipant],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
 from bot.store.db import session_scope
@@ -22,8 +23,12 @@ def once_per_event(body: dict, services: Services, next):  # noqa: A002  (Bolt's
     """Global middleware: acknowledge a repeated event without handling it again."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id:
-        with session_scope(services.engine) as session:
-            first = first_delivery(session, key=f"event:{event_id}", now=services.clock())
+        try:
+            with session_scope(services.engine) as session:
+                first = first_delivery(session, key=f"event:{event_id}", now=services.clock())
+        except SQLAlchemyError:  # the database is down: Slack still gets its 200; the listener says what failed
+            logger.exception("could not record the delivery of event %s; handling it anyway", event_id)
+            first = True
         if not first:
             logger.info("ignored a repeated delivery of event %s", event_id)
             return BoltResponse(status=200, body="")

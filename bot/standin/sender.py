@@ -63,14 +63,15 @@ class SlackSender:
         return dataclasses.replace(delivery, response_url=response_url)
 
     def view_submission(self, *, callback_id: str, values: dict, user_id: str,
-                        private_metadata: str = "") -> Delivery:
-        """Submit a modal: `values` is block_id -> action_id -> element state, as Slack sends it."""
+                        private_metadata: str = "", blocks: list[dict] | None = None) -> Delivery:
+        """Submit a modal: `values` is block_id -> action_id -> element state, as Slack sends it; `blocks`
+        are the view's blocks, which Slack sends back with the submission."""
         payload = {
             "type": "view_submission", "team": {"id": TEAM_ID}, "api_app_id": "AQABOT0001",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
             "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
             "view": {"id": f"V{next(self._ids):09d}", "type": "modal", "callback_id": callback_id,
-                     "private_metadata": private_metadata, "state": {"values": values}},
+                     "private_metadata": private_metadata, "blocks": blocks or [], "state": {"values": values}},
         }
         return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
                           "application/x-www-form-urlencoded", None)
@@ -83,7 +84,7 @@ class SlackSender:
         state = {block_id: {element["action_id"]: {"type": element["type"], "selected_option": picked}},
                  **(values or {})}
         answer = self.view_submission(callback_id=view["callback_id"], values=state, user_id=user_id,
-                                      private_metadata=view.get("private_metadata", ""))
+                                      private_metadata=view.get("private_metadata", ""), blocks=view["blocks"])
         return json.loads(answer.body) if answer.body else {}
 
     def open_with_button(self, *, action_id: str, value: str, user_id: str, timeout: float = 10.0) -> dict:

@@ -42,6 +42,7 @@ class FakeSlack:
         self.calls: list[RecordedCall] = []
         self.files: dict[str, bytes] = {}
         self._failures: dict[str, list[tuple[int, dict]]] = {}
+        self._delays: dict[str, float] = {}
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -82,6 +83,10 @@ class FakeSlack:
         self._failures.setdefault(method, []).append((status, body or {"ok": False, "error": "ratelimited",
                                                                            "retry_after": retry_after}))
 
+    def slow_down(self, method: str, *, seconds: float) -> None:
+        """Make every call of `method` (or "response_url") take `seconds` longer, as a slow Slack would."""
+        self._delays[method] = seconds
+
     def calls_to(self, method: str) -> list[RecordedCall]:
         with self._changed:
             return [call for call in self.calls if call.method == method]
@@ -104,6 +109,7 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ Web API
     def _record(self, call: RecordedCall) -> None:
+        time.sleep(self._delays.get(call.method, 0))
         with self._changed:
             self.calls.append(call)
             self._changed.notify_all()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 from bot.slack.ids import ActionId, BlockId, CallbackId
@@ -131,7 +130,7 @@ def test_acknowledge_twice_and_at_once_changes_the_record_once(bot_in_slack, eng
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda _: click(bot_in_slack, ActionId.ESCALATION_ACKNOWLEDGE, QA_LEAD), range(4)))
     bot_in_slack.slack.wait_for_calls("chat.update", 1)
-    time.sleep(0.5)  # let any duplicate have its chance
+    bot_in_slack.settle()
     assert kinds(engine) == ["filed", "acknowledged"]
     (update,) = bot_in_slack.slack.calls_to("chat.update")
     assert "Acknowledged by <@UQALEAD01>" in json.dumps(update.args["blocks"])
@@ -163,7 +162,7 @@ def test_assign_resolve_with_root_cause_and_reopen(bot_in_slack, engine):
     with ThreadPoolExecutor(max_workers=2) as pool:  # two people pressing Resolve at the same moment
         list(pool.map(lambda _: submit(QA_LEAD, "Listings restored", "policy misapplied"), range(2)))
     bot_in_slack.slack.wait_for_calls("chat.update", 2)
-    time.sleep(0.5)
+    bot_in_slack.settle()
     assert kinds(engine) == ["filed", "assigned", "resolved"]
     with session_scope(engine) as session:
         escalation = get_escalation(session, escalation_id=1)
@@ -220,13 +219,13 @@ def test_reaction_acknowledges_only_with_the_right_emoji_on_the_right_message(bo
     react(QA_LEAD, "eyes", item={**on_escalation, "ts": "999.0"})
     react(BOT_USER_ID, "eyes")
     react(OUTSIDER, "eyes")
-    time.sleep(0.5)
+    bot_in_slack.settle()
     assert kinds(engine) == ["filed"]
     first = react(QA_LEAD, "eyes", event_id="EvAck1")
     sender.retry(first, retry_num=1)
     bot_in_slack.slack.wait_for_calls("chat.update", 1)
     react(ACME_MEMBER, "white_check_mark")  # already acknowledged: nothing more
-    time.sleep(0.5)
+    bot_in_slack.settle()
     assert kinds(engine) == ["filed", "acknowledged"]
     threads = [c.args["text"] for c in bot_in_slack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
     assert threads == ["ESC-1: Acknowledged by <@UQALEAD01> (:eyes:)."]

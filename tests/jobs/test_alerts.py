@@ -7,7 +7,6 @@ through signed requests to the running app.
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -131,13 +130,13 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     react(QA_LEAD, "eyes", item={**on_accuracy, "ts": "999.0"})
     react(BOT_USER_ID, "eyes")
     react(OUTSIDER, "eyes")
-    time.sleep(0.5)
+    bot_in_slack.settle()
     assert updates_of(slack, accuracy) == []
     first = react(QA_LEAD, "eyes", event_id="EvAlertAck1")
     sender.retry(first, retry_num=1)
     slack.wait_for(lambda calls: bool(updates_of(slack, accuracy)))
     react(QA_LEAD, "white_check_mark")  # already acknowledged: nothing more
-    time.sleep(0.5)
+    bot_in_slack.settle()
     (update,) = updates_of(slack, accuracy)
     assert "Acknowledged by <@UQALEAD01>" in json.dumps(update["blocks"])
     assert ActionId.ALERT_ACKNOWLEDGE not in json.dumps(update["blocks"])

@@ -5,23 +5,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.clock import utc_now
 from bot.standin import FakeSlack
 from bot.store.db import make_engine, session_scope, upgrade_database
 from bot.store.models import Alert, JobRun
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.clock]
 REPLICAS = 4
 
 
 def test_replicas_run_each_due_slot_once(postgres_url, tmp_path):
     engine = make_engine(postgres_url)
     upgrade_database(engine)
-    due = datetime.now(UTC) - timedelta(minutes=1)  # the team's post time has just passed
+    due = utc_now() - timedelta(minutes=1)  # the team's post time has just passed (QABOT_TEST_NOW moves it)
     config = tmp_path / "qabot.toml"
     config.write_text(f"""
 [teams.race]

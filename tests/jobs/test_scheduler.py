@@ -6,6 +6,7 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 
 from bot.app import build_web_client
@@ -145,7 +146,7 @@ def test_a_failing_job_is_logged_and_recorded(engine, tmp_path, now, caplog):
 
 
 def test_the_scheduler_knows_every_job_with_stable_ids(engine, tmp_path):
-    scheduler = build_scheduler(context=context(engine, tmp_path), clock=lambda: datetime.now(UTC))
+    scheduler = build_scheduler(context=context(engine, tmp_path))
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted([job.id for job in jobs_for(TEAMS)] + ["catch-up"])
     assert {"morning-post:dublin", "morning-post:manila", "alert-monitor"} <= {job.id for job in scheduler.get_jobs()}
     job = scheduler.get_job("repost-escalations")
@@ -153,6 +154,7 @@ def test_the_scheduler_knows_every_job_with_stable_ids(engine, tmp_path):
     assert scheduler.get_job("morning-post:dublin").misfire_grace_time == 3 * 3600
 
 
+@pytest.mark.clock
 def test_jobs_cli_lists_and_runs(tmp_path, monkeypatch):
     from bot.cli import cli
 
