@@ -25,9 +25,15 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.standin import FakeSlack, SlackSender
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CONCURRENCY = 20
@@ -69,8 +75,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> dict:
-    """`qabot run` as its own process (as deployed), Slack played by the stand-in in this one."""
+@contextmanager
+def bot_serving(url: str, workdir: Path) -> Iterator[tuple[FakeSlack, SlackSender, subprocess.Popen]]:
+    """`qabot run` as its own process (as deployed), its clock at NOW (the seeded data's today), Slack played
+    by the stand-in in this process; stopped with SIGTERM (its graceful stop) afterwards."""
     from bot.standin import FakeSlack, SlackSender
 
     config_path = workdir / "bench-qabot.toml"
@@ -82,32 +90,38 @@ def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> di
     with FakeSlack() as slack:
         env = {**os.environ, "DATABASE_URL": url, "QABOT_CONFIG": str(config_path), "PORT": str(port),
                "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url,
-               "SLACK_APP_TOKEN": "", "QABOT_LOG_LEVEL": "WARNING"}
+               "SLACK_APP_TOKEN": "", "QABOT_LOG_LEVEL": "WARNING", "QABOT_TEST_NOW": NOW.isoformat()}
         app = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env)
         sender = SlackSender(app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SECRET, slack=slack)
         try:
             _wait_until_serving(sender, app)
-            acks, replies, failures = [], [], 0
-            for round_number in range(rounds):
-                def one(index: int):
-                    started = time.time()
-                    return started, sender.slash_command(queries[index % len(queries)], user_id=USER)
-                with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-                    results = list(pool.map(one, range(CONCURRENCY)))
-                for started, delivery in results:
-                    acks.append(delivery.seconds)
-                    failures += delivery.status != 200
-                    key = delivery.response_url.rsplit("/", 1)[1]
-                    calls = slack.wait_for(lambda calls, key=key: any(
-                        c.method == "response_url" and c.args["key"] == key for c in calls), timeout=60)
-                    reply = next(c for c in calls if c.method == "response_url" and c.args["key"] == key)
-                    failures += not any(block["type"] == "image" for block in reply.args.get("blocks") or [])
-                    replies.append(reply.at - started)
-                print(f"  round {round_number + 1}: ack p99 {percentile(acks, 99) * 1000:.0f} ms, "
-                      f"reply p95 {percentile(replies, 95) * 1000:.0f} ms", flush=True)
+            yield slack, sender, app
         finally:
             app.terminate()
-            app.wait(timeout=10)
+            app.wait(timeout=60)
+
+
+def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> dict:
+    """Rounds of CONCURRENCY simultaneous `/qa` requests; acknowledgement and full-reply times."""
+    with bot_serving(url, workdir) as (slack, sender, _app):
+        acks, replies, failures = [], [], 0
+        for round_number in range(rounds):
+            def one(index: int):
+                started = time.time()
+                return started, sender.slash_command(queries[index % len(queries)], user_id=USER)
+            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+                results = list(pool.map(one, range(CONCURRENCY)))
+            for started, delivery in results:
+                acks.append(delivery.seconds)
+                failures += delivery.status != 200
+                key = delivery.response_url.rsplit("/", 1)[1]
+                calls = slack.wait_for(lambda calls, key=key: any(
+                    c.method == "response_url" and c.args["key"] == key for c in calls), timeout=60)
+                reply = next(c for c in calls if c.method == "response_url" and c.args["key"] == key)
+                failures += not any(block["type"] == "image" for block in reply.args.get("blocks") or [])
+                replies.append(reply.at - started)
+            print(f"  round {round_number + 1}: ack p99 {percentile(acks, 99) * 1000:.0f} ms, "
+                  f"reply p95 {percentile(replies, 95) * 1000:.0f} ms", flush=True)
         uploads = len(slack.calls_to("upload"))
     return {"ack_ms": summary_ms(acks), "full_reply_ms": summary_ms(replies), "failures": failures,
             "concurrency": CONCURRENCY, "requests": len(acks), "distinct_queries": len(set(queries)),

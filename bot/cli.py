@@ -296,10 +296,9 @@ def run_command(app: AppContext) -> None:
     engine = app.upgraded_engine()
     client = build_web_client(settings)
     charts = ChartProcesses()
-    services = Services(engine=engine, config=app.config, render_chart=charts.render,
-                        groups=GroupDirectory.from_slack(client))
+    services = Services(engine=engine, config=app.config, draw=charts.draw, groups=GroupDirectory.from_slack(client))
     bolt_app = build_app(settings=settings, services=services, client=client)
-    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config))
+    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config, draw=charts.draw))
     server = (SocketModeServer(bolt_app, app_token=settings.slack_app_token) if settings.slack_app_token
               else HttpServer(bolt_app, port=settings.port))
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
@@ -319,11 +318,11 @@ def jobs_group() -> None:
     """Scheduled jobs: list them, or run one now."""
 
 
-def _job_context(app: AppContext):
+def _job_context(app: AppContext, **more):
     from bot.app import build_web_client
     from bot.jobs.scheduler import JobContext
 
-    return JobContext(engine=app.upgraded_engine(), client=build_web_client(app.settings), config=app.config)
+    return JobContext(engine=app.upgraded_engine(), client=build_web_client(app.settings), config=app.config, **more)
 
 
 @jobs_group.command("list")
@@ -375,10 +374,12 @@ def scheduler_command(app: AppContext) -> None:
     """Run only the scheduled jobs (for deployments that keep them apart from `qabot run`); SIGTERM lets the
     running job finish, then stops."""
     from bot.jobs.scheduler import build_scheduler
+    from bot.render.chart_processes import ChartProcesses
     from bot.server import wait_for_stop_signal
 
     app.settings.require_slack(serving=False)
-    scheduler = build_scheduler(context=_job_context(app))
+    charts = ChartProcesses()
+    scheduler = build_scheduler(context=_job_context(app, draw=charts.draw))
     scheduler.start()
     click.echo("scheduler running; Ctrl-C or SIGTERM stops it")
     try:
@@ -386,6 +387,7 @@ def scheduler_command(app: AppContext) -> None:
     finally:
         logger.info("stopping: the job in flight finishes first")
         scheduler.shutdown(wait=True)
+        charts.close()
         logger.info("stopped")
 
 

@@ -10,9 +10,8 @@ from sqlalchemy import Engine
 
 from bot.clock import utc_now
 from bot.config import TeamConfig
-from bot.kpi.scorecard import Scorecard
 from bot.render.chart_cache import ChartCache
-from bot.render.charts import trend_chart
+from bot.render.chart_processes import draw_here
 from bot.slack.access import GroupDirectory
 
 
@@ -23,5 +22,5 @@ class Services:
     groups: GroupDirectory
     clock: Callable[[], datetime] = utc_now
     charts: ChartCache = field(default_factory=ChartCache)
-    render_chart: Callable[[Scorecard], bytes] = trend_chart
-    """In-process by default; `qabot run` passes ChartProcesses.render."""
+    draw: Callable[..., bytes] = draw_here
+    """draw(chart, *args): in this process by default; `qabot run` passes ChartProcesses.draw."""

@@ -189,7 +189,7 @@ def handle_judgement(ack: Ack, body: dict, view: dict, client: WebClient, servic
             everyone = unfinished_count(session, session_id=session_id) == 0
     ack(response_action="update", view=next_view)
     if everyone:
-        close_and_post(services.engine, client, session_id=session_id, now=now)
+        close_and_post(services.engine, client, session_id=session_id, now=now, draw=services.draw)
 
 
 def _participants_session(session: Session, session_id: int, user_id: str) -> CalibrationSession:
@@ -239,7 +239,7 @@ def show_command(respond: Respond, client: WebClient, services: Services, *, use
                      "minutes.", response_type="ephemeral")
         return
     results = CalibrationResults.from_json(calibration.results)
-    chart = calibration.results_chart_file_id or results_chart(client, calibration, results)
+    chart = calibration.results_chart_file_id or results_chart(client, calibration, results, draw=services.draw)
     respond(text=f"{calibration.readable_id} results", response_type="ephemeral",
             blocks=results_blocks(calibration, results, chart_file_id=chart))
 

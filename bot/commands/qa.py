@@ -25,6 +25,7 @@ from bot.kpi.periods import parse_period
 from bot.kpi.scopes import ResolvedScope
 from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
+from bot.render.charts import trend_chart
 from bot.services import Services
 from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_for
 from bot.slack.errors import SLACK_FAILURES
@@ -157,16 +158,16 @@ def send_scorecard(
 def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> str | None:
     """The chart's file id; if drawing or uploading fails, the figures go out without it."""
     try:
-        return services.charts.file_id(card, lambda card: upload_chart(client, card, services.render_chart))
+        return services.charts.file_id(card, lambda card: upload_chart(client, card, services.draw))
     except (*SLACK_FAILURES, TimeoutError, BrokenProcessPool):
         logger.exception("the chart for %s could not be drawn or uploaded; sending the scorecard without it",
                          card.label)
         return None
 
 
-def upload_chart(client: WebClient, card: Scorecard, render: Callable[[Scorecard], bytes]) -> str:
+def upload_chart(client: WebClient, card: Scorecard, draw: Callable[..., bytes]) -> str:
     """The scorecard's trend chart, uploaded for its image block."""
-    return upload_png(client, render(card), name=f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}",
+    return upload_png(client, draw(trend_chart, card), name=f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}",
                       title=f"{card.label} daily accuracy")
 
 

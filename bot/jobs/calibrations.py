@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -12,6 +14,7 @@ from sqlalchemy import Engine
 from bot.calibration.results import CalibrationResults, build_results
 from bot.jobs.context import JobContext
 from bot.render.calibration_blocks import invitation_blocks, results_blocks
+from bot.render.chart_processes import draw_here
 from bot.render.charts import participant_chart
 from bot.slack.files import upload_png
 from bot.store.calibrations import (
@@ -40,16 +43,18 @@ POST_RETRY_AFTER = timedelta(minutes=5)
 CHANNEL_GONE = {"channel_not_found", "is_archived"}
 
 
-def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> bool:
+def close_and_post(engine: Engine, client: WebClient, *, session_id: int, now: datetime,
+                   draw: Callable[..., bytes] = draw_here) -> bool:
     """Close the session to new verdicts, work out and keep the results, post them; False if it was closed."""
     with session_scope(engine) as session:
         if not claim_close(session, session_id=session_id, now=now):
             return False
-    finish_closing(engine, client, session_id=session_id, now=now)
+    finish_closing(engine, client, session_id=session_id, now=now, draw=draw)
     return True
 
 
-def finish_closing(engine: Engine, client: WebClient, *, session_id: int, now: datetime) -> None:
+def finish_closing(engine: Engine, client: WebClient, *, session_id: int, now: datetime,
+                   draw: Callable[..., bytes] = draw_here) -> None:
     """Work out and keep a closed session's results, then post them (again safe after a crash in between)."""
     with session_scope(engine) as session:  # after the close committed: no verdict can still arrive
         calibration = get_calibration(session, session_id=session_id)
@@ -63,14 +68,15 @@ def finish_closing(engine: Engine, client: WebClient, *, session_id: int, now: d
             expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed,
             comments=comments_by_item(session, session_id=session_id))
         save_results(session, session_id=session_id, results=results.to_json())
-    publish_results(engine, client, calibration=calibration, results=results, now=now, first_attempt=True)
+    publish_results(engine, client, calibration=calibration, results=results, now=now, first_attempt=True, draw=draw)
 
 
 def publish_results(engine: Engine, client: WebClient, *, calibration: CalibrationSession,
-                    results: CalibrationResults, now: datetime, first_attempt: bool) -> bool:
+                    results: CalibrationResults, now: datetime, first_attempt: bool,
+                    draw: Callable[..., bytes] = draw_here) -> bool:
     """Post the results with their chart to the session's channel. If Slack refuses, tell the requester (once)
     and leave it to the job's next pass; a channel that is gone for good ends the attempts."""
-    chart_id = calibration.results_chart_file_id or results_chart(client, calibration, results)
+    chart_id = calibration.results_chart_file_id or results_chart(client, calibration, results, draw=draw)
     if chart_id and not calibration.results_chart_file_id:
         with session_scope(engine) as session:
             keep_chart(session, session_id=calibration.id, chart_file_id=chart_id)
@@ -107,7 +113,8 @@ def _tell_requester(client: WebClient, calibration: CalibrationSession, text: st
         logger.exception("could not tell %s about %s", calibration.requester_id, calibration.readable_id)
 
 
-def results_chart(client: WebClient, calibration: CalibrationSession, results: CalibrationResults) -> str | None:
+def results_chart(client: WebClient, calibration: CalibrationSession, results: CalibrationResults, *,
+                  draw: Callable[..., bytes] = draw_here) -> str | None:
     """Upload the per-participant agreement chart (names from users.info); None if there is nothing to draw."""
     rated = [(person.participant, person.rate) for person in results.by_participant if person.rate is not None]
     if not rated:
@@ -115,12 +122,13 @@ def results_chart(client: WebClient, calibration: CalibrationSession, results: C
     reference = results.by_participant[0].compared_with
     try:
         names = {user: _display_name(client, user) for user, _ in rated}
-        png = participant_chart(f"{calibration.readable_id}: share of items matching {reference}",
-                                [(names[user], rate) for user, rate in rated])
+        png = draw(participant_chart, f"{calibration.readable_id}: share of items matching {reference}",
+                   [(names[user], rate) for user, rate in rated])
         return upload_png(client, png, name=f"{calibration.readable_id}-agreement",
                           title=f"{calibration.readable_id} agreement by participant")
-    except SLACK_FAILURES:
-        logger.exception("the chart of %s could not be uploaded; posting without it", calibration.readable_id)
+    except (*SLACK_FAILURES, TimeoutError, BrokenProcessPool):
+        logger.exception("the chart of %s could not be drawn or uploaded; posting without it",
+                         calibration.readable_id)
         return None
 
 
@@ -151,18 +159,20 @@ def check_calibrations(context: JobContext, *, now: datetime) -> str:
         with session_scope(context.engine) as session:
             mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
         if mine:
-            finish_closing(context.engine, context.client, session_id=calibration.id, now=now)
+            finish_closing(context.engine, context.client, session_id=calibration.id, now=now, draw=context.draw)
     for calibration in unposted:
         with session_scope(context.engine) as session:
             mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
         if mine:
             publish_results(context.engine, context.client, calibration=calibration, now=now, first_attempt=False,
+                            draw=context.draw,
                             results=CalibrationResults.from_json(calibration.results))
     for calibration in sessions:
         with session_scope(context.engine) as session:
             complete = unfinished_count(session, session_id=calibration.id) == 0
         if now >= calibration.due_at or complete:
-            closed += close_and_post(context.engine, context.client, session_id=calibration.id, now=now)
+            closed += close_and_post(context.engine, context.client, session_id=calibration.id, now=now,
+                                     draw=context.draw)
         elif now >= remind_at(calibration, remind_before=remind_before):
             reminded += _remind(context, calibration, now=now)
     return f"{closed} session(s) closed, {reminded} reminder(s) sent, {len(sessions) - closed} open"

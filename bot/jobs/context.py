@@ -1,4 +1,4 @@
-"""What every scheduled job is handed: the database, the Slack client, the team config and the clock."""
+"""What every scheduled job is handed: the database, the Slack client, the team config, the clock and the charts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.clock import utc_now
 from bot.config import TeamConfig
+from bot.render.chart_processes import draw_here
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,5 @@ class JobContext:
     client: WebClient
     config: TeamConfig
     clock: Callable[[], datetime] = utc_now
+    draw: Callable[..., bytes] = draw_here
+    """draw(chart, *args): in this process by default; `qabot run` and `qabot scheduler` draw in ChartProcesses."""

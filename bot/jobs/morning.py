@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from sqlmodel import Session
@@ -55,13 +57,12 @@ def post_morning(context: JobContext, *, team_key: str, now: datetime, day_of: d
             return f"not posted, the team's scope is wrong: {error}"
     trend_id = comparison_id = None
     if report.has_yesterday:
-        trend_id = _chart(context, lambda: trend_chart(report.trend), name=f"{team_key}-trend-{report.today}",
+        trend_id = _chart(context, trend_chart, report.trend, name=f"{team_key}-trend-{report.today}",
                           title=f"{report.label}: daily accuracy")
         if len(report.parts) > 1:
             comparison_id = _chart(
-                context, lambda: comparison_chart(
-                    f"{report.label}: accuracy by {report.compare_kind}, last 7 days", report.parts),
-                name=f"{team_key}-by-{report.compare_kind}-{report.today}",
+                context, comparison_chart, f"{report.label}: accuracy by {report.compare_kind}, last 7 days",
+                report.parts, name=f"{team_key}-by-{report.compare_kind}-{report.today}",
                 title=f"{report.label}: accuracy by {report.compare_kind}")
     context.client.chat_postMessage(channel=team.channel, text=morning_first_line(report),
                                     blocks=morning_blocks(report, trend_file_id=trend_id,
@@ -156,11 +157,11 @@ def _digest(escalations: list[Escalation], now: datetime) -> EscalationDigest:
                             by_severity=dict(Counter(e.severity for e in escalations)))
 
 
-def _chart(context: JobContext, draw, *, name: str, title: str) -> str | None:
-    """Draw and upload one chart; a failure costs the chart, never the post."""
+def _chart(context: JobContext, chart: Callable[..., bytes], *args, name: str, title: str) -> str | None:
+    """Draw (in the chart workers where there are) and upload one chart; a failure costs the chart, never the post."""
     try:
-        return upload_png(context.client, draw(), name=name, title=title)
-    except (*SLACK_FAILURES, ValueError):
+        return upload_png(context.client, context.draw(chart, *args), name=name, title=title)
+    except (*SLACK_FAILURES, ValueError, TimeoutError, BrokenProcessPool):
         logger.exception("the morning chart %s could not be drawn or uploaded; posting without it", name)
         return None
 

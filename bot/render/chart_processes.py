@@ -1,7 +1,9 @@
 """Drawing charts in worker processes, so the server's threads keep the GIL for Slack requests.
 
 A chart is ~60 ms of pure-Python CPU; twenty at once in the server process would stall
-acknowledgements and use one core of several. `qabot run` draws them here instead.
+acknowledgements and use one core of several. `qabot run` and `qabot scheduler` draw every chart
+(scorecards, morning posts, calibration results) here instead: listeners and jobs are handed a
+`draw(chart, *args)` that is `ChartProcesses.draw` there, and `draw_here` elsewhere (tests, the demo).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.kpi.scorecard import Scorecard
-from bot.render.charts import trend_chart
+from collections.abc import Callable
 
 RENDER_TIMEOUT_SECONDS = 30
 logger = logging.getLogger(__name__)
@@ -51,16 +52,22 @@ class ChartProcesses:
             future.result(timeout=RENDER_TIMEOUT_SECONDS)
         return pool
 
-    def render(self, card: Scorecard) -> bytes:
+    def draw(self, chart: Callable[..., bytes], *args) -> bytes:
+        """`chart(*args)` (a pure function of bot.render.charts) in a worker; a broken pool is started afresh, once."""
         pool = self._pool
         try:
-            return pool.submit(trend_chart, card).result(timeout=RENDER_TIMEOUT_SECONDS)
+            return pool.submit(chart, *args).result(timeout=RENDER_TIMEOUT_SECONDS)
         except BrokenProcessPool:  # a worker died (killed for memory, say): start afresh, once
             logger.exception("chart workers broke; starting new ones")
             with self._lock:
                 if self._pool is pool:
                     self._pool = self._start()
-            return self._pool.submit(trend_chart, card).result(timeout=RENDER_TIMEOUT_SECONDS)
+            return self._pool.submit(chart, *args).result(timeout=RENDER_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
+
+
+def draw_here(chart: Callable[..., bytes], *args) -> bytes:
+    """`chart(*args)` in this process: for tests, the demo and one-off commands."""
+    return chart(*args)

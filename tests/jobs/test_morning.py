@@ -161,3 +161,26 @@ def test_escalations_and_alerts_are_the_teams_own_whatever_the_spelling(bot_in_s
     assert "*Escalations*: 2 open" in text  # both spellings of Acme; not Globex's
     assert "vendor:Acme BPO accuracy" in text and "imports stale_data" in text
     assert "Globex" not in text and "queue:ads" not in text
+
+
+def test_morning_charts_are_drawn_in_the_chart_workers(bot_in_slack, audits, context):
+    """As `qabot run` and `qabot scheduler` hand it, the post's two charts are drawn in worker processes."""
+    import dataclasses
+
+    from bot.render.chart_processes import ChartProcesses
+
+    processes, drawn = ChartProcesses(workers=1), []
+
+    def draw(chart, *args):
+        drawn.append(chart.__name__)
+        return processes.draw(chart, *args)
+
+    job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
+    try:
+        run_in_slot(job, context=dataclasses.replace(context, draw=draw), now=datetime(2026, 10, 26, 9, tzinfo=UTC))
+    finally:
+        processes.close()
+    assert drawn == ["trend_chart", "comparison_chart"]
+    (post,) = posts_to(bot_in_slack.slack, DUBLIN)
+    images = [block["slack_file"]["id"] for block in post["blocks"] if block["type"] == "image"]
+    assert len(images) == 2 and all(bot_in_slack.slack.files[i].startswith(b"\x89PNG") for i in images)

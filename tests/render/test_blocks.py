@@ -8,7 +8,7 @@ from bot.kpi.handle_time import BUCKET_COUNT
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import Breakdown, Counts, GroupAccuracy, LatestError, Targets, build_scorecard, wilson
 from bot.render.blocks import help_blocks, scorecard_blocks, share_value
-from bot.render.charts import TREND_DPI, TREND_SIZE_INCHES, trend_chart
+from bot.render.charts import TREND_DPI, TREND_SIZE_INCHES, participant_chart, trend_chart
 from bot.render.readable import blocks_as_text
 from bot.slack.ids import ActionId
 from bot.slack.limits import block_problems
@@ -61,6 +61,8 @@ def test_chart_processes_draw_the_same_picture():
 
     processes = ChartProcesses(workers=1)
     try:
-        assert processes.render(card()) == trend_chart(card())
+        assert processes.draw(trend_chart, card()) == trend_chart(card())
+        parts = [("Acme BPO", 0.93), ("Globex", 0.97)]
+        assert processes.draw(participant_chart, "Agreement", parts) == participant_chart("Agreement", parts)
     finally:
         processes.close()
