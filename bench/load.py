@@ -17,21 +17,18 @@ bench/results/load-<database>.json.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import logging
-import multiprocessing
 import os
 import platform
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.slack import SECRET, USER, bot_serving, prepare_database, summary_ms
+from bench.slack import SECRET, ResponseUrls, bot_serving, in_sender_process, prepare_database, sign_and_send, summary_ms
 
 #: Scorecards people ask for: vendors, queues and policies over a few periods.
 SCORECARDS = ("vendor acme", "vendor globex", "vendor initech", "vendor in-house", "vendor acme 30d",
@@ -42,52 +39,21 @@ SETTLE_SECONDS = 60
 SAMPLE_EVERY_S = 0.2
 
 
-@dataclass(frozen=True)
-class Sent:
-    at: float
-    key: str
-    status: int
-    seconds: float
-
-
-class _ResponseUrls:
-    """What SlackSender needs of the stand-in in the sender process: fresh response_urls."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self._ids = itertools.count(1)
-
-    def response_url(self) -> str:
-        return f"{self.base_url}/response/load-{next(self._ids)}"
-
-
 def send_at_rate(app_url: str, base_url: str, rate: float, seconds: float, queries: list[str], out) -> None:
-    """In its own process: one signed request every 1/rate s, each from a thread of its own."""
+    """In its own process: one signed request every 1/rate s, each from a thread of its own, whatever the
+    answers do (as Slack sends them)."""
     from bot.standin import SlackSender
 
-    sender = SlackSender(app_url=app_url, signing_secret=SECRET, slack=_ResponseUrls(base_url))
-    sent: list[Sent] = []
-    lock = threading.Lock()
-
-    def one(text: str) -> None:
-        started = time.time()
-        try:
-            delivery = sender.slash_command(text, user_id=USER)
-            record = Sent(started, delivery.response_url.rsplit("/", 1)[1], delivery.status, delivery.seconds)
-        except OSError:
-            record = Sent(started, "", 0, time.time() - started)
-        with lock:
-            sent.append(record)
-
-    total = int(rate * seconds)
-    start = time.perf_counter()
+    sender = SlackSender(app_url=app_url, signing_secret=SECRET, slack=ResponseUrls(base_url, "load"))
+    total, start, futures = int(rate * seconds), time.perf_counter(), []
     with ThreadPoolExecutor(max_workers=128) as pool:
         for index in range(total):
             delay = start + index / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            pool.submit(one, queries[index % len(queries)])
-    out.send([record.__dict__ for record in sent])
+            futures.append(pool.submit(sign_and_send, sender, queries[index % len(queries)]))
+    out.send([future.result().__dict__ for future in futures])
+    out.close()
 
 
 def tree_rss_bytes(pid: int) -> int:
@@ -117,13 +83,8 @@ def run_load(url: str, *, rate: float, seconds: float, queries: list[str], workd
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         before = len(slack.calls_to("response_url"))
-        receive, send = multiprocessing.Pipe(duplex=False)
-        process = multiprocessing.get_context("spawn").Process(
-            target=send_at_rate, args=(sender.app_url, slack.base_url, rate, seconds, queries, send))
         started = time.time()
-        process.start()
-        sent = [Sent(**record) for record in receive.recv()]
-        process.join()
+        sent = in_sender_process(send_at_rate, sender.app_url, slack.base_url, rate, seconds, queries)
         keys = {record.key for record in sent if record.key}
         try:
             slack.wait_for(lambda calls: len({c.args["key"] for c in calls if c.method == "response_url"

@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import itertools
 import logging
+import multiprocessing
 import os
 import platform
 import socket
@@ -28,6 +30,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,25 +104,78 @@ def bot_serving(url: str, workdir: Path) -> Iterator[tuple[FakeSlack, SlackSende
             app.wait(timeout=60)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One signed request as the sender saw it: when it went, its response_url key, the HTTP answer."""
+
+    at: float
+    key: str
+    status: int
+    seconds: float
+
+
+class ResponseUrls:
+    """What SlackSender needs of the stand-in in a sender process: fresh response_urls on its server."""
+
+    def __init__(self, base_url: str, prefix: str):
+        self.base_url, self.prefix = base_url, prefix
+        self._ids = itertools.count(1)
+
+    def response_url(self) -> str:
+        return f"{self.base_url}/response/{self.prefix}-{os.getpid()}-{next(self._ids)}"
+
+
+def sign_and_send(sender, text: str) -> Sent:
+    started = time.time()
+    try:
+        delivery = sender.slash_command(text, user_id=USER)
+    except OSError:
+        return Sent(started, "", 0, time.time() - started)
+    return Sent(started, delivery.response_url.rsplit("/", 1)[1], delivery.status, delivery.seconds)
+
+
+def send_burst(app_url: str, base_url: str, queries: list[str], out) -> None:
+    """In a process of its own (so that neither the bot nor the stand-in slows the sender's clock): one
+    request for each of `queries`, all at once."""
+    from bot.standin import SlackSender
+
+    sender = SlackSender(app_url=app_url, signing_secret=SECRET, slack=ResponseUrls(base_url, "burst"))
+    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+        sent = list(pool.map(lambda text: sign_and_send(sender, text), queries))
+    out.send([record.__dict__ for record in sent])
+    out.close()
+
+
+def in_sender_process(target, *args) -> list[Sent]:
+    """Run `target(*args, connection)` in a spawned process; the Sent records it sends back."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("spawn").Process(target=target, args=(*args, send))
+    process.start()
+    send.close()  # the child holds the only write end now: its close ends the loop below
+    records = []
+    try:
+        while True:
+            records += [Sent(**record) for record in receive.recv()]
+    except EOFError:
+        pass
+    process.join()
+    return records
+
+
 def run_requests(url: str, rounds: int, queries: list[str], workdir: Path) -> dict:
     """Rounds of CONCURRENCY simultaneous `/qa` requests; acknowledgement and full-reply times."""
     with bot_serving(url, workdir) as (slack, sender, _app):
         acks, replies, failures = [], [], 0
         for round_number in range(rounds):
-            def one(index: int):
-                started = time.time()
-                return started, sender.slash_command(queries[index % len(queries)], user_id=USER)
-            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-                results = list(pool.map(one, range(CONCURRENCY)))
-            for started, delivery in results:
-                acks.append(delivery.seconds)
-                failures += delivery.status != 200
-                key = delivery.response_url.rsplit("/", 1)[1]
-                calls = slack.wait_for(lambda calls, key=key: any(
+            burst = [queries[index % len(queries)] for index in range(CONCURRENCY)]
+            for record in in_sender_process(send_burst, sender.app_url, slack.base_url, burst):
+                acks.append(record.seconds)
+                failures += record.status != 200
+                calls = slack.wait_for(lambda calls, key=record.key: any(
                     c.method == "response_url" and c.args["key"] == key for c in calls), timeout=60)
-                reply = next(c for c in calls if c.method == "response_url" and c.args["key"] == key)
+                reply = next(c for c in calls if c.method == "response_url" and c.args["key"] == record.key)
                 failures += not any(block["type"] == "image" for block in reply.args.get("blocks") or [])
-                replies.append(reply.at - started)
+                replies.append(reply.at - record.at)
             print(f"  round {round_number + 1}: ack p99 {percentile(acks, 99) * 1000:.0f} ms, "
                   f"reply p95 {percentile(replies, 95) * 1000:.0f} ms", flush=True)
         uploads = len(slack.calls_to("upload"))

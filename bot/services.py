@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,10 @@ from bot.render.chart_processes import draw_here
 from bot.slack.access import GroupDirectory
 
 
+#: Listeners computing figures at once; measured with bench/slack.py (README, Benchmarks).
+COMPUTE_AT_ONCE = 2
+
+
 @dataclass(frozen=True, kw_only=True)
 class Services:
     engine: Engine
@@ -24,3 +29,7 @@ class Services:
     charts: ChartCache = field(default_factory=ChartCache)
     draw: Callable[..., bytes] = draw_here
     """draw(chart, *args): in this process by default; `qabot run` passes ChartProcesses.draw."""
+    computing: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(COMPUTE_AT_ONCE))
+    """Held while a listener computes figures (queries, statistics, blocks), never while it waits for a chart or
+    Slack: in one process CPU-bound Python runs one thread at a time anyway, and twenty threads computing at once
+    would each make the thread that answers Slack wait for the GIL many times over."""

@@ -117,7 +117,7 @@ def send_scorecard(
     period = parse_period(period_text, now=services.clock())
     viewer = viewer_for(user_id, config=services.config, groups=services.groups)
     refuse_outsiders(viewer, ", ".join(f"{kind} {name}" for kind, name in scopes.items()))
-    with session_scope(services.engine) as session:
+    with services.computing, session_scope(services.engine) as session:
         try:
             resolved = resolve_scopes(session, config=services.config, scopes=scopes)
         except UnknownScopeError as error:

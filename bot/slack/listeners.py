@@ -1,4 +1,4 @@
-"""How every listener runs: acknowledged at once, answered exactly once, its slow work paced.
+"""How every listener runs: acknowledged at once, answered exactly once.
 
 - `acknowledge_at_once` (a global middleware) acknowledges slash commands, buttons and shortcuts in
   the thread that answers Slack, before their listener is even scheduled: the acknowledgement never
@@ -11,10 +11,6 @@
   the form has no input); anything else through the request's response_url, or by DM where there is
   none (after a form closed; events). No exception reaches Bolt: when one does after ack() in a
   listener thread, Bolt (1.x) sets the acknowledgement back to none and answers Slack 404 after 3 s.
-- Work that runs after its acknowledgement takes one of `ListenerPool.PACED` slots: in one process
-  CPU-bound Python runs one thread at a time anyway, and twenty runnable threads would each make the
-  thread that acknowledges wait for the GIL many times over. Forms, still to be acknowledged, skip
-  the queue.
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ import inspect
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 
 from slack_bolt import Ack
 from slack_bolt.kwargs_injection.args import Args
@@ -39,12 +34,8 @@ LISTENER_THREADS = 32
 class ListenerPool(ThreadPoolExecutor):
     """Bolt's listener threads, counting the work in flight so that a stop (or a test) can wait for it."""
 
-    PACED = 4
-    """Listeners doing their work after ack() at once; measured in bench/slack.py (README, Benchmarks)."""
-
-    def __init__(self, max_workers: int = LISTENER_THREADS, *, paced: int = PACED):
+    def __init__(self, max_workers: int = LISTENER_THREADS):
         super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self.paced = threading.BoundedSemaphore(paced)
         self._in_flight = 0
         self._changed = threading.Condition()
 
@@ -81,14 +72,11 @@ def answered(listener: Callable[..., None]) -> Callable[[Args], None]:
     names = inspect.getfullargspec(listener).args
 
     def run(args: Args) -> None:
-        pool = args.context.listener_runner.listener_executor
-        acknowledged = args.ack.response is not None
-        with pool.paced if acknowledged else nullcontext():
-            try:
-                listener(**{name: getattr(args, name) if name in _BOLT_ARGUMENTS else args.context.get(name)
-                            for name in names})
-            except Exception as error:  # every error is answered here, once
-                _answer(args, message_for(error, logger=args.logger, what=what_was_asked(args.body)))
+        try:
+            listener(**{name: getattr(args, name) if name in _BOLT_ARGUMENTS else args.context.get(name)
+                        for name in names})
+        except Exception as error:  # every error is answered here, once
+            _answer(args, message_for(error, logger=args.logger, what=what_was_asked(args.body)))
 
     run.__name__, run.__qualname__, run.__module__, run.__doc__ = (
         listener.__name__, listener.__qualname__, listener.__module__, listener.__doc__)

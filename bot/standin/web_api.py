@@ -109,7 +109,8 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ Web API
     def _record(self, call: RecordedCall) -> None:
-        time.sleep(self._delays.get(call.method, 0))
+        if call.method in self._delays:
+            time.sleep(self._delays[call.method])
         with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
