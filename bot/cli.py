@@ -286,6 +286,7 @@ def run_command(app: AppContext) -> None:
     gracefully: requests, listeners and jobs in flight finish first."""
     from bot.app import build_app, build_web_client
     from bot.jobs.scheduler import JobContext, build_scheduler
+    from bot.kpi.scorecard import load_statistics
     from bot.render.chart_processes import ChartProcesses
     from bot.server import HttpServer, SocketModeServer, stop_serving, wait_for_stop_signal
     from bot.services import Services
@@ -304,6 +305,7 @@ def run_command(app: AppContext) -> None:
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
     # listener threads: measured p99 86 ms instead of 128 ms at 20 concurrent requests.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    load_statistics()
     try:
         server.start()
         scheduler.start()  # each slot runs once, on whichever replica claims it first

@@ -11,11 +11,13 @@ from sqlalchemy import Engine
 
 from bot.clock import utc_now
 from bot.config import TeamConfig
-from bot.render.chart_cache import ChartCache
+from bot.kpi.scorecard import Scorecard
+from bot.render.chart_cache import ChartCache, Memo
 from bot.render.chart_processes import draw_here
 from bot.slack.access import GroupDirectory
 
 
+SCORECARDS_KEPT = 256
 #: Listeners computing figures at once; measured with bench/slack.py (README, Benchmarks).
 COMPUTE_AT_ONCE = 2
 
@@ -27,6 +29,8 @@ class Services:
     groups: GroupDirectory
     clock: Callable[[], datetime] = utc_now
     charts: ChartCache = field(default_factory=ChartCache)
+    scorecards: Memo[Scorecard] = field(default_factory=lambda: Memo(size=SCORECARDS_KEPT))
+    """Scorecards by scope, days and data version: figures change only when an import finishes."""
     draw: Callable[..., bytes] = draw_here
     """draw(chart, *args): in this process by default; `qabot run` passes ChartProcesses.draw."""
     computing: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(COMPUTE_AT_ONCE))

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.config import TeamConfig, parse_team_config
+from bot.services import Services
 from bot.standin import FakeSlack, SlackSender
 from bot.store.db import make_engine, upgrade_database
 
@@ -126,6 +127,7 @@ class BotInSlack:
     sender: SlackSender
     engine: Engine
     app: App
+    services: Services
 
     def settle(self, *, timeout: float = 10.0) -> None:
         """Wait until the app has finished handling every request sent so far (its listeners are idle):
@@ -162,7 +164,7 @@ def running_bot(engine: Engine, config: TeamConfig, now: datetime) -> Iterator[B
         server = HttpServer(app, host="127.0.0.1", port=0).start()
         try:
             yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
-                             engine, app)
+                             engine, app, services)
         finally:
             server.stop()
             listener_pool(app).wait_idle(timeout=10)  # nothing may call the stand-in after it stops

@@ -31,6 +31,7 @@ from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_fo
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.slack.ids import COMMAND
+from bot.store.audits import data_version
 from bot.store.db import session_scope
 from bot.store.kpi import vendors_of_agents
 
@@ -133,7 +134,10 @@ def send_scorecard(
 
         allowed = authorise(viewer, resolved, config=services.config, vendors_of_agent=vendors_of_agent,
                             resolve_vendor=resolve_vendor)
-        card = scorecard_for(session, config=services.config, resolved=allowed, period=period, detail=True)
+        key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
+               period.last_day, data_version(session))
+        card = services.scorecards.get(key, lambda: scorecard_for(session, config=services.config, resolved=allowed,
+                                                                  period=period, detail=True))
     about_people = any(scope.kind == "agent" for scope in allowed)
     if shared and about_people:
         raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")

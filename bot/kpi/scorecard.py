@@ -1,7 +1,9 @@
 """From audit counts to a scorecard: accuracy with its interval, status, change, AHT, errors.
 
 Pure: the store hands in counts, this module hands back figures. Intervals and
-tests come from statsmodels, not hand-written formulas.
+tests come from statsmodels, not hand-written formulas; it is imported where it is used, not
+with this module, so the chart workers, which only unpickle scorecards, do not carry it (and scipy
+and pandas with it: 120 MiB a worker).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import numpy as np
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from bot.kpi import handle_time
 from bot.kpi.periods import Period
@@ -66,9 +67,16 @@ class Estimate:
     trials: int
 
 
+def load_statistics() -> None:
+    """Import statsmodels now: `qabot run` calls this before serving, so the first requests do not wait for it."""
+    import statsmodels.stats.proportion  # noqa: F401
+
+
 def wilson(successes: int, trials: int) -> Estimate | None:
     if trials == 0:
         return None
+    from statsmodels.stats.proportion import proportion_confint  # imported here: see the module docstring
+
     low, high = proportion_confint(successes, trials, alpha=1 - CONFIDENCE, method="wilson")
     return Estimate(successes / trials, float(low), float(high), successes, trials)
 
@@ -103,6 +111,8 @@ def accuracy_change(current: Estimate | None, previous: Estimate | None) -> Chan
             current.successes + previous.successes in (0, current.trials + previous.trials):
         p_value = 1.0  # identical or all-equal samples: the z-test is undefined, no evidence of change
     else:
+        from statsmodels.stats.proportion import proportions_ztest  # imported here: see the module docstring
+
         _, p_value = proportions_ztest([current.successes, previous.successes],
                                        [current.trials, previous.trials])
     return Change(previous, (current.value - previous.value) * 100, float(p_value))
@@ -231,6 +241,8 @@ def daily_series(period: Period, daily_counts: dict[date, Counts]) -> list[Daily
     trials = np.array([c.audits for c in counts])
     successes = np.array([c.correct for c in counts])
     safe = np.maximum(trials, 1)
+    from statsmodels.stats.proportion import proportion_confint  # imported here: see the module docstring
+
     low, high = proportion_confint(successes, safe, alpha=1 - CONFIDENCE, method="wilson")
     return [
         DailyPoint(day, int(n), Estimate(k / n, float(lo), float(hi), int(k), int(n)) if n else None)

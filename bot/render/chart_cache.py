@@ -1,7 +1,9 @@
-"""Charts already drawn and uploaded, by what they show: the same picture is never drawn twice.
+"""Things already made, by what they are: the same picture is never drawn twice, the same figures never
+computed twice.
 
-A morning burst of `/qa vendor acme` from a whole team needs one chart, not twenty;
-concurrent requests for the same picture wait for the one being drawn.
+A morning burst of `/qa vendor acme` from a whole team needs one chart, not twenty; concurrent
+requests for the same thing wait for the one being made. `Memo` is the mechanism; `ChartCache`
+keys uploaded trend charts by what they show.
 """
 
 from __future__ import annotations
@@ -9,30 +11,26 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from typing import Generic, TypeVar
 
 from bot.kpi.scorecard import Scorecard
 
 CACHE_SIZE = 512
+T = TypeVar("T")
 
 
-def chart_key(card: Scorecard) -> str:
-    """Everything the trend chart shows, hashed."""
-    points = ";".join(f"{p.day}:{p.audits}:{p.accuracy.successes if p.accuracy else ''}" for p in card.daily)
-    text = f"trend|{card.label}|{card.period.first_day}|{card.period.last_day}|{card.targets.accuracy}|{points}"
-    return hashlib.sha256(text.encode()).hexdigest()
+class Memo(Generic[T]):
+    """The last `size` things made, by key; made once even when asked for at the same time; a failure is
+    not kept (the next ask makes it again)."""
 
-
-class ChartCache:
     def __init__(self, *, size: int = CACHE_SIZE):
         self._size = size
-        self._entries: OrderedDict[str, Future] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Future] = OrderedDict()
         self._lock = threading.Lock()
 
-    def file_id(self, card: Scorecard, make: Callable[[Scorecard], str]) -> str:
-        """The uploaded chart's file id; `make` draws and uploads it when nobody has yet."""
-        key = chart_key(card)
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
             future = self._entries.get(key)
             owner = future is None
@@ -45,10 +43,23 @@ class ChartCache:
         if not owner:
             return future.result()
         try:
-            future.set_result(make(card))
+            future.set_result(make())
         except BaseException as error:
             with self._lock:
-                self._entries.pop(key, None)  # a failed upload is tried again next time
+                self._entries.pop(key, None)
             future.set_exception(error)
             raise
         return future.result()
+
+
+def chart_key(card: Scorecard) -> str:
+    """Everything the trend chart shows, hashed."""
+    points = ";".join(f"{p.day}:{p.audits}:{p.accuracy.successes if p.accuracy else ''}" for p in card.daily)
+    text = f"trend|{card.label}|{card.period.first_day}|{card.period.last_day}|{card.targets.accuracy}|{points}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ChartCache(Memo[str]):
+    def file_id(self, card: Scorecard, make: Callable[[Scorecard], str]) -> str:
+        """The uploaded chart's file id; `make` draws and uploads it when nobody has yet."""
+        return self.get(chart_key(card), lambda: make(card))

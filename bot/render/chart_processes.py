@@ -41,7 +41,7 @@ def _warm_up() -> None:
 
 class ChartProcesses:
     def __init__(self, *, workers: int | None = None):
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or max(1, (os.cpu_count() or 1) - 1)  # the server process keeps a core
         self._lock = threading.Lock()
         self._pool = self._start()
 

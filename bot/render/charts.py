@@ -1,14 +1,19 @@
-"""Charts as PNG bytes, drawn on a bare matplotlib Figure (no pyplot: nothing global stays alive)."""
+"""Charts as PNG bytes, drawn on a bare matplotlib Figure (no pyplot: nothing global stays alive).
+
+matplotlib is imported by the first chart drawn, not with this module: `qabot run` draws in its chart
+workers, so the server process, which names these functions, never loads it.
+"""
 
 from __future__ import annotations
 
 import io
-from matplotlib.dates import DateFormatter, date2num
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from typing import TYPE_CHECKING
 
 from bot.kpi.morning import Part
 from bot.kpi.scorecard import Scorecard, Status, accuracy_status
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Wide and short: legible in Slack on a laptop and on a phone.
 TREND_SIZE_INCHES = (8.0, 3.4)
@@ -21,6 +26,10 @@ _MARGINS = {"left": 0.075, "right": 0.985, "top": 0.89, "bottom": 0.1}
 
 def trend_chart(card: Scorecard) -> bytes:
     """Daily accuracy with its 95% interval band and the target line, as PNG."""
+    from matplotlib.dates import DateFormatter, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     figure = Figure(figsize=TREND_SIZE_INCHES, dpi=TREND_DPI)
     figure.subplots_adjust(**_MARGINS)  # fixed margins: a layout engine would double the render time
     axes = figure.add_subplot()
@@ -88,6 +97,8 @@ def participant_chart(title: str, rates: list[tuple[str, float]]) -> bytes:
 
 def _rows_figure(rows: int) -> tuple[Figure, object]:
     """A figure as wide as a phone, one row of bars per part."""
+    from matplotlib.figure import Figure
+
     height = 1.3 + COMPARISON_ROW_INCHES * rows
     figure = Figure(figsize=(COMPARISON_WIDTH_INCHES, height), dpi=COMPARISON_DPI)
     figure.subplots_adjust(left=0.34, right=0.97, top=1 - 0.55 / height, bottom=0.5 / height)
@@ -95,6 +106,8 @@ def _rows_figure(rows: int) -> tuple[Figure, object]:
 
 
 def _label_rows(axes, names: list[str], title: str) -> None:
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     axes.set_yticks(list(range(len(names))), [_short(name) for name in names], fontsize=11)
     axes.invert_yaxis()  # the first row on top
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4))

@@ -292,6 +292,11 @@ def record_import_run(session: Session, *, run: ImportRun) -> ImportRun:
     return run
 
 
+def data_version(session: Session) -> int:
+    """Changes whenever an import (or the demo seed) has finished: figures computed under one version stay true."""
+    return session.execute(select(func.max(ImportRun.id))).scalar() or 0
+
+
 def count_audits(session: Session) -> int:
     return session.execute(select(func.count()).select_from(AUDIT)).scalar_one()
 

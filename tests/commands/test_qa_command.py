@@ -185,3 +185,22 @@ def test_a_chart_that_cannot_be_uploaded_does_not_lose_the_figures(bot_in_slack,
     assert "Acme BPO · vendor scorecard" in texts(reply)
     assert not any(block["type"] == "image" for block in reply["blocks"])
     assert "could not be drawn or uploaded" in caplog.text
+
+
+def test_figures_are_computed_once_until_an_import_changes_them(bot_in_slack, audits, engine, config, tmp_path,
+                                                                 now, monkeypatch):
+    from bot.commands import qa
+
+    computed = []
+    real = qa.scorecard_for
+    monkeypatch.setattr(qa, "scorecard_for", lambda *args, **kwargs: computed.append(1) or real(*args, **kwargs))
+    ask = lambda: texts(bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD)))  # noqa: E731
+    first, second = ask(), ask()
+    assert first == second and len(computed) == 1
+    import_audits(engine, config=config, now=now, path=write_csv(tmp_path / "more.csv", [audit_row(
+        f"N{index}", vendor="Acme BPO", agent_decision="approve", qa_decision="counterfeit",
+        error_category="missed violation", audited_at="2026-11-21T09:30:00Z", decided_at="2026-11-21T09:00:00Z")
+        for index in range(30)]))
+    third = ask()
+    assert len(computed) == 2 and "accuracy 86.7%" in first and "accuracy 43.3%, 60 audits" not in first
+    assert "accuracy 43.3% against target 95.0% (significantly below), 60 audits" in third

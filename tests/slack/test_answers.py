@@ -221,3 +221,21 @@ def test_every_listener_kind_answers_when_the_database_is_down(bot_without_datab
     assert [c.args["text"] for c in bot.slack.calls_to("response_url")].count(APOLOGY) == 3  # the shortcut too
     assert dms_to(bot, QA_LEAD) == [APOLOGY]  # the reaction's
     assert "OperationalError" in caplog.text
+
+
+def test_acknowledgement_does_not_wait_behind_other_requests_work(bot_in_slack):
+    """With every computing slot taken (other requests busy with their figures), /qa is still acknowledged at
+    once; its answer follows when a slot frees."""
+    slots = bot_in_slack.services.computing
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    try:
+        delivery = bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD)
+        answered_quickly(delivery)
+        assert responses(bot_in_slack, delivery) == []  # still waiting for its turn to compute
+    finally:
+        for _ in range(held):
+            slots.release()
+    answer = only_answer(bot_in_slack, delivery)
+    assert "Acme BPO" in answer["text"] + json.dumps(answer.get("blocks") or [])
