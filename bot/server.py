@@ -117,6 +117,8 @@ def stop_serving(server: HttpServer | SocketModeServer, *, app: App, scheduler=N
     finish (a half-sent morning post, a calibration close); then the chart workers go."""
     deadline = time.monotonic() + STOP_SECONDS
     logger.info("stopping: finishing the requests and jobs in flight")
+    if scheduler is not None and scheduler.running:
+        scheduler.pause()  # no job starts now that could be cut short; the running one finishes below
     server.stop(grace=HTTP_GRACE_SECONDS)
     pool = listener_pool(app)
     if not pool.wait_idle(timeout=max(0.0, deadline - time.monotonic())):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.commands import alerts, calibrate, escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
@@ -27,7 +28,7 @@ from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.render.charts import trend_chart
 from bot.services import Services
-from bot.slack.access import authorise, not_visible, refuse_outsiders, viewer_for
+from bot.slack.access import Viewer, authorise, not_visible, refuse_outsiders, viewer_for
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.slack.ids import COMMAND
@@ -118,26 +119,17 @@ def send_scorecard(
     period = parse_period(period_text, now=services.clock())
     viewer = viewer_for(user_id, config=services.config, groups=services.groups)
     refuse_outsiders(viewer, ", ".join(f"{kind} {name}" for kind, name in scopes.items()))
-    with services.computing, session_scope(services.engine) as session:
-        try:
-            resolved = resolve_scopes(session, config=services.config, scopes=scopes)
-        except UnknownScopeError as error:
-            if viewer.qa_staff:
-                raise
-            raise not_visible(viewer, error.kind, error.name) from None  # no suggestions from others' data
+    with session_scope(services.engine) as session:
+        with services.computing:
+            allowed = _allowed_scopes(session, services, viewer=viewer, scopes=scopes)
+            key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
+                   period.last_day, data_version(session))
 
-        def vendors_of_agent(scope: ResolvedScope) -> list[str]:
-            return vendors_of_agents(session, agent_ids=scope.values)
+        def compute() -> Scorecard:
+            with services.computing:
+                return scorecard_for(session, config=services.config, resolved=allowed, period=period, detail=True)
 
-        def resolve_vendor(key: str) -> ResolvedScope:
-            return resolve_scopes(session, config=services.config, scopes={"vendor": key})[0]
-
-        allowed = authorise(viewer, resolved, config=services.config, vendors_of_agent=vendors_of_agent,
-                            resolve_vendor=resolve_vendor)
-        key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
-               period.last_day, data_version(session))
-        card = services.scorecards.get(key, lambda: scorecard_for(session, config=services.config, resolved=allowed,
-                                                                  period=period, detail=True))
+        card = services.scorecards.get(key, compute)  # waiting for another request's card holds no slot
     about_people = any(scope.kind == "agent" for scope in allowed)
     if shared and about_people:
         raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")
@@ -157,6 +149,26 @@ def send_scorecard(
         logger.info("user %s shared %s", user_id, card.label)
     else:
         respond(text=scorecard_summary(card), blocks=blocks, response_type="ephemeral")
+
+
+def _allowed_scopes(session: Session, services: Services, *, viewer: Viewer, scopes: dict[str, str]
+                    ) -> list[ResolvedScope]:
+    """The scopes asked for, resolved and narrowed to what the viewer may see (AccessDenied otherwise)."""
+    try:
+        resolved = resolve_scopes(session, config=services.config, scopes=scopes)
+    except UnknownScopeError as error:
+        if viewer.qa_staff:
+            raise
+        raise not_visible(viewer, error.kind, error.name) from None  # no suggestions from others' data
+
+    def vendors_of_agent(scope: ResolvedScope) -> list[str]:
+        return vendors_of_agents(session, agent_ids=scope.values)
+
+    def resolve_vendor(key: str) -> ResolvedScope:
+        return resolve_scopes(session, config=services.config, scopes={"vendor": key})[0]
+
+    return authorise(viewer, resolved, config=services.config, vendors_of_agent=vendors_of_agent,
+                     resolve_vendor=resolve_vendor)
 
 
 def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> str | None:

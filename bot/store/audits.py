@@ -292,9 +292,11 @@ def record_import_run(session: Session, *, run: ImportRun) -> ImportRun:
     return run
 
 
-def data_version(session: Session) -> int:
-    """Changes whenever an import (or the demo seed) has finished: figures computed under one version stay true."""
-    return session.execute(select(func.max(ImportRun.id))).scalar() or 0
+def data_version(session: Session) -> tuple[int, int]:
+    """Changes whenever an import (or the demo seed) has finished: figures computed under one version stay true.
+    The count as well as the latest id: two imports may commit in the other order than they took their ids."""
+    count, latest = session.execute(select(func.count(ImportRun.id), func.max(ImportRun.id))).one()
+    return (count, latest or 0)
 
 
 def count_audits(session: Session) -> int:
