@@ -288,7 +288,7 @@ def run_command(app: AppContext) -> None:
     from bot.jobs.scheduler import JobContext, build_scheduler
     from bot.kpi.scorecard import load_statistics
     from bot.render.chart_processes import ChartProcesses
-    from bot.server import HttpServer, SocketModeServer, stop_serving, wait_for_stop_signal
+    from bot.server import HttpServer, SocketModeServer, stop_serving, stop_signals, wait_until_stopped
     from bot.services import Services
     from bot.slack.access import GroupDirectory
 
@@ -306,13 +306,14 @@ def run_command(app: AppContext) -> None:
     # listener threads: measured p99 86 ms instead of 128 ms at 20 concurrent requests.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     load_statistics()
-    try:
-        server.start()
-        scheduler.start()  # each slot runs once, on whichever replica claims it first
-        wait_for_stop_signal()
-    finally:
-        stop_serving(server, app=bolt_app, scheduler=scheduler, charts=charts)
-        engine.dispose()
+    with stop_signals() as stop:
+        try:
+            server.start()
+            scheduler.start()  # each slot runs once, on whichever replica claims it first
+            wait_until_stopped(stop, serving=server.serving)
+        finally:
+            stop_serving(server, app=bolt_app, scheduler=scheduler, charts=charts)
+            engine.dispose()
 
 
 @cli.group("jobs")
@@ -377,20 +378,21 @@ def scheduler_command(app: AppContext) -> None:
     running job finish, then stops."""
     from bot.jobs.scheduler import build_scheduler
     from bot.render.chart_processes import ChartProcesses
-    from bot.server import wait_for_stop_signal
+    from bot.server import stop_signals, wait_until_stopped
 
     app.settings.require_slack(serving=False)
     charts = ChartProcesses()
     scheduler = build_scheduler(context=_job_context(app, draw=charts.draw))
-    scheduler.start()
-    click.echo("scheduler running; Ctrl-C or SIGTERM stops it")
-    try:
-        wait_for_stop_signal()
-    finally:
-        logger.info("stopping: the job in flight finishes first")
-        scheduler.shutdown(wait=True)
-        charts.close()
-        logger.info("stopped")
+    with stop_signals() as stop:
+        try:
+            scheduler.start()
+            click.echo("scheduler running; Ctrl-C or SIGTERM stops it")
+            wait_until_stopped(stop)
+        finally:
+            logger.info("stopping: the job in flight finishes first")
+            scheduler.shutdown(wait=True)
+            charts.close()
+            logger.info("stopped")
 
 
 def main() -> None:

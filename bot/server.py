@@ -10,6 +10,8 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -44,6 +46,9 @@ class HttpServer:
     def serve_forever(self) -> None:
         logger.info("serving Slack requests on %s", self.url)
         self._server.run()
+
+    def serving(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> HttpServer:
         self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
@@ -95,21 +100,34 @@ class SocketModeServer:
         self._handler.connect()
         return self
 
+    def serving(self) -> bool:
+        return True  # the Socket Mode client reconnects by itself
+
     def stop(self, *, grace: float = 10.0) -> None:
         """Socket Mode acknowledges over the socket as each listener acks, so closing it is enough."""
         self._handler.close()
 
 
-def wait_for_stop_signal() -> None:
-    """Block until SIGTERM (docker stop, a deploy) or SIGINT (Ctrl-C)."""
+@contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """Inside, SIGTERM (docker stop, a deploy) and SIGINT (Ctrl-C) set the event instead of ending the process.
+    Entered before serving starts, so a signal that comes early still stops the bot gracefully."""
     stop = threading.Event()
     previous = {number: signal.signal(number, lambda *_: stop.set()) for number in STOP_SIGNALS}
     try:
-        while not stop.wait(timeout=1):
-            pass
+        yield stop
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def wait_until_stopped(stop: threading.Event, *, serving: Callable[[], bool] = lambda: True) -> None:
+    """Block until a stop signal, or until `serving()` turns False (the server's thread died: the process
+    ends, so that whatever supervises it starts a new one)."""
+    while not stop.wait(timeout=1):
+        if not serving():
+            logger.error("the server stopped serving; stopping the process")
+            return
 
 
 def stop_serving(server: HttpServer | SocketModeServer, *, app: App, scheduler=None, charts=None) -> None:
