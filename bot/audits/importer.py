@@ -151,31 +151,31 @@ def import_audits(
     rejects: list[pd.DataFrame] = []
     total = audit_file.count_rows() if show_progress else None
     started = time.monotonic()
-    with tqdm(total=total, unit="rows", disable=not show_progress, desc=path.name) as bar:
-        with session_scope(engine) as session:
-            def keep_rejects(chunk: Chunk, index: pd.Index, reasons: pd.Series) -> None:
-                # A rejects file imported again already has these columns: give them fresh values.
-                bad = chunk.original.loc[index].drop(columns=[LINE_COLUMN, REASON_COLUMN], errors="ignore")
-                bad.insert(0, REASON_COLUMN, reasons)
-                bad.insert(0, LINE_COLUMN, chunk.lines.loc[index])
-                rejects.append(bad)
+    with tqdm(total=total, unit="rows", disable=not show_progress, desc=path.name) as bar, \
+            session_scope(engine) as session:
+        def keep_rejects(chunk: Chunk, index: pd.Index, reasons: pd.Series) -> None:
+            # A rejects file imported again already has these columns: give them fresh values.
+            bad = chunk.original.loc[index].drop(columns=[LINE_COLUMN, REASON_COLUMN], errors="ignore")
+            bad.insert(0, REASON_COLUMN, reasons)
+            bad.insert(0, LINE_COLUMN, chunk.lines.loc[index])
+            rejects.append(bad)
 
-            load_chunks(
-                session, chunks=audit_file.chunks(), config=config, source=source_name, now=now,
-                summary=summary, on_rejects=keep_rejects, on_progress=bar.update,
-            )
-            if dry_run:
-                session.rollback()
-            else:
-                record_import_run(session, run=ImportRun(
-                    file_name=path.name, source=source_name, started_at=now,
-                    finished_at=now + timedelta(seconds=time.monotonic() - started),
-                    rows_read=summary.rows_read, inserted=summary.counts.inserted,
-                    updated=summary.counts.updated, unchanged=summary.counts.unchanged,
-                    rejected=summary.rejected,
-                ))
-            # Before the commit: if the rejects cannot be written, nothing is imported either.
-            summary.rejects_path = _write_rejects(rejects_path_for(path), rejects)
+        load_chunks(
+            session, chunks=audit_file.chunks(), config=config, source=source_name, now=now,
+            summary=summary, on_rejects=keep_rejects, on_progress=bar.update,
+        )
+        if dry_run:
+            session.rollback()
+        else:
+            record_import_run(session, run=ImportRun(
+                file_name=path.name, source=source_name, started_at=now,
+                finished_at=now + timedelta(seconds=time.monotonic() - started),
+                rows_read=summary.rows_read, inserted=summary.counts.inserted,
+                updated=summary.counts.updated, unchanged=summary.counts.unchanged,
+                rejected=summary.rejected,
+            ))
+        # Before the commit: if the rejects cannot be written, nothing is imported either.
+        summary.rejects_path = _write_rejects(rejects_path_for(path), rejects)
     return summary
 
 
@@ -193,18 +193,18 @@ def load_chunks(
     """Check and upsert chunks inside the caller's transaction, then refresh roll-ups."""
     duplicates = DuplicateTracker()
     labels = config.defaults.no_violation_labels
-    load = AuditLoad(session, source=source, now=now)
-    for chunk in chunks:
-        checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
-                              no_violation_labels=labels)
-        load.add(checked.good)
-        summary.rows_read += len(chunk.canonical)
-        summary.rejected += len(checked.rejected_index)
-        if len(checked.rejected_index):
-            on_rejects(chunk, checked.rejected_index, checked.reasons)
-        if on_progress:
-            on_progress(len(chunk.canonical))
-    summary.counts = load.finish()
+    with AuditLoad(session, source=source, now=now) as load:
+        for chunk in chunks:
+            checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
+                                  no_violation_labels=labels)
+            load.add(checked.good)
+            summary.rows_read += len(chunk.canonical)
+            summary.rejected += len(checked.rejected_index)
+            if len(checked.rejected_index):
+                on_rejects(chunk, checked.rejected_index, checked.reasons)
+            if on_progress:
+                on_progress(len(chunk.canonical))
+        summary.counts = load.finish()
     return summary
 
 

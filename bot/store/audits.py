@@ -4,23 +4,50 @@ Each database gets its fastest honest path, and both report new, updated and
 unchanged rows and every day whose figures moved (an updated audit may move
 from one day to another: both days are rebuilt):
 
-- SQLite: one `executemany` upsert straight into `audit`; a temporary trigger
-  records the rows an upsert really changed.
-- PostgreSQL: `COPY` into a temporary staging table, one join to classify the
-  rows, one `INSERT ... SELECT ... ON CONFLICT` to merge them.
+- SQLite: one `executemany` upsert a chunk, straight into `audit`; a temporary
+  trigger records the rows an upsert really changed.
+- PostgreSQL: per chunk, one probe for the ids already stored; the new rows
+  are copied (`COPY`) straight into `audit`, the others into a temporary
+  staging table and merged by one `INSERT ... SELECT ... ON CONFLICT` that
+  returns what it changed.
+
+On PostgreSQL chunks go to the server from a writer thread, so the server writes
+one chunk while the importer reads and checks the next: the import takes about
+the longer of the two, not their sum.
 """
 
 from __future__ import annotations
 
 import io
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute
 from pyarrow import csv as pyarrow_csv
-from sqlalchemy import Column, Float, Integer, MetaData, Table, and_, bindparam, delete, func, literal, or_, select, text, true
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -28,12 +55,12 @@ from bot.kpi.handle_time import BUCKET_COUNT
 from bot.store.db import IMPORT_CACHE_KIB, upsert_insert
 from bot.store.kpi import audit_counts, error_category
 from bot.store.models import (
+    AGENT_LEVEL,
     SCOPE_COLUMNS,
+    SCOPE_LEVEL,
     Audit,
     ImportRun,
     Outcome,
-    AGENT_LEVEL,
-    SCOPE_LEVEL,
     ScopeValue,
 )
 
@@ -81,14 +108,20 @@ _SQLITE_UNLOAD_DDL = ("DROP TRIGGER IF EXISTS temp.audit_changed", "DROP TABLE I
 class AuditLoad:
     """One bulk load of checked audit rows (see bot.audits.validation) in the caller's transaction.
 
-        load = AuditLoad(session, source="acme-export", now=now)
-        for frame in frames:
-            load.add(frame)
-        counts = load.finish()   # merges, rebuilds the roll-ups of every day that changed
+        with AuditLoad(session, source="acme-export", now=now) as load:
+            for frame in frames:
+                load.add(frame)
+            counts = load.finish()   # merges, rebuilds the roll-ups of every day that changed
 
-    On PostgreSQL rows are copied to a staging table and merged once in finish();
-    on SQLite each add() upserts directly.
+    On PostgreSQL each add() prepares the rows here and hands them to a writer
+    thread, which owns the connection until finish() (or the end of the block)
+    has waited for it: the server writes one chunk while the caller reads and
+    checks the next. On SQLite each add() upserts directly: `executemany` binds
+    every row under the GIL, so a second thread only makes both wait.
     """
+
+    #: Chunks handed to the writer and not yet written: one, while the caller prepares the next.
+    IN_FLIGHT = 1
 
     def __init__(self, session: Session, *, source: str | None, now: datetime):
         self.connection = session.connection()
@@ -96,7 +129,8 @@ class AuditLoad:
         self.source = source
         self.now = now
         self.counts = MergeCounts()
-        self.staged = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: deque[Future] = deque()
         if self.postgres:
             self.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
             # Aggregation and the staging table stay in memory (temp_buffers counts only
@@ -105,25 +139,38 @@ class AuditLoad:
             self.connection.execute(text("SET temp_buffers = '512MB'"))
             STAGING.drop(self.connection, checkfirst=True)
             STAGING.create(self.connection)
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-load")
         else:
             self.connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")  # bulk loads stop spilling pages
             for statement in (*_SQLITE_UNLOAD_DDL, *_SQLITE_LOAD_DDL):
                 self.connection.exec_driver_sql(statement)
 
+    def __enter__(self) -> AuditLoad:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Whatever happened, the writer is done with the connection before the caller rolls back or commits."""
+        if self._writer is not None:
+            for future in self._pending:
+                future.cancel()
+            self._writer.shutdown(wait=True)
+
     def add(self, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
         rows = frame.assign(source=self.source, first_imported_at=self.now, updated_at=self.now)[AUDIT_COLUMNS]
-        if self.postgres:
-            _copy_to_staging(self.connection, rows)
-            self.staged += len(rows)
-        else:
+        if not self.postgres:
             self.counts.add(_upsert_sqlite(self.connection, rows))
+            return
+        write = partial(_merge_postgres, self.connection, _copy_table(rows))  # prepared here, written there
+        while len(self._pending) >= self.IN_FLIGHT:
+            self.counts.add(self._pending.popleft().result())  # raises the writer's error here
+        self._pending.append(self._writer.submit(write))
 
     def finish(self) -> MergeCounts:
+        while self._pending:
+            self.counts.add(self._pending.popleft().result())
         if self.postgres:
-            self.counts.add(_classify_staged(self.connection, staged=self.staged))
-            self.connection.execute(_postgres_upsert_from_staging())
             STAGING.drop(self.connection, checkfirst=True)
         else:
             for statement in _SQLITE_UNLOAD_DDL:
@@ -134,9 +181,9 @@ class AuditLoad:
 
 def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:
     statement, order = _sqlite_upsert()
-    values = {name: _python_values(rows[name], timestamp=name in TIMESTAMP_COLUMNS) for name in order}
+    values = [_python_values(rows[name], timestamp=name in TIMESTAMP_COLUMNS) for name in order]
     cursor = connection.connection.driver_connection.cursor()
-    cursor.executemany(statement, zip(*(values[name] for name in order)))
+    cursor.executemany(statement, zip(*values))
     written = cursor.rowcount
     changes = cursor.execute("SELECT old_day, new_day FROM audit_changes").fetchall()
     cursor.execute("DELETE FROM audit_changes")
@@ -148,6 +195,7 @@ def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:
     return counts
 
 
+@cache
 def _sqlite_upsert() -> tuple[str, list[str]]:
     """The upsert as SQL text and the order of its parameters."""
     statement = _update_when_changed(sqlite.insert(AUDIT).values({name: bindparam(name) for name in AUDIT_COLUMNS}))
@@ -172,48 +220,54 @@ def _python_values(column: pd.Series, *, timestamp: bool) -> list:
     return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _copy_to_staging(connection, rows: pd.DataFrame) -> None:
+def _merge_postgres(connection, rows: pyarrow.Table) -> MergeCounts:
+    """Write one chunk (in the writer thread): ids not stored yet are copied straight into
+    `audit`; the others are staged and merged where a data column changed.
+
+    Which ids are stored is read first, one primary-key probe each; the import's
+    advisory lock keeps other imports from adding any before the copy.
+    """
+    probe = select(AUDIT.c.audit_id, AUDIT.c.audit_day).where(
+        AUDIT.c.audit_id == any_(bindparam("ids", type_=postgresql.ARRAY(String))))
+    stored = dict(connection.execute(probe, {"ids": rows["audit_id"].to_pylist()}).all())
+    is_stored = pyarrow.compute.is_in(rows["audit_id"], value_set=pyarrow.array(list(stored), pyarrow.string()))
+    new = rows.filter(pyarrow.compute.invert(is_stored))
+    counts = MergeCounts(inserted=len(new))
+    if len(new):
+        _copy(connection, AUDIT.name, new)
+        counts.days |= {date.fromisoformat(day) for day in pyarrow.compute.unique(new["audit_day"]).to_pylist()}
+    if stored:
+        connection.execute(text(f"TRUNCATE {STAGING.name}"))
+        _copy(connection, STAGING.name, rows.filter(is_stored))
+        upsert = _update_when_changed(
+            postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true())))
+        for audit_id, day in connection.execute(upsert.returning(AUDIT.c.audit_id, AUDIT.c.audit_day)):
+            counts.updated += 1
+            counts.days |= {day, stored[audit_id]}
+    counts.unchanged = len(rows) - counts.inserted - counts.updated
+    return counts
+
+
+def _copy(connection, table: str, rows: pyarrow.Table) -> None:
+    buffer = io.BytesIO()
+    pyarrow_csv.write_csv(rows, buffer, pyarrow_csv.WriteOptions(include_header=False))
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(AUDIT_COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
+
+
+def _copy_table(rows: pd.DataFrame) -> pyarrow.Table:
+    """The rows as COPY takes them: times in ISO 8601 UTC, no bucket where there is no handling time."""
     rows = rows.copy()
     for name in TIMESTAMP_COLUMNS:
         rows[name] = _utc_text(rows[name], sqlite_format=False)
     rows["handle_time_bucket"] = rows["handle_time_bucket"].where(rows["handle_time_bucket"] >= 0).astype("Int16")
-    buffer = io.BytesIO()
-    pyarrow_csv.write_csv(pyarrow.Table.from_pandas(rows, preserve_index=False), buffer,
-                          pyarrow_csv.WriteOptions(include_header=False))
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY audit_staging ({', '.join(AUDIT_COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
+    return pyarrow.Table.from_pandas(rows, preserve_index=False)
 
 
 def _changed(old, new):
     """True where any data column differs; `old` and `new` are column collections."""
     return or_(*(old[name].is_distinct_from(new[name]) for name in DATA_COLUMNS))
-
-
-def _classify_staged(connection, *, staged: int) -> MergeCounts:
-    old, new = AUDIT, STAGING
-    is_new = old.c.audit_id.is_(None)
-    query = (
-        select(new.c.audit_day, old.c.audit_day, is_new, func.count())
-        .select_from(new.outerjoin(old, old.c.audit_id == new.c.audit_id))
-        .where(or_(is_new, _changed(old.c, new.c)))
-        .group_by(new.c.audit_day, old.c.audit_day, is_new)
-    )
-    counts = MergeCounts()
-    for new_day, old_day, inserted, count in connection.execute(query):
-        counts.days.add(new_day)
-        if inserted:
-            counts.inserted += count
-        else:
-            counts.updated += count
-            counts.days.add(old_day)
-    counts.unchanged = staged - counts.inserted - counts.updated
-    return counts
-
-
-def _postgres_upsert_from_staging():
-    return _update_when_changed(
-        postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true())))
 
 
 def _update_when_changed(statement):

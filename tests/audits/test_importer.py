@@ -184,6 +184,29 @@ def test_unreadable_files(engine, config, tmp_path, now, content, message):
         run_import(engine, config, path, now)
 
 
+def test_a_file_broken_after_chunks_were_written_leaves_the_database_as_it_was(
+        engine, config, tmp_path, now, monkeypatch):
+    """Chunks go to the database from a writer thread; a later bad chunk still rolls all of them back."""
+    import threading
+
+    from bot.store.audits import AuditLoad
+
+    monkeypatch.setattr("bot.audits.importer.CHUNK_ROWS", 2)
+    written = []
+    add = AuditLoad.add
+    monkeypatch.setattr(AuditLoad, "add", lambda load, frame: written.append(len(frame)) or add(load, frame))
+    run_import(engine, config, write_csv(tmp_path / "first.csv", [audit_row("A0")]), now)
+    path = write_csv(tmp_path / "audits.csv", [audit_row(f"A{i}", queue="changed") for i in range(7)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("A9,x,q,p,m,v,s,a,d,d,e,,1,2026-11-20T10:00:00Z,2026-11-20T11:00:00Z,qa,EXTRA,MORE\n")
+    with pytest.raises(ImportFileError, match="not a readable CSV"):
+        run_import(engine, config, path, now)
+    assert written[1:] == [2, 2, 2]  # the first import's row, then three chunks handed over before the bad line
+    assert list(audits(engine)) == ["A0"] and audits(engine)["A0"].queue != "changed"
+    assert rollup_frame(engine)["audits"].sum() == 1
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("audit-load")]
+
+
 def test_malformed_csv_writes_nothing(engine, config, tmp_path, now):
     path = write_csv(tmp_path / "audits.csv", [audit_row(f"A{i}") for i in range(5)])
     with path.open("a", encoding="utf-8") as handle:
@@ -201,9 +224,13 @@ def test_unknown_source_and_missing_file(engine, config, tmp_path, now):
         run_import(engine, config, tmp_path / "missing.csv", now)
 
 
-def test_rollups_match_the_audits_after_many_changes(engine, config, tmp_path, now):
-    """Roll-ups are derived data: after inserts, updates and moves they equal a fresh aggregate."""
+@pytest.mark.parametrize("chunk_rows", [100_000, 7], ids=["one chunk", "many chunks"])
+def test_rollups_match_the_audits_after_many_changes(engine, config, tmp_path, now, monkeypatch, chunk_rows):
+    """Roll-ups are derived data: after inserts, updates and moves they equal a fresh aggregate,
+    whether the new and stored ids come in one chunk or spread over many."""
     import numpy as np
+
+    monkeypatch.setattr("bot.audits.importer.CHUNK_ROWS", chunk_rows)
 
     rng = np.random.default_rng(3)
     labels = ["approve", "counterfeit", "prohibited"]
