@@ -17,6 +17,7 @@ bench/results/load-<database>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -28,7 +29,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.slack import SECRET, ResponseUrls, bot_serving, in_sender_process, prepare_database, sign_and_send, summary_ms
+from bench.slack import (
+    SECRET,
+    ResponseUrls,
+    bot_serving,
+    in_sender_process,
+    prepare_database,
+    sign_and_send,
+    summary_ms,
+)
 
 #: Scorecards people ask for: vendors, queues and policies over a few periods.
 SCORECARDS = ("vendor acme", "vendor globex", "vendor initech", "vendor in-house", "vendor acme 30d",
@@ -86,11 +95,9 @@ def run_load(url: str, *, rate: float, seconds: float, queries: list[str], workd
         started = time.time()
         sent = in_sender_process(send_at_rate, sender.app_url, slack.base_url, rate, seconds, queries)
         keys = {record.key for record in sent if record.key}
-        try:
+        with contextlib.suppress(AssertionError):  # reported below as answers missing
             slack.wait_for(lambda calls: len({c.args["key"] for c in calls if c.method == "response_url"
                                               and c.args["key"] in keys}) == len(keys), timeout=SETTLE_SECONDS)
-        except AssertionError:
-            pass  # reported below as answers missing
         time.sleep(1)  # a duplicate answer would arrive right after the first
         sampling.set()
         sampler.join()

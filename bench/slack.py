@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import itertools
+import json
 import logging
 import multiprocessing
 import os
@@ -235,7 +235,8 @@ def chart_timing(url: str, repeats: int) -> dict:
         started = time.perf_counter()
         bare()
         plain.append(time.perf_counter() - started)
-    return {"chart_ms": round(statistics.median(ours) * 1000, 1), "bare_figure_ms": round(statistics.median(plain) * 1000, 1),
+    return {"chart_ms": round(statistics.median(ours) * 1000, 1),
+            "bare_figure_ms": round(statistics.median(plain) * 1000, 1),
             "ratio": round(statistics.median(ours) / statistics.median(plain), 2), "runs": repeats,
             "size_px": [round(TREND_SIZE_INCHES[0] * TREND_DPI), round(TREND_SIZE_INCHES[1] * TREND_DPI)]}
 

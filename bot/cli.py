@@ -14,9 +14,8 @@ import click
 from dotenv import load_dotenv
 from sqlalchemy import Engine
 
-from bot.errors import ConfigError, QabotError
 from bot.clock import utc_now
-
+from bot.errors import ConfigError, QabotError
 
 logger = logging.getLogger("qabot")
 
@@ -341,7 +340,8 @@ def jobs_list(app: AppContext) -> None:
         runs = last_runs(session)
     for job in jobs_for(app.config):
         last = runs.get(job.id)
-        done = "never" if last is None else f"{last.slot:%Y-%m-%d %H:%M} UTC by {last.claimed_by}: {last.outcome or 'running'}"
+        done = ("never" if last is None
+                else f"{last.slot:%Y-%m-%d %H:%M} UTC by {last.claimed_by}: {last.outcome or 'running'}")
         upcoming = job.trigger().get_next_fire_time(None, now)
         click.echo(f"{job.id}\n  {job.description}\n  {job.schedule()} · next {upcoming.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
                    f" · last {done}")

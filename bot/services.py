@@ -16,7 +16,6 @@ from bot.render.chart_cache import ChartCache, Memo
 from bot.render.chart_processes import draw_here
 from bot.slack.access import GroupDirectory
 
-
 SCORECARDS_KEPT = 256
 #: Listeners computing figures at once; measured with bench/slack.py (README, Benchmarks).
 COMPUTE_AT_ONCE = 2

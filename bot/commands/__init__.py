@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.commands import alerts, calibrate, escalate, qa, reactions
-from bot.slack.listeners import answered
 from bot.slack.ids import COMMAND, ActionId, CallbackId
+from bot.slack.listeners import answered
 
 
 def register(app: App) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from concurrent.futures.process import BrokenProcessPool
 import re
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
@@ -183,8 +183,8 @@ def _chart_or_none(client: WebClient, card: Scorecard, services: Services) -> st
 
 def upload_chart(client: WebClient, card: Scorecard, draw: Callable[..., bytes]) -> str:
     """The scorecard's trend chart, uploaded for its image block."""
-    return upload_png(client, draw(trend_chart, card), name=f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}",
-                      title=f"{card.label} daily accuracy")
+    name = f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}"
+    return upload_png(client, draw(trend_chart, card), name=name, title=f"{card.label} daily accuracy")
 
 
 def _agent_id(text: str, services: Services) -> str:

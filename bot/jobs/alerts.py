@@ -31,6 +31,7 @@ from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts
 from bot.render.alert_blocks import reminder_text
+from bot.slack.errors import SLACK_FAILURES
 from bot.store.alerts import (
     claim_post,
     count_reminder,
@@ -41,7 +42,6 @@ from bot.store.alerts import (
     uncount_reminder,
     unresolved_alerts,
 )
-from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by

@@ -16,17 +16,18 @@ from bot.jobs.context import JobContext
 from bot.render.calibration_blocks import invitation_blocks, results_blocks
 from bot.render.chart_processes import draw_here
 from bot.render.charts import participant_chart
+from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.store.calibrations import (
     calibration_items,
-    claim_reminder,
     claim_close,
+    claim_reminder,
     claim_results_post,
     closed_without_results,
     comments_by_item,
     get_calibration,
-    open_calibrations,
     keep_chart,
+    open_calibrations,
     participants_of,
     results_settled,
     save_results,
@@ -34,7 +35,6 @@ from bot.store.calibrations import (
     unposted_results,
     verdicts_by_item,
 )
-from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.models import CalibrationSession
 

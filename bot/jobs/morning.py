@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.config import Team, TeamConfig
 from bot.alerts.rules import STALE_DATA
+from bot.config import Team, TeamConfig
 from bot.errors import UnknownScopeError
 from bot.jobs.context import JobContext
 from bot.kpi.handle_time import BUCKET_COUNT

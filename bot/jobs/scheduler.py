@@ -183,7 +183,8 @@ def build_scheduler(*, context: JobContext) -> BackgroundScheduler:
             id=job.id, name=job.description, coalesce=True, max_instances=1,
             misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
         )
-    scheduler.add_job(lambda: catch_up(jobs, context=context, now=context.clock()), IntervalTrigger(seconds=CATCH_UP_EVERY_S),
+    scheduler.add_job(lambda: catch_up(jobs, context=context, now=context.clock()),
+                      IntervalTrigger(seconds=CATCH_UP_EVERY_S),
                       id="catch-up", name="run slots missed while no bot ran, retry failed runs",
                       next_run_time=wall_now(), coalesce=True, max_instances=1, misfire_grace_time=None)
     return scheduler

@@ -102,7 +102,8 @@ def scorecard_blocks(
                    f"{change_phrase(card)}{' · significant' if change.significant else ''}")
     aht = ("no handle times" if card.aht_status is AhtStatus.NO_DATA else
            f"{seconds(card.aht_mean_s)} mean · {seconds(card.aht_p90_s)} p90\n"
-           f"target {seconds(card.targets.aht_s)} {':white_check_mark:' if card.aht_status is AhtStatus.MEETS else ':warning: over'}")
+           f"target {seconds(card.targets.aht_s)} "
+           f"{':white_check_mark:' if card.aht_status is AhtStatus.MEETS else ':warning: over'}")
     blocks.append({"type": "section", "fields": [
         mrkdwn(f"*Accuracy*\n{interval(card.accuracy)}"),
         mrkdwn(f"*Target {percent(card.targets.accuracy)}*\n{STATUS_MARK[card.status]}"),
@@ -123,7 +124,8 @@ def scorecard_blocks(
         blocks.append(section("*Latest errors*\n" + "\n".join(
             f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
             f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
-            f"<!date^{int(error.audited_at.timestamp())}^{{date_short_pretty}} {{time}}|{error.audited_at:%Y-%m-%d %H:%M} UTC>"
+            f"<!date^{int(error.audited_at.timestamp())}^{{date_short_pretty}} {{time}}"
+            f"|{error.audited_at:%Y-%m-%d %H:%M} UTC>"
             for error in card.latest_errors)))
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},

@@ -8,15 +8,14 @@ acknowledgements and use one core of several. `qabot run` and `qabot scheduler` 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
 import time
-import logging
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-
-from collections.abc import Callable
 
 RENDER_TIMEOUT_SECONDS = 30
 logger = logging.getLogger(__name__)

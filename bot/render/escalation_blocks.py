@@ -128,7 +128,8 @@ def _buttons(escalation: Escalation) -> list[dict]:
 
 def resolution_modal(escalation: Escalation, *, root_causes: list[str]) -> dict:
     return {
-        "type": "modal", "callback_id": CallbackId.RESOLUTION_MODAL, "title": plain(f"Resolve {escalation.readable_id}"[:24]),
+        "type": "modal", "callback_id": CallbackId.RESOLUTION_MODAL,
+        "title": plain(f"Resolve {escalation.readable_id}"[:24]),
         "submit": plain("Resolve"), "close": plain("Cancel"), "private_metadata": str(escalation.id),
         "blocks": [
             {"type": "section", "text": mrkdwn(f"*{escalation.title}*"[:3000])},

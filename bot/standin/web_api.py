@@ -156,8 +156,9 @@ class FakeSlack:
         return {"ok": True, "message_ts": answer["ts"]} if answer["ok"] else answer
 
     def _api_chat_getPermalink(self, args: dict) -> dict:
+        message = args.get("message_ts", "").replace(".", "")
         return {"ok": True, "channel": args.get("channel"),
-                "permalink": f"https://qa-ops.example.slack.com/archives/{args.get('channel')}/p{args.get('message_ts', '').replace('.', '')}"}
+                "permalink": f"https://qa-ops.example.slack.com/archives/{args.get('channel')}/p{message}"}
 
     def _api_conversations_open(self, args: dict) -> dict:
         return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")[:10]}}

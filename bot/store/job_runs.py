@@ -10,7 +10,6 @@ from sqlmodel import Session
 from bot.store.db import upsert_insert
 from bot.store.models import JobRun
 
-
 MAX_ATTEMPTS = 3
 
 

@@ -2,9 +2,9 @@ from datetime import date
 
 import pandas as pd
 
+from bot.commands.scorecard import scorecard_for
 from bot.demo.seed import demo_chunks, load_demo
 from bot.kpi.periods import Period
-from bot.commands.scorecard import scorecard_for
 from bot.kpi.scorecard import Status
 from bot.store.db import session_scope
 

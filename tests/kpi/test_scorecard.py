@@ -9,14 +9,14 @@ import pytest
 from bot.kpi.handle_time import BUCKET_COUNT, bucket_of
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import (
+    AhtStatus,
     Counts,
     Status,
-    AhtStatus,
+    Targets,
     accuracy_change,
     accuracy_status,
     build_scorecard,
     wilson,
-    Targets,
 )
 
 Z95 = 1.959963984540054

@@ -2,8 +2,8 @@ import logging
 
 import pytest
 
-from bot.kpi.scopes import ResolvedScope
 from bot.errors import AccessDenied
+from bot.kpi.scopes import ResolvedScope
 from bot.slack.access import GroupDirectory, authorise, viewer_for
 
 ACME = ResolvedScope("vendor", "Acme BPO", ("Acme BPO",))

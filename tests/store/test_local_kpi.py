@@ -14,8 +14,8 @@ from bot.kpi.handle_time import bucket_of
 from bot.kpi.local_days import local_day_edges
 from bot.kpi.scorecard import Counts
 from bot.store.db import session_scope
-from bot.store.models import UNCATEGORISED
 from bot.store.kpi import last_audit_at, local_day_slices
+from bot.store.models import UNCATEGORISED
 from tests.factories import audit_row, write_csv
 
 DUBLIN = ZoneInfo("Europe/Dublin")
