@@ -124,9 +124,9 @@ def run_child(name: str, *args: str) -> dict:
 def time_scorecards(url: str, repeats: int) -> dict:
     from sqlalchemy import text
 
-    from bot.commands.scorecard import scorecard_for
     from bot.config import load_team_config
     from bot.kpi.periods import last_days
+    from bot.kpi.service import scorecard_for
     from bot.store.db import make_engine, session_scope
 
     engine = make_engine(url)

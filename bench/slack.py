@@ -207,9 +207,9 @@ def _wait_until_serving(sender, app) -> None:
 def chart_timing(url: str, repeats: int) -> dict:
     from matplotlib.figure import Figure
 
-    from bot.commands.scorecard import scorecard_for
     from bot.config import load_team_config
     from bot.kpi.periods import last_days
+    from bot.kpi.service import scorecard_for
     from bot.render.charts import TREND_DPI, TREND_SIZE_INCHES, trend_chart
     from bot.store.db import make_engine, session_scope
 

@@ -205,8 +205,8 @@ def import_audits_command(app: AppContext, file: Path, source: str | None, dry_r
 def kpi_command(app: AppContext, kind: str, name: str | None, days: int | None, period_text: str | None,
                 **narrow: str | None) -> None:
     """Print the scorecard of a vendor, agent, queue, policy, market, site, or the whole org."""
-    from bot.commands.scorecard import scorecard_for
     from bot.kpi.periods import last_days, parse_period
+    from bot.kpi.service import scorecard_for
     from bot.render.text import scorecard_text
     from bot.store.db import session_scope
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.config import TeamConfig
@@ -88,10 +88,14 @@ def authorise(
     resolved: list[ResolvedScope],
     *,
     config: TeamConfig,
-    vendors_of_agent: Callable[[ResolvedScope], list[str]],
-    resolve_vendor: Callable[[str], ResolvedScope],
+    agent_vendors: Mapping[str, Sequence[str]],
+    own_vendors: Sequence[ResolvedScope],
 ) -> list[ResolvedScope]:
-    """The scope the viewer may see: as asked, narrowed to their vendor(s), or AccessDenied."""
+    """The scope the viewer may see: as asked, narrowed to their vendor(s), or AccessDenied.
+
+    `agent_vendors`: the vendors each asked-for agent (by label) worked for; `own_vendors`:
+    the viewer's vendors, resolved. Both matter only for vendor members.
+    """
     asked = ", ".join(f"{scope.kind} {scope.label}" for scope in resolved) or "the whole organisation"
     refuse_outsiders(viewer, asked)
     if viewer.qa_staff:
@@ -104,14 +108,14 @@ def authorise(
             _refuse(viewer, asked)
             raise AccessDenied(f"You can see {names} only.")
         if scope.kind == "agent":
-            agent_vendors = {name.casefold() for name in vendors_of_agent(scope)}
-            if not agent_vendors or not agent_vendors <= own_names:
+            vendors = {name.casefold() for name in agent_vendors.get(scope.label, ())}
+            if not vendors or not vendors <= own_names:
                 raise not_visible(viewer, "agent", scope.label)
     if any(scope.kind in ("vendor", "agent") for scope in resolved):
         return resolved
-    mine = [resolve_vendor(key) for key in sorted(own)]
-    narrowed = mine[0] if len(mine) == 1 else ResolvedScope(
-        "vendor", " + ".join(scope.label for scope in mine), tuple(v for scope in mine for v in scope.values))
+    narrowed = own_vendors[0] if len(own_vendors) == 1 else ResolvedScope(
+        "vendor", " + ".join(scope.label for scope in own_vendors),
+        tuple(v for scope in own_vendors for v in scope.values))
     return [*resolved, narrowed]
 
 

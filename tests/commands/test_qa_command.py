@@ -155,12 +155,12 @@ def test_rate_limited_upload_is_retried(bot_in_slack, audits):
 
 
 def test_unexpected_failure_apologises_and_logs(bot_in_slack, audits, caplog, monkeypatch):
-    import bot.commands.qa
+    import bot.kpi.service
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database is down")
 
-    monkeypatch.setattr(bot.commands.qa, "scorecard_for", broken)
+    monkeypatch.setattr(bot.kpi.service, "scorecard_for", broken)
     with caplog.at_level(logging.ERROR):
         reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
     assert reply["text"].startswith("Sorry, something went wrong on my side")
@@ -189,11 +189,11 @@ def test_a_chart_that_cannot_be_uploaded_does_not_lose_the_figures(bot_in_slack,
 
 def test_figures_are_computed_once_until_an_import_changes_them(bot_in_slack, audits, engine, config, tmp_path,
                                                                  now, monkeypatch):
-    from bot.commands import qa
+    from bot.kpi import service
 
     computed = []
-    real = qa.scorecard_for
-    monkeypatch.setattr(qa, "scorecard_for", lambda *args, **kwargs: computed.append(1) or real(*args, **kwargs))
+    real = service.scorecard_for
+    monkeypatch.setattr(service, "scorecard_for", lambda *args, **kwargs: computed.append(1) or real(*args, **kwargs))
     ask = lambda: texts(bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD)))  # noqa: E731
     first, second = ask(), ask()
     assert first == second and len(computed) == 1

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.commands.qa import QaRequest, parse_qa_text
+from bot.slack.command_text import QaRequest, parse_qa_text
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from bot.audits.importer import import_audits
-from bot.commands.scorecard import scorecard_for
 from bot.errors import UnknownScopeError
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import Status
+from bot.kpi.service import scorecard_for
 from bot.store.db import session_scope
 from tests.factories import audit_row, write_csv
 

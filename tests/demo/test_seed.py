@@ -2,10 +2,10 @@ from datetime import date
 
 import pandas as pd
 
-from bot.commands.scorecard import scorecard_for
 from bot.demo.seed import demo_chunks, load_demo
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import Status
+from bot.kpi.service import scorecard_for
 from bot.store.db import session_scope
 
 

@@ -16,8 +16,8 @@ def check(viewer_id, scopes, slack_config, *, agent_vendors=("Acme BPO",)):
     fetched = []
     groups = GroupDirectory(lambda group: fetched.append(group) or ["UQAGROUP1"])
     viewer = viewer_for(viewer_id, config=slack_config, groups=groups)
-    return authorise(viewer, scopes, config=slack_config, vendors_of_agent=lambda scope: list(agent_vendors),
-                     resolve_vendor=lambda key: ACME)
+    return authorise(viewer, scopes, config=slack_config, agent_vendors={AGENT.label: list(agent_vendors)},
+                     own_vendors=[ACME])
 
 
 def test_qa_staff_directly_or_through_a_group_see_everything(slack_config):
@@ -40,8 +40,7 @@ def test_members_of_two_vendors_see_a_queue_across_both(slack_config):
     raw["vendors"]["globex"] = {"name": "Globex", "members": ["UACME0001"]}
     config = slack_config.model_validate(raw)
     viewer = viewer_for("UACME0001", config=config, groups=GroupDirectory(lambda group: []))
-    narrowed = authorise(viewer, [QUEUE], config=config, vendors_of_agent=lambda scope: [],
-                         resolve_vendor=lambda key: {"acme": ACME, "globex": GLOBEX}[key])
+    narrowed = authorise(viewer, [QUEUE], config=config, agent_vendors={}, own_vendors=[ACME, GLOBEX])
     assert narrowed[1] == ResolvedScope("vendor", "Acme BPO + Globex", ("Acme BPO", "Globex"))
 
 

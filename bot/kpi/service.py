@@ -1,16 +1,27 @@
-"""`kpi vendor acme` / `/qa vendor acme`: resolve the scope, fetch counts, build the scorecard."""
+"""Scorecards, for Slack (`/qa vendor acme`), the terminal (`qabot kpi`) and benchmarks alike.
+
+Takes the viewer, what they asked and the period; resolves the names, applies who may see
+what (bot/slack/access.py), reads the roll-ups (bot/store/kpi.py) and builds the figures
+(bot/kpi/scorecard.py). Returns figures; bot/render/ words them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from bot.config import NamedScope, TeamConfig
-from bot.kpi.periods import Period
+from bot.errors import QabotError, UnknownScopeError
+from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
+from bot.services import Services
+from bot.slack.access import Viewer, authorise, not_visible, refuse_outsiders
+from bot.store.audits import data_version
+from bot.store.db import session_scope
 from bot.store.kpi import (
     counts_by,
     daily_counts,
@@ -104,3 +115,60 @@ def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamCon
     if len(vendors) != 1:
         return None
     return named("vendor", vendors[0], config=config).settings
+
+
+@dataclass(frozen=True)
+class VisibleScorecard:
+    card: Scorecard
+    scopes: list[ResolvedScope]
+    """What the card covers after access rules (a vendor member's queue is narrowed to their vendor)."""
+
+    @property
+    def about_people(self) -> bool:
+        """Figures of individual agents: shown to the requester only, never shared or offered to share."""
+        return any(scope.kind == "agent" for scope in self.scopes)
+
+
+def visible_scorecard(services: Services, *, viewer: Viewer, scopes: dict[str, str], period_text: str,
+                      shared: bool) -> VisibleScorecard:
+    """The scorecard `viewer` asked for, as they may see it (AccessDenied, QabotError otherwise).
+
+    Computed once per scope, days and data version (services.scorecards), two at a time
+    (services.computing): see bot/services.py.
+    """
+    period = parse_period(period_text, now=services.clock())
+    refuse_outsiders(viewer, ", ".join(f"{kind} {name}" for kind, name in scopes.items()))
+    with session_scope(services.engine) as session:
+        with services.computing:
+            allowed = allowed_scopes(session, config=services.config, viewer=viewer, scopes=scopes)
+            key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
+                   period.last_day, data_version(session))
+
+        def compute() -> Scorecard:
+            with services.computing:
+                return scorecard_for(session, config=services.config, resolved=allowed, period=period, detail=True)
+
+        card = services.scorecards.get(key, compute)  # waiting for another request's card holds no slot
+    visible = VisibleScorecard(card, allowed)
+    if shared and visible.about_people:
+        raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")
+    if shared:  # figures of individual agents never go to a channel
+        card = dataclasses.replace(card, breakdowns=[b for b in card.breakdowns if b.kind != "agent"])
+    return dataclasses.replace(visible, card=card)
+
+
+def allowed_scopes(session: Session, *, config: TeamConfig, viewer: Viewer, scopes: Mapping[str, str]
+                   ) -> list[ResolvedScope]:
+    """The scopes asked for, resolved and narrowed to what the viewer may see (AccessDenied otherwise)."""
+    try:
+        resolved = resolve_scopes(session, config=config, scopes=scopes)
+    except UnknownScopeError as error:
+        if viewer.qa_staff:
+            raise
+        raise not_visible(viewer, error.kind, error.name) from None  # no suggestions from others' data
+    if viewer.qa_staff:
+        return authorise(viewer, resolved, config=config, agent_vendors={}, own_vendors=[])
+    agent_vendors = {scope.label: vendors_of_agents(session, agent_ids=scope.values)
+                     for scope in resolved if scope.kind == "agent"}
+    own_vendors = [resolve_scopes(session, config=config, scopes={"vendor": key})[0] for key in sorted(viewer.vendors)]
+    return authorise(viewer, resolved, config=config, agent_vendors=agent_vendors, own_vendors=own_vendors)
