@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot import commands
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack import errors
+from bot.slack import access, errors
 from bot.slack.deliveries import once_per_event
 from bot.slack.listeners import ListenerPool, acknowledge_at_once
 
@@ -43,6 +43,7 @@ def build_app(*, settings: Settings, services: Services, client: WebClient | Non
         context["services"] = services
         next()
 
+    access.register(app, config=services.config, groups=services.groups)
     app.middleware(once_per_event)
 
     commands.register(app)

@@ -20,7 +20,7 @@ from bot.errors import QabotError
 from bot.kpi.service import visible_scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.services import Services
-from bot.slack.access import viewer_for
+from bot.slack.access import Viewer
 from bot.slack.command_text import agent_id_from, parse_qa_text, words_after_subcommand
 from bot.slack.files import scorecard_chart
 from bot.slack.ids import COMMAND
@@ -34,11 +34,15 @@ class QaCall:
     """One `/qa` request, as every subcommand takes it."""
 
     text: str
-    user_id: str
+    viewer: Viewer
     trigger_id: str
     respond: Respond
     client: WebClient
     services: Services
+
+    @property
+    def user_id(self) -> str:
+        return self.viewer.user_id
 
     @property
     def words(self) -> str:
@@ -54,7 +58,7 @@ def _scorecard(call: QaCall) -> None:
     if not request.name:
         raise QabotError(f"Say which {request.subcommand}: `{COMMAND} {request.subcommand} NAME [period]`.")
     name = agent_id_from(request.name, config=call.services.config) if request.subcommand == "agent" else request.name
-    send_scorecard(call.respond, call.client, call.services, user_id=call.user_id, scopes={request.subcommand: name},
+    send_scorecard(call.respond, call.client, call.services, viewer=call.viewer, scopes={request.subcommand: name},
                    period_text=request.period_text, shared=False)
 
 
@@ -77,9 +81,10 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
 }
 
 
-def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, services: Services) -> None:
+def handle_qa(ack: Ack, command: dict, viewer: Viewer, respond: Respond, client: WebClient, services: Services
+              ) -> None:
     ack()
-    call = QaCall(text=command.get("text", ""), user_id=command["user_id"], trigger_id=command["trigger_id"],
+    call = QaCall(text=command.get("text", ""), viewer=viewer, trigger_id=command["trigger_id"],
                   respond=respond, client=client, services=services)
     subcommand = parse_qa_text(call.text).subcommand
     answer = SUBCOMMANDS.get(subcommand)
@@ -90,17 +95,17 @@ def handle_qa(ack: Ack, command: dict, respond: Respond, client: WebClient, serv
     answer(call)
 
 
-def handle_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, services: Services) -> None:
+def handle_share(ack: Ack, action: dict, viewer: Viewer, respond: Respond, client: WebClient, services: Services
+                 ) -> None:
     """Post the scorecard the requester is looking at into the channel, after checking again."""
     ack()
     request = json.loads(action["value"])
-    send_scorecard(respond, client, services, user_id=body["user"]["id"], scopes=request["scopes"],
+    send_scorecard(respond, client, services, viewer=viewer, scopes=request["scopes"],
                    period_text=request["period"], shared=True, chart_file_id=request.get("chart"))
 
 
-def send_scorecard(respond: Respond, client: WebClient, services: Services, *, user_id: str, scopes: dict[str, str],
+def send_scorecard(respond: Respond, client: WebClient, services: Services, *, viewer: Viewer, scopes: dict[str, str],
                    period_text: str, shared: bool, chart_file_id: str | None = None) -> None:
-    viewer = viewer_for(user_id, config=services.config, groups=services.groups)
     visible = visible_scorecard(services, viewer=viewer, scopes=scopes, period_text=period_text, shared=shared)
     card = visible.card
     if card.accuracy is not None and chart_file_id is None:
@@ -114,6 +119,6 @@ def send_scorecard(respond: Respond, client: WebClient, services: Services, *, u
     if shared:
         respond(text=scorecard_summary(card), blocks=blocks, response_type="in_channel", replace_original=False,
                 delete_original=False)
-        logger.info("user %s shared %s", user_id, card.label)
+        logger.info("user %s shared %s", viewer.user_id, card.label)
     else:
         respond(text=scorecard_summary(card), blocks=blocks, response_type="ephemeral")

@@ -13,7 +13,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from functools import cached_property
+
+from slack_bolt import App, BoltContext
 
 from bot.config import TeamConfig
 from bot.errors import AccessDenied
@@ -25,12 +27,31 @@ OUTSIDER_MESSAGE = ("You are not on the QA staff or a vendor's member list, so I
                     "Ask a QA lead to add you in config/qabot.toml.")
 
 
-@dataclass(frozen=True)
 class Viewer:
-    user_id: str
-    qa_staff: bool
-    vendors: frozenset[str]
-    """Config keys of the vendors the user is a member of."""
+    """The person asking: QA staff, a member of some vendors, or neither.
+
+    Built for every request by a middleware (see `register`) without any lookup: user-group
+    membership is fetched on first use, inside the listener, so a failing Slack lookup is
+    answered like any other error.
+    """
+
+    def __init__(self, user_id: str, *, config: TeamConfig, groups: GroupDirectory):
+        self.user_id = user_id
+        self._config = config
+        self._groups = groups
+
+    @cached_property
+    def qa_staff(self) -> bool:
+        return self._groups.contains(self._config.access.qa_staff, self.user_id)
+
+    @cached_property
+    def vendors(self) -> frozenset[str]:
+        """Config keys of the vendors the user is a member of."""
+        return frozenset(key for key, vendor in self._config.vendors.items()
+                         if self._groups.contains(vendor.members, self.user_id))
+
+    def __repr__(self) -> str:
+        return f"Viewer({self.user_id})"
 
 
 class GroupDirectory:
@@ -63,11 +84,16 @@ class GroupDirectory:
 
 
 def viewer_for(user_id: str, *, config: TeamConfig, groups: GroupDirectory) -> Viewer:
-    return Viewer(
-        user_id=user_id,
-        qa_staff=groups.contains(config.access.qa_staff, user_id),
-        vendors=frozenset(key for key, vendor in config.vendors.items() if groups.contains(vendor.members, user_id)),
-    )
+    return Viewer(user_id, config=config, groups=groups)
+
+
+def register(app: App, *, config: TeamConfig, groups: GroupDirectory) -> None:
+    """Every listener may take `viewer`: the person whose request it is (None when Slack names nobody)."""
+
+    @app.middleware
+    def hand_viewer(context: BoltContext, next) -> None:  # noqa: A002  (Bolt's name for the chain)
+        context["viewer"] = viewer_for(context.user_id, config=config, groups=groups) if context.user_id else None
+        next()
 
 
 def refuse_outsiders(viewer: Viewer, asked: str) -> None:
