@@ -6,21 +6,24 @@ import click
 
 from bot.cli.common import AppContext
 from bot.clock import utc_now
+from bot.kpi.scopes import SCOPE_KINDS
 
-SCOPE_OPTIONS = ("vendor", "agent", "queue", "policy", "market", "site")
+
+def _narrow_options(command):
+    """--vendor, --queue, ...: one per scope kind, so a new kind is a new option; the finest, the agent, listed last."""
+    for kind in reversed(sorted(SCOPE_KINDS, key=lambda kind: kind == "agent")):  # click lists the last applied first
+        article = "an" if kind[0] in "aeiou" else "a"
+        option = click.option(f"--{kind}", f"narrow_{kind}", default=None, help=f"Narrow to {article} {kind} as well.")
+        command = option(command)
+    return command
 
 
 @click.command("kpi")
-@click.argument("kind", type=click.Choice([*SCOPE_OPTIONS, "org"]))
+@click.argument("kind", type=click.Choice([*SCOPE_KINDS, "org"]))
 @click.argument("name", required=False)
 @click.option("--days", type=int, default=None, help="Last N days up to today (default 7).")
 @click.option("--period", "period_text", default=None, help="7d, 'since 2026-10-01' or 2026-10-01..2026-10-31.")
-@click.option("--vendor", "narrow_vendor", default=None, help="Narrow to a vendor as well.")
-@click.option("--queue", "narrow_queue", default=None, help="Narrow to a queue as well.")
-@click.option("--policy", "narrow_policy", default=None, help="Narrow to a policy as well.")
-@click.option("--market", "narrow_market", default=None, help="Narrow to a market as well.")
-@click.option("--site", "narrow_site", default=None, help="Narrow to a site as well.")
-@click.option("--agent", "narrow_agent", default=None, help="Narrow to an agent as well.")
+@_narrow_options
 @click.pass_obj
 def kpi_command(app: AppContext, kind: str, name: str | None, days: int | None, period_text: str | None,
                 **narrow: str | None) -> None:

@@ -23,7 +23,7 @@ from bot.commands import alerts, calibrate, escalate
 from bot.commands.scorecard import resolve_scopes, scorecard_for
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import parse_period
-from bot.kpi.scopes import ResolvedScope
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
 from bot.kpi.scorecard import Scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.render.charts import trend_chart
@@ -37,7 +37,7 @@ from bot.store.db import session_scope
 from bot.store.kpi import vendors_of_agents
 
 logger = logging.getLogger(__name__)
-SCORECARD_KINDS = ("vendor", "agent", "queue", "policy")
+SCORECARD_KINDS = tuple(SCOPE_KINDS)[:4]  # vendor, agent, queue, policy; market and site are for the terminal
 DEFAULT_PERIOD = "7d"
 _PERIOD_AT_END = re.compile(r"^(?P<name>.*?)\s*(?P<period>\b\d+\s*d(?:ays?)?|\bsince\s+\S+|\S+\s*\.\.\s*\S+)?\s*$",
                             re.IGNORECASE)
