@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.commands import alerts, calibrate, escalate
 from bot.errors import QabotError
+from bot.kpi.scopes import SCOPE_KINDS
 from bot.kpi.service import visible_scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.services import Services
@@ -26,7 +27,7 @@ from bot.slack.files import scorecard_chart
 from bot.slack.ids import COMMAND
 
 logger = logging.getLogger(__name__)
-SCORECARD_KINDS = ("vendor", "agent", "queue", "policy")
+SCORECARD_KINDS = tuple(SCOPE_KINDS)[:4]  # vendor, agent, queue, policy; market and site are for the terminal
 
 
 @dataclass(frozen=True)

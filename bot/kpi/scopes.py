@@ -14,7 +14,8 @@ from bot.config import NamedScope, TeamConfig
 from bot.errors import UnknownScopeError
 from bot.kpi.scorecard import Targets
 
-#: Scope kinds a person can ask about, and the audit column behind each.
+#: Scope kinds a person can ask about, and the audit column behind each. The one list of them: the roll-ups'
+#: keys, `qabot kpi` and `/qa` derive theirs from it.
 SCOPE_KINDS = {
     "vendor": "vendor",
     "agent": "agent_id",

@@ -15,10 +15,11 @@ from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String
 from sqlmodel import Field, SQLModel
 
 from bot.kpi.handle_time import BUCKET_COUNT
+from bot.kpi.scopes import SCOPE_KINDS
 from bot.store.types import UTCDateTime
 
-#: Columns that slice audits into scopes, in roll-up key order.
-SCOPE_COLUMNS = ("vendor", "site", "queue", "policy", "market", "agent_id")
+#: Columns that slice audits into scopes, one per scope kind: the roll-ups' keys.
+SCOPE_COLUMNS = tuple(SCOPE_KINDS.values())
 HISTOGRAM_COLUMNS = tuple(f"ht_{index:02d}" for index in range(BUCKET_COUNT))
 
 
