@@ -45,7 +45,7 @@ from bot.store.alerts import (
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by
-from bot.store.models import Alert, AlertStatus
+from bot.store.models import Alert, TrackedStatus
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=1)
@@ -132,7 +132,7 @@ def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
     """A reminder in the alert's thread, mentioning its owners, when one is due; True if sent."""
     settings = context.config.alerts
     last = alert.last_reminded_at or alert.opened_at
-    if (alert.status != AlertStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
+    if (alert.status != TrackedStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
             or now - last < timedelta(minutes=settings.renotify_every_min)):
         return False
     with session_scope(context.engine) as session:
