@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.alerts.posting import show_alert_change
+from bot.alerts.posting import alert_message
 from bot.config import ALERT_RULES
 from bot.errors import AccessDenied
 from bot.render.alert_blocks import alerts_list_blocks
@@ -38,8 +38,8 @@ def _acknowledge(client: WebClient, services: Services, *, alert: Alert, viewer:
     with session_scope(services.engine) as session:
         changed = acknowledge_alert(session, alert_id=alert.id, user_id=viewer.user_id, now=services.clock())
     if changed:
-        show_alert_change(client, alert=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.",
-                          settings=services.config.alerts)
+        alert_message(services.config.alerts).show_change(
+            client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
     return changed is not None
 
 

@@ -17,13 +17,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import AccessDenied, QabotError
-from bot.escalations.posting import post_escalation
+from bot.escalations.posting import ESCALATION_MESSAGE
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
 from bot.render.escalation_blocks import (
-    escalation_blocks,
     escalation_modal,
-    escalation_summary,
     read_form,
     read_resolution,
     resolution_modal,
@@ -91,7 +89,8 @@ def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) 
     with session_scope(services.engine) as session:
         changed = acknowledge(session, escalation_id=escalation.id, user_id=event["user"], now=services.clock())
     if changed:
-        _show_change(client, changed, f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed,
+                                       line=f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
     return True
 
 
@@ -119,7 +118,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
             source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
         ))
     try:
-        posted = post_escalation(client, engine=services.engine, escalation=escalation)
+        posted = ESCALATION_MESSAGE.post(client, engine=services.engine, tracked=escalation)
     except SlackApiError:
         logger.exception("%s is stored but could not be posted to %s", escalation.readable_id, channel)
         client.chat_postMessage(channel=reporter, text=(
@@ -177,7 +176,7 @@ def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, se
     with session_scope(services.engine) as session:
         changed = acknowledge(session, escalation_id=int(action["value"]), user_id=user.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Acknowledged by <@{user.user_id}>.")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Acknowledged by <@{user.user_id}>.")
 
 
 def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -187,7 +186,7 @@ def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, service
         changed = assign(session, escalation_id=int(action["value"]), assignee_id=user.user_id,
                          actor_id=user.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Assigned to <@{user.user_id}>.")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Assigned to <@{user.user_id}>.")
 
 
 def handle_resolve_button(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -217,7 +216,8 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
         changed = resolve(session, escalation_id=escalation.id, user_id=user.user_id, resolution=resolution,
                           root_cause=root_cause, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Resolved by <@{user.user_id}> ({root_cause}): {resolution}")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed,
+                                       line=f"Resolved by <@{user.user_id}> ({root_cause}): {resolution}")
 
 
 def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -227,7 +227,7 @@ def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, service
     with session_scope(services.engine) as session:
         changed = reopen(session, escalation_id=escalation.id, user_id=user.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Reopened by <@{user.user_id}>.")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Reopened by <@{user.user_id}>.")
 
 
 def _closable(services: Services, escalation_id: int, user: Viewer, verb: str) -> Escalation:
@@ -245,13 +245,3 @@ def _member(body: dict, services: Services) -> Viewer:
     viewer = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
     refuse_outsiders(viewer, "an escalation")
     return viewer
-
-
-def _show_change(client: WebClient, escalation: Escalation, line: str) -> None:
-    """Update the posted message and add the change to its thread."""
-    if escalation.message_ts is None:
-        return
-    client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, text=escalation_summary(escalation),
-                       blocks=escalation_blocks(escalation))
-    client.chat_postMessage(channel=escalation.channel_id, thread_ts=escalation.message_ts,
-                            text=f"{escalation.readable_id}: {line}")

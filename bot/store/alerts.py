@@ -48,10 +48,6 @@ def find_alert_by_message(session: Session, *, channel_id: str, message_ts: str)
     return session.execute(query).scalars().first()
 
 
-def set_alert_message(session: Session, *, alert_id: int, channel_id: str, message_ts: str) -> None:
-    session.execute(update(Alert).where(Alert.id == alert_id).values(channel_id=channel_id, message_ts=message_ts))
-
-
 def claim_post(session: Session, *, alert_id: int, now: datetime, retry_after: timedelta) -> bool:
     """Claim posting an alert Slack has not shown yet; False while another attempt is under way or recent."""
     statement = (update(Alert)

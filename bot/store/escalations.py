@@ -27,11 +27,6 @@ def record_event(session: Session, *, escalation_id: int, actor_id: str, kind: s
     return event
 
 
-def set_message(session: Session, *, escalation_id: int, channel_id: str, message_ts: str) -> None:
-    escalation = session.get(Escalation, escalation_id)
-    escalation.channel_id, escalation.message_ts = channel_id, message_ts
-
-
 def get_escalation(session: Session, *, escalation_id: int) -> Escalation | None:
     return session.get(Escalation, escalation_id)
 
