@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from functools import partial
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -30,7 +31,7 @@ from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.ids import BlockId
-from bot.slack.reactions import acknowledged_message
+from bot.slack.reactions import ReactionAcknowledgement
 from bot.store.db import session_scope
 from bot.store.escalations import (
     acknowledge,
@@ -74,24 +75,18 @@ def handle_shortcut(ack: Ack, shortcut: dict, client: WebClient, services: Servi
                text=message.get("text", ""), source_permalink=link)
 
 
-def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
-    """An acknowledgement emoji on an escalation's message acknowledges it; True if it was an escalation's."""
-    message = acknowledged_message(event, emoji=services.config.escalations.acknowledge_emoji)
-    if message is None:
-        return False
+def reaction_acknowledgement(client: WebClient, services: Services) -> ReactionAcknowledgement[Escalation]:
+    """An acknowledgement emoji on an escalation's message acknowledges it, as the button does: any member may."""
+    return ReactionAcknowledgement(emoji=services.config.escalations.acknowledge_emoji, find=find_by_message,
+                                   may_acknowledge=lambda viewer, _escalation: viewer.qa_staff or bool(viewer.vendors),
+                                   acknowledge=partial(_acknowledge, client, services))
+
+
+def _acknowledge(client: WebClient, services: Services, escalation_id: int, *, viewer: Viewer, how: str) -> None:
     with session_scope(services.engine) as session:
-        escalation = find_by_message(session, channel_id=message[0], message_ts=message[1])
-    if escalation is None:
-        return False
-    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
-    if not viewer.qa_staff and not viewer.vendors:
-        return True
-    with session_scope(services.engine) as session:
-        changed = acknowledge(session, escalation_id=escalation.id, user_id=event["user"], now=services.clock())
+        changed = acknowledge(session, escalation_id=escalation_id, user_id=viewer.user_id, now=services.clock())
     if changed:
-        ESCALATION_MESSAGE.show_change(client, tracked=changed,
-                                       line=f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
-    return True
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
 
 
 def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
@@ -172,11 +167,7 @@ def may_close(escalation: Escalation, *, viewer: Viewer) -> bool:
 
 def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
     ack()
-    user = _member(body, services)
-    with session_scope(services.engine) as session:
-        changed = acknowledge(session, escalation_id=int(action["value"]), user_id=user.user_id, now=services.clock())
-    if changed:
-        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Acknowledged by <@{user.user_id}>.")
+    _acknowledge(client, services, int(action["value"]), viewer=_member(body, services), how="")
 
 
 def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:

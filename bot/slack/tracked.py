@@ -17,18 +17,18 @@ from bot.store.db import session_scope
 from bot.store.models import Alert, Escalation
 from bot.store.tracked import set_message
 
-T = TypeVar("T", Escalation, Alert)
+Tracked = TypeVar("Tracked", Escalation, Alert)
 
 
 @dataclass(frozen=True)
-class TrackedMessage(Generic[T]):
+class TrackedMessage(Generic[Tracked]):
     """How one kind of tracked row looks in Slack, in its current state."""
 
-    text: Callable[[T], str]
+    text: Callable[[Tracked], str]
     """One line for notifications and screen readers."""
-    blocks: Callable[[T], list[dict]]
+    blocks: Callable[[Tracked], list[dict]]
 
-    def post(self, client: WebClient, *, engine: Engine, tracked: T) -> dict:
+    def post(self, client: WebClient, *, engine: Engine, tracked: Tracked) -> dict:
         """Post it to its channel and remember where; Slack's errors propagate (the row stays stored, unposted)."""
         answer = client.chat_postMessage(channel=tracked.channel_id, text=self.text(tracked),
                                          blocks=self.blocks(tracked), unfurl_links=False)
@@ -37,13 +37,13 @@ class TrackedMessage(Generic[T]):
                         message_ts=answer["ts"])
         return answer
 
-    def refresh(self, client: WebClient, *, tracked: T) -> None:
+    def refresh(self, client: WebClient, *, tracked: Tracked) -> None:
         """Show its current state in the posted message (silently: an edit notifies no one)."""
         if tracked.message_ts is not None:
             client.chat_update(channel=tracked.channel_id, ts=tracked.message_ts, text=self.text(tracked),
                                blocks=self.blocks(tracked))
 
-    def show_change(self, client: WebClient, *, tracked: T, line: str) -> None:
+    def show_change(self, client: WebClient, *, tracked: Tracked, line: str) -> None:
         """Update the posted message and say what changed in its thread."""
         if tracked.message_ts is None:
             return
