@@ -38,8 +38,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class Targets(_Strict):
-    """SLA targets; a scope without its own falls back to [defaults]."""
+class TargetOverrides(_Strict):
+    """A scope's own SLA targets, as configured; unset ones fall back to [defaults] (see kpi.scopes.targets_for)."""
 
     accuracy_target: Fraction | None = None
     aht_target_s: Seconds | None = None
@@ -51,7 +51,7 @@ class Defaults(_Strict):
     no_violation_labels: list[Name] = Field(default_factory=lambda: ["approve"], min_length=1)
 
 
-class NamedScope(Targets):
+class NamedScope(TargetOverrides):
     """A vendor, queue or policy the team names: display name, aliases, targets."""
 
     name: Name | None = None

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
+from functools import partial
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.alerts.posting import show_alert_change
+from bot.alerts.posting import alert_message
 from bot.config import ALERT_RULES
 from bot.errors import AccessDenied
 from bot.render.alert_blocks import alerts_list_blocks
 from bot.services import Services
-from bot.slack.access import Viewer, refuse_outsiders, viewer_for
-from bot.slack.reactions import acknowledged_message
+from bot.slack.access import Viewer, log_refusal, refuse_outsiders, viewer_for
+from bot.slack.reactions import ReactionAcknowledgement
 from bot.store.alerts import acknowledge_alert, find_alert_by_message, get_alert, unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.models import Alert
-
-logger = logging.getLogger(__name__)
 
 
 def _may_acknowledge(viewer: Viewer, alert: Alert, services: Services) -> bool:
@@ -34,13 +32,12 @@ def _about_their_vendor(viewer: Viewer, alert: Alert, services: Services) -> boo
         alert.vendor.casefold() in services.config.vendors[key].spellings(key) for key in viewer.vendors)
 
 
-def _acknowledge(client: WebClient, services: Services, *, alert: Alert, viewer: Viewer, how: str) -> bool:
+def _acknowledge(client: WebClient, services: Services, alert_id: int, *, viewer: Viewer, how: str) -> None:
     with session_scope(services.engine) as session:
-        changed = acknowledge_alert(session, alert_id=alert.id, user_id=viewer.user_id, now=services.clock())
+        changed = acknowledge_alert(session, alert_id=alert_id, user_id=viewer.user_id, now=services.clock())
     if changed:
-        show_alert_change(client, alert=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.",
-                          settings=services.config.alerts)
-    return changed is not None
+        alert_message(services.config.alerts).show_change(
+            client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
 
 
 def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -51,28 +48,17 @@ def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, se
     if alert is None:
         return
     if not _may_acknowledge(viewer, alert, services):
-        logger.info("refused %s acknowledging %s", viewer.user_id, alert.readable_id)
+        log_refusal(viewer, f"acknowledging {alert.readable_id}")
         raise AccessDenied(f"Only QA staff, the alert's owners or the vendor's members can acknowledge "
                            f"{alert.readable_id}.")
-    _acknowledge(client, services, alert=alert, viewer=viewer, how="")
+    _acknowledge(client, services, alert.id, viewer=viewer, how="")
 
 
-def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
-    """An acknowledgement emoji on an alert's message acknowledges it; True if it was an alert's message."""
-    message = acknowledged_message(event, emoji=services.config.alerts.acknowledge_emoji)
-    if message is None:
-        return False
-    with session_scope(services.engine) as session:
-        alert = find_alert_by_message(session, channel_id=message[0], message_ts=message[1])
-    if alert is None:
-        return False
-    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
-    if not _may_acknowledge(viewer, alert, services):
-        logger.info("ignored :%s: by %s on %s: not QA staff, an owner or the vendor's",
-                    event["reaction"], viewer.user_id, alert.readable_id)
-        return True
-    _acknowledge(client, services, alert=alert, viewer=viewer, how=f" (:{event['reaction']}:)")
-    return True
+def reaction_acknowledgement(client: WebClient, services: Services) -> ReactionAcknowledgement[Alert]:
+    """An acknowledgement emoji on an alert's message acknowledges it, for those the button takes."""
+    return ReactionAcknowledgement(emoji=services.config.alerts.acknowledge_emoji, find=find_alert_by_message,
+                                   may_acknowledge=lambda viewer, alert: _may_acknowledge(viewer, alert, services),
+                                   acknowledge=partial(_acknowledge, client, services))
 
 
 def list_command(respond: Respond, services: Services, *, user_id: str, now: datetime) -> None:

@@ -11,19 +11,18 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from functools import partial
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import AccessDenied, QabotError
-from bot.escalations.posting import post_escalation
+from bot.escalations.posting import ESCALATION_MESSAGE
 from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
 from bot.render.escalation_blocks import (
-    escalation_blocks,
     escalation_modal,
-    escalation_summary,
     read_form,
     read_resolution,
     resolution_modal,
@@ -32,7 +31,7 @@ from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.ids import BlockId
-from bot.slack.reactions import acknowledged_message
+from bot.slack.reactions import ReactionAcknowledgement
 from bot.store.db import session_scope
 from bot.store.escalations import (
     acknowledge,
@@ -76,23 +75,18 @@ def handle_shortcut(ack: Ack, shortcut: dict, client: WebClient, services: Servi
                text=message.get("text", ""), source_permalink=link)
 
 
-def acknowledge_by_reaction(event: dict, client: WebClient, services: Services) -> bool:
-    """An acknowledgement emoji on an escalation's message acknowledges it; True if it was an escalation's."""
-    message = acknowledged_message(event, emoji=services.config.escalations.acknowledge_emoji)
-    if message is None:
-        return False
+def reaction_acknowledgement(client: WebClient, services: Services) -> ReactionAcknowledgement[Escalation]:
+    """An acknowledgement emoji on an escalation's message acknowledges it, as the button does: any member may."""
+    return ReactionAcknowledgement(emoji=services.config.escalations.acknowledge_emoji, find=find_by_message,
+                                   may_acknowledge=lambda viewer, _escalation: viewer.qa_staff or bool(viewer.vendors),
+                                   acknowledge=partial(_acknowledge, client, services))
+
+
+def _acknowledge(client: WebClient, services: Services, escalation_id: int, *, viewer: Viewer, how: str) -> None:
     with session_scope(services.engine) as session:
-        escalation = find_by_message(session, channel_id=message[0], message_ts=message[1])
-    if escalation is None:
-        return False
-    viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
-    if not viewer.qa_staff and not viewer.vendors:
-        return True
-    with session_scope(services.engine) as session:
-        changed = acknowledge(session, escalation_id=escalation.id, user_id=event["user"], now=services.clock())
+        changed = acknowledge(session, escalation_id=escalation_id, user_id=viewer.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Acknowledged by <@{event['user']}> (:{event['reaction']}:).")
-    return True
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
 
 
 def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, services: Services) -> None:
@@ -119,7 +113,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
             source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
         ))
     try:
-        posted = post_escalation(client, engine=services.engine, escalation=escalation)
+        posted = ESCALATION_MESSAGE.post(client, engine=services.engine, tracked=escalation)
     except SlackApiError:
         logger.exception("%s is stored but could not be posted to %s", escalation.readable_id, channel)
         client.chat_postMessage(channel=reporter, text=(
@@ -173,11 +167,7 @@ def may_close(escalation: Escalation, *, viewer: Viewer) -> bool:
 
 def handle_acknowledge(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
     ack()
-    user = _member(body, services)
-    with session_scope(services.engine) as session:
-        changed = acknowledge(session, escalation_id=int(action["value"]), user_id=user.user_id, now=services.clock())
-    if changed:
-        _show_change(client, changed, f"Acknowledged by <@{user.user_id}>.")
+    _acknowledge(client, services, int(action["value"]), viewer=_member(body, services), how="")
 
 
 def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -187,7 +177,7 @@ def handle_assign(ack: Ack, body: dict, action: dict, client: WebClient, service
         changed = assign(session, escalation_id=int(action["value"]), assignee_id=user.user_id,
                          actor_id=user.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Assigned to <@{user.user_id}>.")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Assigned to <@{user.user_id}>.")
 
 
 def handle_resolve_button(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -217,7 +207,8 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
         changed = resolve(session, escalation_id=escalation.id, user_id=user.user_id, resolution=resolution,
                           root_cause=root_cause, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Resolved by <@{user.user_id}> ({root_cause}): {resolution}")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed,
+                                       line=f"Resolved by <@{user.user_id}> ({root_cause}): {resolution}")
 
 
 def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, services: Services) -> None:
@@ -227,7 +218,7 @@ def handle_reopen(ack: Ack, body: dict, action: dict, client: WebClient, service
     with session_scope(services.engine) as session:
         changed = reopen(session, escalation_id=escalation.id, user_id=user.user_id, now=services.clock())
     if changed:
-        _show_change(client, changed, f"Reopened by <@{user.user_id}>.")
+        ESCALATION_MESSAGE.show_change(client, tracked=changed, line=f"Reopened by <@{user.user_id}>.")
 
 
 def _closable(services: Services, escalation_id: int, user: Viewer, verb: str) -> Escalation:
@@ -245,13 +236,3 @@ def _member(body: dict, services: Services) -> Viewer:
     viewer = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
     refuse_outsiders(viewer, "an escalation")
     return viewer
-
-
-def _show_change(client: WebClient, escalation: Escalation, line: str) -> None:
-    """Update the posted message and add the change to its thread."""
-    if escalation.message_ts is None:
-        return
-    client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, text=escalation_summary(escalation),
-                       blocks=escalation_blocks(escalation))
-    client.chat_postMessage(channel=escalation.channel_id, thread_ts=escalation.message_ts,
-                            text=f"{escalation.readable_id}: {line}")

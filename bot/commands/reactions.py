@@ -6,9 +6,10 @@ from slack_sdk import WebClient
 
 from bot.commands import alerts, escalate
 from bot.services import Services
+from bot.slack.reactions import acknowledge_by_reaction
 
 
 def handle_reaction(event: dict, client: WebClient, services: Services) -> None:
     """An acknowledgement emoji acknowledges the escalation or alert it was put on; others change nothing."""
-    if not escalate.acknowledge_by_reaction(event, client, services):
-        alerts.acknowledge_by_reaction(event, client, services)
+    acknowledge_by_reaction(event, services=services, kinds=(escalate.reaction_acknowledgement(client, services),
+                                                              alerts.reaction_acknowledgement(client, services)))

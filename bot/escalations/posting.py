@@ -1,20 +1,9 @@
-"""Putting a stored escalation into its channel: the one way both filing and the repost job do it."""
+"""How an escalation looks in Slack: filing and the repost job post it so, and every change updates it so."""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
-from sqlalchemy import Engine
-
 from bot.render.escalation_blocks import escalation_blocks, escalation_summary
-from bot.store.db import session_scope
-from bot.store.escalations import set_message
+from bot.slack.tracked import TrackedMessage
 from bot.store.models import Escalation
 
-
-def post_escalation(client: WebClient, *, engine: Engine, escalation: Escalation) -> dict:
-    """Post it and remember where; Slack's errors propagate (the escalation stays stored, unposted)."""
-    answer = client.chat_postMessage(channel=escalation.channel_id, text=escalation_summary(escalation),
-                                     blocks=escalation_blocks(escalation), unfurl_links=False)
-    with session_scope(engine) as session:
-        set_message(session, escalation_id=escalation.id, channel_id=answer["channel"], message_ts=answer["ts"])
-    return answer
+ESCALATION_MESSAGE: TrackedMessage[Escalation] = TrackedMessage(text=escalation_summary, blocks=escalation_blocks)

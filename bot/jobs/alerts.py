@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.alerts.posting import post_alert, refresh_alert_message, show_alert_change
+from bot.alerts.posting import alert_message
 from bot.alerts.rules import (
     ACCURACY,
     AHT,
@@ -45,7 +45,7 @@ from bot.store.alerts import (
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by
-from bot.store.models import Alert, AlertStatus
+from bot.store.models import Alert, TrackedStatus
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=1)
@@ -86,6 +86,7 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
 def check_alerts(context: JobContext, *, now: datetime) -> str:
     """One monitor pass; returns what it did."""
     settings = context.config.alerts
+    message = alert_message(settings)
     rules = settings.active_rules()
     with session_scope(context.engine) as session:
         found = {(b.rule, b.subject): b for b in find_breaches(session, config=context.config, rules=rules, now=now)}
@@ -96,15 +97,15 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
             with session_scope(context.engine) as session:
                 latest = still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
             if latest and latest.summary != alert.summary:  # the posted figures follow the latest ones
-                _tell(latest, refresh_alert_message, context.client, alert=latest, settings=settings)
+                _tell(latest, message.refresh, context.client, tracked=latest)
             continue
         with session_scope(context.engine) as session:
             reason = cleared(*key) if alert.rule in rules else "its rule is switched off or has no channel."
             done = resolve_alert(session, alert_id=alert.id, resolution=reason, now=now)
         if done:
             resolved += 1
-            _tell(done, show_alert_change, context.client, alert=done, line=f":white_check_mark: Resolved: {reason}",
-                  settings=settings)
+            _tell(done, message.show_change, context.client, tracked=done,
+                  line=f":white_check_mark: Resolved: {reason}")
     for key, breach in found.items():
         if key in known:
             continue
@@ -114,7 +115,7 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
                                channel_id=settings.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
-            _tell(alert, post_alert, context.client, engine=context.engine, alert=alert, settings=settings)
+            _tell(alert, message.post, context.client, engine=context.engine, tracked=alert)
     with session_scope(context.engine) as session:
         unresolved = unresolved_alerts(session)
     for alert in unresolved:
@@ -122,7 +123,7 @@ def check_alerts(context: JobContext, *, now: datetime) -> str:
             with session_scope(context.engine) as session:
                 mine = claim_post(session, alert_id=alert.id, now=now, retry_after=POST_RETRY_AFTER)
             if mine:
-                _tell(alert, post_alert, context.client, engine=context.engine, alert=alert, settings=settings)
+                _tell(alert, message.post, context.client, engine=context.engine, tracked=alert)
         elif _remind(context, alert, now=now):
             reminded += 1
     return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"
@@ -132,7 +133,7 @@ def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
     """A reminder in the alert's thread, mentioning its owners, when one is due; True if sent."""
     settings = context.config.alerts
     last = alert.last_reminded_at or alert.opened_at
-    if (alert.status != AlertStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
+    if (alert.status != TrackedStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
             or now - last < timedelta(minutes=settings.renotify_every_min)):
         return False
     with session_scope(context.engine) as session:

@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.escalations.posting import post_escalation
+from bot.escalations.posting import ESCALATION_MESSAGE
 from bot.slack.errors import SLACK_FAILURES
 from bot.store.db import session_scope
 from bot.store.escalations import unposted_escalations
@@ -22,7 +22,7 @@ def repost_unposted(*, engine: Engine, client: WebClient) -> int:
     posted = 0
     for escalation in pending:
         try:
-            answer = post_escalation(client, engine=engine, escalation=escalation)
+            answer = ESCALATION_MESSAGE.post(client, engine=engine, tracked=escalation)
         except SLACK_FAILURES:
             logger.exception("%s still cannot be posted to %s", escalation.readable_id, escalation.channel_id)
             continue

@@ -34,7 +34,7 @@ from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
-from bot.store.models import Alert, AlertStatus, Escalation
+from bot.store.models import Alert, Escalation, TrackedStatus
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
         week_histogram=week_histogram, yesterday_histogram=yesterday_histogram,
         week_errors=sorted(week_errors.items(), key=lambda item: (-item[1], item[0])),
         escalations=_digest(escalations, now),
-        alerts=[AlertLine(alert.readable_id, alert.title, alert.status == AlertStatus.ACKNOWLEDGED.value)
+        alerts=[AlertLine(alert.readable_id, alert.title, alert.status == TrackedStatus.ACKNOWLEDGED.value)
                 for alert in sorted(alerts, key=lambda alert: alert.id)],
         last_audit_at=None if any(day == last_day for day, _ in day_counts) else last_audit_at(session, scope=scope),
     )

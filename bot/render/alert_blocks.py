@@ -7,12 +7,12 @@ from datetime import datetime
 from bot.render.blocks import mrkdwn, section
 from bot.render.text import duration, slack_time
 from bot.slack.ids import ActionId, BlockId
-from bot.store.models import Alert, AlertStatus
+from bot.store.models import Alert, TrackedStatus
 
 STATUS_ICON = {
-    AlertStatus.OPEN.value: ":rotating_light:",
-    AlertStatus.ACKNOWLEDGED.value: ":eyes:",
-    AlertStatus.RESOLVED.value: ":white_check_mark:",
+    TrackedStatus.OPEN.value: ":rotating_light:",
+    TrackedStatus.ACKNOWLEDGED.value: ":eyes:",
+    TrackedStatus.RESOLVED.value: ":white_check_mark:",
 }
 
 
@@ -35,9 +35,9 @@ def alert_blocks(alert: Alert, *, emoji: list[str]) -> list[dict]:
     if alert.acknowledged_at is not None:
         blocks.append({"type": "context", "elements": [mrkdwn(
             f"Acknowledged by <@{alert.acknowledged_by}> {slack_time(alert.acknowledged_at)}")]})
-    if alert.status == AlertStatus.RESOLVED.value:
+    if alert.status == TrackedStatus.RESOLVED.value:
         blocks.append(section(f":white_check_mark: *Resolved* {slack_time(alert.resolved_at)}: {alert.resolution}"))
-    elif alert.status == AlertStatus.OPEN.value:
+    elif alert.status == TrackedStatus.OPEN.value:
         blocks.append({"type": "context", "elements": [mrkdwn(how_to_acknowledge(emoji))]})
         blocks.append({"type": "actions", "block_id": BlockId.ALERT_ACTIONS, "elements": [
             {"type": "button", "action_id": ActionId.ALERT_ACKNOWLEDGE, "value": str(alert.id), "style": "primary",

@@ -8,7 +8,7 @@ from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
 from bot.render.text import slack_time
 from bot.slack.ids import ActionId, BlockId, CallbackId
-from bot.store.models import Escalation, EscalationStatus
+from bot.store.models import Escalation, TrackedStatus
 
 SEVERITY_MEANING = {
     "P0": "Harm happening now: drop everything",
@@ -103,7 +103,7 @@ def escalation_blocks(escalation: Escalation) -> list[dict]:
             f"• {item}" for item in escalation.items.splitlines()))[:3000])})
     if escalation.source_permalink:
         blocks.append({"type": "context", "elements": [mrkdwn(f"From <{escalation.source_permalink}|this message>")]})
-    if escalation.status == EscalationStatus.RESOLVED.value:
+    if escalation.status == TrackedStatus.RESOLVED.value:
         blocks.append({"type": "section", "text": mrkdwn(
             f"*Resolved* by <@{escalation.resolved_by}> {slack_time(escalation.resolved_at)} · root cause: "
             f"{escalation.root_cause}\n{escalation.resolution}"[:3000])})
@@ -120,7 +120,7 @@ def _buttons(escalation: Escalation) -> list[dict]:
         element = {"type": "button", "action_id": action_id, "text": plain(text), "value": str(escalation.id)}
         return {**element, "style": style} if style else element
 
-    if escalation.status == EscalationStatus.RESOLVED.value:
+    if escalation.status == TrackedStatus.RESOLVED.value:
         return [button(ActionId.ESCALATION_REOPEN, "Reopen")]
     buttons = [] if escalation.acknowledged_at else [button(ActionId.ESCALATION_ACKNOWLEDGE, "Acknowledge", "primary")]
     return buttons + [button(ActionId.ESCALATION_ASSIGN, "Assign to me"), button(ActionId.ESCALATION_RESOLVE, "Resolve")]

@@ -99,13 +99,13 @@ def register(app: App, *, config: TeamConfig, groups: GroupDirectory) -> None:
 def refuse_outsiders(viewer: Viewer, asked: str) -> None:
     """Stop anyone who is neither QA staff nor a vendor member, before any lookup."""
     if not viewer.qa_staff and not viewer.vendors:
-        _refuse(viewer, asked)
+        log_refusal(viewer, asked)
         raise AccessDenied(OUTSIDER_MESSAGE)
 
 
 def not_visible(viewer: Viewer, kind: str, name: str) -> AccessDenied:
     """The same answer for 'does not exist' and 'not yours', so nothing leaks either way."""
-    _refuse(viewer, f"{kind} {name}")
+    log_refusal(viewer, f"{kind} {name}")
     return AccessDenied(f"No {kind} called '{name}' that you can see.")
 
 
@@ -131,7 +131,7 @@ def authorise(
     names = " and ".join(vendor.display_name(key) for key, vendor in own.items())
     for scope in resolved:
         if scope.kind == "vendor" and scope.label.casefold() not in own_names:
-            _refuse(viewer, asked)
+            log_refusal(viewer, asked)
             raise AccessDenied(f"You can see {names} only.")
         if scope.kind == "agent":
             vendors = {name.casefold() for name in agent_vendors.get(scope.label, ())}
@@ -145,5 +145,6 @@ def authorise(
     return [*resolved, narrowed]
 
 
-def _refuse(viewer: Viewer, asked: str) -> None:
+def log_refusal(viewer: Viewer, asked: str) -> None:
+    """Every refusal leaves the same warning, so who was turned away from what can be found in the log."""
     logger.warning("access refused: user %s asked for %s", viewer.user_id, asked)

@@ -19,7 +19,6 @@ BUTTON_VALUE = 2000
 ID_LENGTH = 255
 ALT_TEXT = 2000
 MODAL_TITLE = 24
-MESSAGE_TEXT = 40_000
 
 
 def _text(obj: dict | None) -> str:

@@ -1,11 +1,46 @@
-"""Reading reaction_added events: which message an acknowledgement emoji was put on."""
+"""Acknowledging by reaction: an acknowledgement emoji on a tracked message (an escalation's, an alert's).
+
+Each kind says which emoji count, how to find its row by message, who may
+acknowledge and how; the checks, and the logging of a refusal, are the same for all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic
 
-def acknowledged_message(event: dict, *, emoji: list[str]) -> tuple[str, str] | None:
-    """(channel, ts) of the message the reaction is on, if it is one of `emoji` on a message; else None."""
+from bot.services import Services
+from bot.slack.access import Viewer, log_refusal, viewer_for
+from bot.slack.tracked import Tracked
+from bot.store.db import session_scope
+
+
+@dataclass(frozen=True)
+class ReactionAcknowledgement(Generic[Tracked]):
+    """One kind of tracked message a reaction acknowledges."""
+
+    emoji: list[str]
+    find: Callable[..., Tracked | None]
+    """The store's lookup by message: find(session, channel_id=..., message_ts=...)."""
+    may_acknowledge: Callable[[Viewer, Tracked], bool]
+    acknowledge: Callable[..., None]
+    """acknowledge(row_id, viewer=..., how=...): store it and show the change; `how` is e.g. " (:eyes:)"."""
+
+
+def acknowledge_by_reaction(event: dict, *, services: Services, kinds: Iterable[ReactionAcknowledgement]) -> None:
+    """Acknowledge the row of the first kind whose message the emoji is on, if the user may; a refusal is logged."""
     item = event.get("item", {})
-    if event.get("reaction") not in emoji or item.get("type") != "message":
-        return None
-    return item["channel"], item["ts"]
+    for kind in kinds:
+        if event.get("reaction") not in kind.emoji or item.get("type") != "message":
+            continue
+        with session_scope(services.engine) as session:
+            found = kind.find(session, channel_id=item["channel"], message_ts=item["ts"])
+        if found is None:
+            continue
+        viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
+        if kind.may_acknowledge(viewer, found):
+            kind.acknowledge(found.id, viewer=viewer, how=f" (:{event['reaction']}:)")
+        else:
+            log_refusal(viewer, f"acknowledging {found.readable_id} (:{event['reaction']}:)")
+        return

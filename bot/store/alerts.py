@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from bot.store.db import upsert_insert
-from bot.store.models import Alert, AlertStatus, ImportRun
+from bot.store.models import Alert, ImportRun, TrackedStatus
 
-_UNRESOLVED = Alert.status != AlertStatus.RESOLVED.value
+_UNRESOLVED = Alert.status != TrackedStatus.RESOLVED.value
 
 
 def open_alert(session: Session, *, rule: str, subject: str, vendor: str | None, title: str, summary: str,
@@ -26,7 +26,7 @@ def open_alert(session: Session, *, rule: str, subject: str, vendor: str | None,
     table = Alert.__table__
     statement = (upsert_insert(session.get_bind().dialect.name)(table)
                  .values(rule=rule, subject=subject, vendor=vendor, title=title, summary=summary,
-                         breached_since=breached_since, status=AlertStatus.OPEN.value, opened_at=now,
+                         breached_since=breached_since, status=TrackedStatus.OPEN.value, opened_at=now,
                          last_seen_at=now, channel_id=channel_id, reminders_sent=0, post_attempted_at=now)
                  .on_conflict_do_nothing().returning(table.c.id))
     row = session.execute(statement).first()
@@ -46,10 +46,6 @@ def get_alert(session: Session, *, alert_id: int) -> Alert | None:
 def find_alert_by_message(session: Session, *, channel_id: str, message_ts: str) -> Alert | None:
     query = select(Alert).where(Alert.channel_id == channel_id, Alert.message_ts == message_ts)
     return session.execute(query).scalars().first()
-
-
-def set_alert_message(session: Session, *, alert_id: int, channel_id: str, message_ts: str) -> None:
-    session.execute(update(Alert).where(Alert.id == alert_id).values(channel_id=channel_id, message_ts=message_ts))
 
 
 def claim_post(session: Session, *, alert_id: int, now: datetime, retry_after: timedelta) -> bool:
@@ -77,21 +73,21 @@ def _change(session: Session, *, alert_id: int, when, values: dict) -> Alert | N
 
 def acknowledge_alert(session: Session, *, alert_id: int, user_id: str, now: datetime) -> Alert | None:
     """Acknowledged by `user_id`, or None if it was not open (already acknowledged or resolved)."""
-    return _change(session, alert_id=alert_id, when=Alert.status == AlertStatus.OPEN.value,
-                   values={"status": AlertStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
+    return _change(session, alert_id=alert_id, when=Alert.status == TrackedStatus.OPEN.value,
+                   values={"status": TrackedStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
                            "acknowledged_by": user_id})
 
 
 def resolve_alert(session: Session, *, alert_id: int, resolution: str, now: datetime) -> Alert | None:
     """Resolved because its condition cleared, or None if it already was."""
     return _change(session, alert_id=alert_id, when=_UNRESOLVED,
-                   values={"status": AlertStatus.RESOLVED.value, "resolved_at": now, "resolution": resolution})
+                   values={"status": TrackedStatus.RESOLVED.value, "resolved_at": now, "resolution": resolution})
 
 
 def count_reminder(session: Session, *, alert_id: int, reminders_sent: int, now: datetime) -> bool:
     """Claim reminder number `reminders_sent + 1`; False if the alert moved on meanwhile."""
     statement = (update(Alert)
-                 .where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN.value,
+                 .where(Alert.id == alert_id, Alert.status == TrackedStatus.OPEN.value,
                         Alert.reminders_sent == reminders_sent)
                  .values(reminders_sent=reminders_sent + 1, last_reminded_at=now).returning(Alert.id))
     return session.execute(statement).first() is not None

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, select, update
 from sqlmodel import Session
 
-from bot.store.models import Escalation, EscalationEvent, EscalationStatus
+from bot.store.models import Escalation, EscalationEvent, TrackedStatus
 
 
 def create_escalation(session: Session, *, escalation: Escalation, now: datetime) -> Escalation:
@@ -25,11 +25,6 @@ def record_event(session: Session, *, escalation_id: int, actor_id: str, kind: s
     session.add(event)
     session.flush()
     return event
-
-
-def set_message(session: Session, *, escalation_id: int, channel_id: str, message_ts: str) -> None:
-    escalation = session.get(Escalation, escalation_id)
-    escalation.channel_id, escalation.message_ts = channel_id, message_ts
 
 
 def get_escalation(session: Session, *, escalation_id: int) -> Escalation | None:
@@ -58,7 +53,7 @@ def list_escalations(
     """Newest first; `involving` keeps those a user reported or is assigned to."""
     query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(limit)
     if open_only:
-        query = query.where(Escalation.status != EscalationStatus.RESOLVED.value)
+        query = query.where(Escalation.status != TrackedStatus.RESOLVED.value)
     if involving:
         query = query.where((Escalation.reporter_id == involving) | (Escalation.assignee_id == involving))
     if vendors is not None:
@@ -88,8 +83,8 @@ def _change(session: Session, *, escalation_id: int, when, values: dict, actor_i
 
 def acknowledge(session: Session, *, escalation_id: int, user_id: str, now: datetime) -> Escalation | None:
     return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="acknowledged", now=now,
-                   when=(Escalation.status == EscalationStatus.OPEN.value) & Escalation.acknowledged_at.is_(None),
-                   values={"status": EscalationStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
+                   when=(Escalation.status == TrackedStatus.OPEN.value) & Escalation.acknowledged_at.is_(None),
+                   values={"status": TrackedStatus.ACKNOWLEDGED.value, "acknowledged_at": now,
                            "acknowledged_by": user_id})
 
 
@@ -97,7 +92,7 @@ def assign(session: Session, *, escalation_id: int, assignee_id: str, actor_id: 
            now: datetime) -> Escalation | None:
     return _change(session, escalation_id=escalation_id, actor_id=actor_id, kind="assigned", now=now,
                    detail=assignee_id,
-                   when=(Escalation.status != EscalationStatus.RESOLVED.value)
+                   when=(Escalation.status != TrackedStatus.RESOLVED.value)
                    & Escalation.assignee_id.is_distinct_from(assignee_id),
                    values={"assignee_id": assignee_id})
 
@@ -106,14 +101,14 @@ def resolve(session: Session, *, escalation_id: int, user_id: str, resolution: s
             now: datetime) -> Escalation | None:
     return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="resolved", now=now,
                    detail=f"{root_cause}: {resolution}",
-                   when=Escalation.status != EscalationStatus.RESOLVED.value,
-                   values={"status": EscalationStatus.RESOLVED.value, "resolved_at": now, "resolved_by": user_id,
+                   when=Escalation.status != TrackedStatus.RESOLVED.value,
+                   values={"status": TrackedStatus.RESOLVED.value, "resolved_at": now, "resolved_by": user_id,
                            "resolution": resolution, "root_cause": root_cause})
 
 
 def reopen(session: Session, *, escalation_id: int, user_id: str, now: datetime) -> Escalation | None:
     return _change(session, escalation_id=escalation_id, actor_id=user_id, kind="reopened", now=now,
-                   when=Escalation.status == EscalationStatus.RESOLVED.value,
-                   values={"status": case((Escalation.acknowledged_at.is_(None), EscalationStatus.OPEN.value),
-                                          else_=EscalationStatus.ACKNOWLEDGED.value),
+                   when=Escalation.status == TrackedStatus.RESOLVED.value,
+                   values={"status": case((Escalation.acknowledged_at.is_(None), TrackedStatus.OPEN.value),
+                                          else_=TrackedStatus.ACKNOWLEDGED.value),
                            "resolved_at": None, "resolved_by": None})

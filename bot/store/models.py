@@ -82,7 +82,9 @@ class ImportRun(SQLModel, table=True):
     rejected: int
 
 
-class EscalationStatus(StrEnum):
+class TrackedStatus(StrEnum):
+    """Where an escalation or an alert stands: the same three steps for both, stored as these strings."""
+
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
@@ -103,7 +105,7 @@ class Escalation(SQLModel, table=True):
     description: str = ""
     reporter_id: str
     assignee_id: str | None = None
-    status: str = Field(default=EscalationStatus.OPEN.value, sa_type=String(16), index=True)
+    status: str = Field(default=TrackedStatus.OPEN.value, sa_type=String(16), index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     acknowledge_due_at: datetime = Field(sa_type=UTCDateTime)
     resolve_due_at: datetime = Field(sa_type=UTCDateTime)
@@ -123,9 +125,9 @@ class Escalation(SQLModel, table=True):
 
     def waiting_on(self) -> tuple[str, datetime] | None:
         """What the SLA clock runs for and its deadline: acknowledgement while open, then resolution."""
-        if self.status == EscalationStatus.RESOLVED.value:
+        if self.status == TrackedStatus.RESOLVED.value:
             return None
-        if self.status == EscalationStatus.OPEN.value:
+        if self.status == TrackedStatus.OPEN.value:
             return "acknowledgement", self.acknowledge_due_at
         return "resolution", self.resolve_due_at
 
@@ -141,12 +143,6 @@ class EscalationEvent(SQLModel, table=True):
     actor_id: str
     kind: str = Field(sa_type=String(24))
     detail: str = ""
-
-
-class AlertStatus(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
 
 
 class Alert(SQLModel, table=True):
@@ -169,7 +165,7 @@ class Alert(SQLModel, table=True):
     title: str
     summary: str = Field(description="what breached and by how much, as last measured")
     breached_since: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(default=AlertStatus.OPEN.value, sa_type=String(16), index=True)
+    status: str = Field(default=TrackedStatus.OPEN.value, sa_type=String(16), index=True)
     opened_at: datetime = Field(sa_type=UTCDateTime)
     last_seen_at: datetime = Field(sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

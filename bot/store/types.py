@@ -6,9 +6,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
-#: How SQLite stores a UTCDateTime; bulk loads that bypass SQLAlchemy must write the same.
-SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
 
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC in Python on every database.

@@ -10,7 +10,7 @@ from bot.alerts.rules import (
 )
 from bot.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.store.models import Escalation, EscalationStatus
+from bot.store.models import Escalation, TrackedStatus
 
 NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
 TARGETS = Targets(accuracy=0.95, aht_s=100)
@@ -41,7 +41,7 @@ def test_aht_fires_over_target_plus_tolerance_on_enough_timed_audits():
     assert aht_breaches([figures(300, 300, timed=99, handle_time_sum=99 * 500)], rule=rule, now=NOW) == []
 
 
-def escalation(status: EscalationStatus, *, created: datetime, severity="P1") -> Escalation:
+def escalation(status: TrackedStatus, *, created: datetime, severity="P1") -> Escalation:
     return Escalation(id=7, title="Fakes approved", category="missed violation", severity=severity, vendor="Acme BPO",
                       reporter_id="U1", status=status.value, created_at=created,
                       acknowledge_due_at=created + timedelta(hours=1), resolve_due_at=created + timedelta(days=1),
@@ -49,11 +49,11 @@ def escalation(status: EscalationStatus, *, created: datetime, severity="P1") ->
 
 
 def test_escalations_breach_the_deadline_they_are_waiting_on():
-    fresh = escalation(EscalationStatus.OPEN, created=NOW - timedelta(minutes=59))
-    late = escalation(EscalationStatus.OPEN, created=NOW - timedelta(minutes=85))
-    acknowledged_late = escalation(EscalationStatus.ACKNOWLEDGED, created=NOW - timedelta(days=1, minutes=1))
-    acknowledged_in_time = escalation(EscalationStatus.ACKNOWLEDGED, created=NOW - timedelta(hours=3))
-    resolved = escalation(EscalationStatus.RESOLVED, created=NOW - timedelta(days=9))
+    fresh = escalation(TrackedStatus.OPEN, created=NOW - timedelta(minutes=59))
+    late = escalation(TrackedStatus.OPEN, created=NOW - timedelta(minutes=85))
+    acknowledged_late = escalation(TrackedStatus.ACKNOWLEDGED, created=NOW - timedelta(days=1, minutes=1))
+    acknowledged_in_time = escalation(TrackedStatus.ACKNOWLEDGED, created=NOW - timedelta(hours=3))
+    resolved = escalation(TrackedStatus.RESOLVED, created=NOW - timedelta(days=9))
     assert overdue_escalations([fresh, acknowledged_in_time, resolved], now=NOW) == []
     (ack,) = overdue_escalations([late], now=NOW)
     assert ack.subject == "ESC-7:acknowledge" and ack.since == late.acknowledge_due_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
 from bot.slack.ids import ActionId, BlockId, CallbackId
@@ -229,3 +230,19 @@ def test_reaction_acknowledges_only_with_the_right_emoji_on_the_right_message(bo
     assert kinds(engine) == ["filed", "acknowledged"]
     threads = [c.args["text"] for c in bot_in_slack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
     assert threads == ["ESC-1: Acknowledged by <@UQALEAD01> (:eyes:)."]
+
+
+def test_an_outsiders_reaction_is_refused_and_logged(bot_in_slack, engine, caplog):
+    from bot.standin.web_api import BOT_USER_ID
+
+    file_one(bot_in_slack)
+    with session_scope(engine) as session:
+        escalation = get_escalation(session, escalation_id=1)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.access"):
+        bot_in_slack.sender.event({"type": "reaction_added", "user": OUTSIDER, "reaction": "eyes",
+                                   "item": {"type": "message", "channel": escalation.channel_id,
+                                            "ts": escalation.message_ts},
+                                   "item_user": BOT_USER_ID, "event_ts": "1.0"})
+        bot_in_slack.settle()
+    assert kinds(engine) == ["filed"]
+    assert f"access refused: user {OUTSIDER} asked for acknowledging ESC-1 (:eyes:)" in caplog.text

@@ -179,7 +179,7 @@ def test_shortcut_refusal(bot_in_slack):
 def test_event_unexpected_error_is_logged_and_told(bot_in_slack, monkeypatch, caplog):
     from bot.commands import reactions
 
-    monkeypatch.setattr(reactions.escalate, "acknowledge_by_reaction", boom)
+    monkeypatch.setattr(reactions, "acknowledge_by_reaction", boom)
     with caplog.at_level(logging.ERROR):
         delivery = bot_in_slack.sender.event({"type": "reaction_added", "user": QA_LEAD, "reaction": "eyes",
                                               "item": {"type": "message", "channel": "C1", "ts": "1.0"},
