@@ -19,11 +19,8 @@ from bot.render.calibration_blocks import (
     calibrations_list_blocks,
     invitation_blocks,
     judge_view,
-    judging_position,
     message_view,
     progress_blocks,
-    read_judgement,
-    read_request,
     request_modal,
     results_blocks,
 )
@@ -31,6 +28,7 @@ from bot.render.text import slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, viewer_for
 from bot.slack.errors import SLACK_FAILURES
+from bot.slack.forms import judging_position, read_judgement, read_request
 from bot.slack.ids import COMMAND, BlockId, CallbackId
 from bot.store.calibrations import (
     calibration_candidates,

@@ -8,7 +8,6 @@ posting fails the escalation stays stored, unposted, and the reporter is told.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 
@@ -24,13 +23,12 @@ from bot.render.escalation_blocks import (
     escalation_blocks,
     escalation_modal,
     escalation_summary,
-    read_form,
-    read_resolution,
     resolution_modal,
 )
 from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
+from bot.slack.forms import read_form, read_resolution, resolving, source_permalink
 from bot.slack.ids import BlockId
 from bot.slack.reactions import acknowledged_message
 from bot.store.db import session_scope
@@ -116,7 +114,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
             items=clean_items(form.items), description=form.description, reporter_id=reporter,
             assignee_id=form.assignee_id, created_at=now, acknowledge_due_at=acknowledge_by,
             resolve_due_at=resolve_by, channel_id=channel,
-            source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
+            source_permalink=source_permalink(view),
         ))
     try:
         posted = post_escalation(client, engine=services.engine, escalation=escalation)
@@ -206,7 +204,7 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
         problems[BlockId.RESOLUTION_ROOT_CAUSE] = "Choose a root cause."
     user = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
     try:
-        escalation = _closable(services, int(view["private_metadata"]), user, "resolve")
+        escalation = _closable(services, resolving(view), user, "resolve")
     except AccessDenied as refusal:  # answered in the modal: a view submission has no response_url
         problems[BlockId.RESOLUTION_TEXT] = str(refusal)
     if problems:
