@@ -28,8 +28,15 @@ from bot.render.escalation_blocks import (
 from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
-from bot.slack.forms import read_form, read_resolution, resolving, source_permalink
-from bot.slack.ids import BlockId
+from bot.slack.forms import (
+    ESCALATION_FIELDS,
+    RESOLUTION_FIELDS,
+    field_errors,
+    read_form,
+    read_resolution,
+    resolving,
+    source_permalink,
+)
 from bot.slack.reactions import acknowledged_message
 from bot.store.db import session_scope
 from bot.store.escalations import (
@@ -102,7 +109,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
         problems["category"] = ("No channel takes escalations like this yet: QA admins set "
                                 "[escalations].default_channel or a route in config/qabot.toml.")
     if problems:
-        ack(response_action="errors", errors=problems)
+        ack(response_action="errors", errors=field_errors(problems, fields=ESCALATION_FIELDS))
         return
     ack()
     now = services.clock()
@@ -199,16 +206,16 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
     resolution, root_cause = read_resolution(view)
     problems = {}
     if not resolution:
-        problems[BlockId.RESOLUTION_TEXT] = "Say what was done, so the next person can learn from it."
+        problems["resolution"] = "Say what was done, so the next person can learn from it."
     if root_cause not in services.config.escalations.root_causes:
-        problems[BlockId.RESOLUTION_ROOT_CAUSE] = "Choose a root cause."
+        problems["root_cause"] = "Choose a root cause."
     user = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
     try:
         escalation = _closable(services, resolving(view), user, "resolve")
     except AccessDenied as refusal:  # answered in the modal: a view submission has no response_url
-        problems[BlockId.RESOLUTION_TEXT] = str(refusal)
+        problems["resolution"] = str(refusal)
     if problems:
-        ack(response_action="errors", errors=problems)
+        ack(response_action="errors", errors=field_errors(problems, fields=RESOLUTION_FIELDS))
         return
     ack()
     with session_scope(services.engine) as session:

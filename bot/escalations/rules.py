@@ -29,7 +29,7 @@ class EscalationForm:
 
 
 def form_problems(form: EscalationForm, *, config: Escalations) -> dict[str, str]:
-    """Field -> what is wrong and how to fix it (empty when the form is fine)."""
+    """Field name -> what is wrong and how to fix it (empty when the form is fine)."""
     problems: dict[str, str] = {}
     if not form.title.strip():
         problems["title"] = "Give the escalation a title, e.g. 'Counterfeit sneakers approved in shop-listings'."
