@@ -24,7 +24,6 @@ from bot.render.calibration_blocks import (
     request_modal,
     results_blocks,
 )
-from bot.render.text import slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, viewer_for
 from bot.slack.errors import SLACK_FAILURES
@@ -56,6 +55,7 @@ from bot.store.calibrations import (
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
 from bot.store.models import Audit, CalibrationItem, CalibrationSession, CalibrationStatus
+from bot.wording import slack_time
 
 logger = logging.getLogger(__name__)
 DEFAULT_DURATION = timedelta(days=2)

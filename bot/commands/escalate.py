@@ -17,15 +17,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import AccessDenied, QabotError
 from bot.escalations.posting import post_escalation
-from bot.escalations.rules import clean_items, deadlines, form_problems, route
+from bot.escalations.rules import clean_items, deadlines, escalation_summary, form_problems, route
 from bot.render.blocks import mrkdwn, section
 from bot.render.escalation_blocks import (
     escalation_blocks,
     escalation_modal,
-    escalation_summary,
     resolution_modal,
 )
-from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
 from bot.slack.forms import (
@@ -51,6 +49,7 @@ from bot.store.escalations import (
 )
 from bot.store.kpi import distinct_values
 from bot.store.models import Escalation
+from bot.wording import duration, slack_time
 
 logger = logging.getLogger(__name__)
 LIST_LIMIT = 20

@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.render.escalation_blocks import escalation_blocks, escalation_summary
+from bot.escalations.rules import escalation_summary
+from bot.render.escalation_blocks import escalation_blocks
 from bot.store.db import session_scope
 from bot.store.escalations import set_message
 from bot.store.models import Escalation

@@ -6,9 +6,9 @@ import json
 
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
-from bot.render.text import slack_time
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Escalation, EscalationStatus
+from bot.wording import slack_time
 
 SEVERITY_MEANING = {
     "P0": "Harm happening now: drop everything",
@@ -49,11 +49,6 @@ def escalation_modal(
         "submit": plain("File escalation"), "close": plain("Cancel"), "blocks": blocks,
         "private_metadata": json.dumps({"permalink": source_permalink}),
     }
-
-
-def escalation_summary(escalation: Escalation) -> str:
-    """One line for notifications and screen readers."""
-    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
 
 
 def escalation_blocks(escalation: Escalation) -> list[dict]:
