@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.render.escalation_blocks import escalation_summary
-from bot.render.text import duration, interval, percent, seconds, slack_time
 from bot.store.models import Escalation
+from bot.wording import duration, interval, percent, seconds, slack_time
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"
 _STEPS = {"acknowledgement": "acknowledge", "resolution": "resolve"}

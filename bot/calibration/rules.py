@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Calibration
-from bot.slack.ids import BlockId
 
 SHORTEST_SESSION = timedelta(minutes=30)
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
@@ -46,27 +45,26 @@ def too_few_judges(people: list[str], *, expert: str | None) -> str | None:
 
 
 def request_problems(form: CalibrationRequest, *, now: datetime, config: Calibration) -> dict[str, str]:
-    """Field block id -> what is wrong and how to fix it; empty when the request can go ahead."""
+    """Field name -> what is wrong and how to fix it; empty when the request can go ahead."""
     problems: dict[str, str] = {}
     if not form.queue and not form.policy:
-        problems[BlockId.CALIBRATION_QUEUE] = "Pick a queue, a policy, or both: the items come from its audits."
+        problems["queue"] = "Pick a queue, a policy, or both: the items come from its audits."
     if form.item_ids:
         if len(form.item_ids) > config.max_items:
-            problems[BlockId.CALIBRATION_ITEMS] = (f"{len(form.item_ids)} items; a session takes at most "
-                                                   f"{config.max_items}.")
+            problems["item_ids"] = f"{len(form.item_ids)} items; a session takes at most {config.max_items}."
     elif not form.count_text.strip().isdigit() or not 1 <= int(form.count_text) <= config.max_items:
-        problems[BlockId.CALIBRATION_COUNT] = (f"Type a whole number of items from 1 to {config.max_items}, "
-                                               "or list item ids below.")
+        problems["count_text"] = (f"Type a whole number of items from 1 to {config.max_items}, "
+                                  "or list item ids below.")
     bad_groups = [group for group in form.groups if not _GROUP_ID.match(group)]
     if bad_groups:
-        problems[BlockId.CALIBRATION_GROUPS] = (f"{', '.join(bad_groups)}: not a user group id. Use ids like "
-                                                "S0123ABCD (in Slack: the group's profile > Copy group ID).")
+        problems["groups"] = (f"{', '.join(bad_groups)}: not a user group id. Use ids like "
+                              "S0123ABCD (in Slack: the group's profile > Copy group ID).")
     if not form.people and not form.groups:
-        problems[BlockId.CALIBRATION_PEOPLE] = "Pick at least two people, or a user group."
+        problems["people"] = "Pick at least two people, or a user group."
     if form.due_at is None:
-        problems[BlockId.CALIBRATION_DUE] = "Pick when judging must be finished."
+        problems["due_at"] = "Pick when judging must be finished."
     elif form.due_at < now + SHORTEST_SESSION:
-        problems[BlockId.CALIBRATION_DUE] = "Pick a time at least 30 minutes from now."
+        problems["due_at"] = "Pick a time at least 30 minutes from now."
     if not form.channel:
-        problems[BlockId.CALIBRATION_CHANNEL] = "Pick the channel for the results."
+        problems["channel"] = "Pick the channel for the results."
     return problems

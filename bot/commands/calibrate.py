@@ -19,19 +19,23 @@ from bot.render.calibration_blocks import (
     calibrations_list_blocks,
     invitation_blocks,
     judge_view,
-    judging_position,
     message_view,
     progress_blocks,
-    read_judgement,
-    read_request,
     request_modal,
     results_blocks,
 )
-from bot.render.text import slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, viewer_for
 from bot.slack.errors import SLACK_FAILURES
-from bot.slack.ids import COMMAND, BlockId, CallbackId
+from bot.slack.forms import (
+    JUDGEMENT_FIELDS,
+    REQUEST_FIELDS,
+    field_errors,
+    judging_position,
+    read_judgement,
+    read_request,
+)
+from bot.slack.ids import COMMAND, CallbackId
 from bot.store.calibrations import (
     calibration_candidates,
     calibration_items,
@@ -51,6 +55,7 @@ from bot.store.calibrations import (
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
 from bot.store.models import Audit, CalibrationItem, CalibrationSession, CalibrationStatus
+from bot.wording import slack_time
 
 logger = logging.getLogger(__name__)
 DEFAULT_DURATION = timedelta(days=2)
@@ -84,13 +89,13 @@ def handle_request(ack: Ack, body: dict, view: dict, client: WebClient, services
     now, settings = services.clock(), services.config.calibration
     problems = request_problems(form, now=now, config=settings)
     if not viewer_for(requester, config=services.config, groups=services.groups).qa_staff:
-        problems = {BlockId.CALIBRATION_PEOPLE: "Only QA staff can run calibration sessions."}
+        problems = {"people": "Only QA staff can run calibration sessions."}
     if problems:
-        ack(response_action="errors", errors=problems)
+        ack(response_action="errors", errors=field_errors(problems, fields=REQUEST_FIELDS))
         return
     people, problem = _participants(services, form.people, form.groups, expert=form.expert)
     if problem:
-        ack(response_action="errors", errors={BlockId.CALIBRATION_PEOPLE: problem})
+        ack(response_action="errors", errors=field_errors({"people": problem}, fields=REQUEST_FIELDS))
         return
     queues = [form.queue] if form.queue else None
     policies = [form.policy] if form.policy else None
@@ -107,11 +112,11 @@ def handle_request(ack: Ack, body: dict, view: dict, client: WebClient, services
         labels = sorted({*decision_labels(session, queues=queues, policies=policies, since=since),
                          *services.config.defaults.no_violation_labels})
         if not drawn or len(labels) < 2:
-            ack(response_action="errors", errors={BlockId.CALIBRATION_QUEUE: (
+            ack(response_action="errors", errors=field_errors({"queue": (
                 f"No audits of this scope in the last {settings.lookback_days} days to draw from; pick another "
                 "scope or list item ids." if not drawn else
                 f"This scope's audits use only the label {labels[0]}; a verdict needs at least two to choose "
-                "from. Pick a wider scope.")})
+                "from. Pick a wider scope.")}, fields=REQUEST_FIELDS))
             return
         calibration = create_calibration(session, participants=people, items=[
             CalibrationItem(item_id=c.item_id, audit_id=c.audit_id, queue=c.queue, policy=c.policy, notes=c.notes,
@@ -179,7 +184,8 @@ def handle_judgement(ack: Ack, body: dict, view: dict, client: WebClient, servic
             return
         label, comment = read_judgement(view, calibration.label_list)
         if label is None:
-            ack(response_action="errors", errors={BlockId.CALIBRATION_VERDICT: "Pick one of the verdicts."})
+            ack(response_action="errors",
+                errors=field_errors({"verdict": "Pick one of the verdicts."}, fields=JUDGEMENT_FIELDS))
             return
         record_verdict(session, session_id=session_id, position=position, user_id=user_id, label=label,
                        comment=comment, now=now)

@@ -8,7 +8,6 @@ posting fails the escalation stays stored, unposted, and the reporter is told.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from functools import partial
@@ -23,14 +22,19 @@ from bot.escalations.rules import clean_items, deadlines, form_problems, route
 from bot.render.blocks import mrkdwn, section
 from bot.render.escalation_blocks import (
     escalation_modal,
-    read_form,
-    read_resolution,
     resolution_modal,
 )
-from bot.render.text import duration, slack_time
 from bot.services import Services
 from bot.slack.access import Viewer, refuse_outsiders, viewer_for
-from bot.slack.ids import BlockId
+from bot.slack.forms import (
+    ESCALATION_FIELDS,
+    RESOLUTION_FIELDS,
+    field_errors,
+    read_form,
+    read_resolution,
+    resolving,
+    source_permalink,
+)
 from bot.slack.reactions import ReactionAcknowledgement
 from bot.store.db import session_scope
 from bot.store.escalations import (
@@ -45,6 +49,7 @@ from bot.store.escalations import (
 )
 from bot.store.kpi import distinct_values
 from bot.store.models import Escalation
+from bot.wording import duration, slack_time
 
 logger = logging.getLogger(__name__)
 LIST_LIMIT = 20
@@ -98,7 +103,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
         problems["category"] = ("No channel takes escalations like this yet: QA admins set "
                                 "[escalations].default_channel or a route in config/qabot.toml.")
     if problems:
-        ack(response_action="errors", errors=problems)
+        ack(response_action="errors", errors=field_errors(problems, fields=ESCALATION_FIELDS))
         return
     ack()
     now = services.clock()
@@ -110,7 +115,7 @@ def handle_submission(ack: Ack, body: dict, view: dict, client: WebClient, servi
             items=clean_items(form.items), description=form.description, reporter_id=reporter,
             assignee_id=form.assignee_id, created_at=now, acknowledge_due_at=acknowledge_by,
             resolve_due_at=resolve_by, channel_id=channel,
-            source_permalink=json.loads(view.get("private_metadata") or "{}").get("permalink"),
+            source_permalink=source_permalink(view),
         ))
     try:
         posted = ESCALATION_MESSAGE.post(client, engine=services.engine, tracked=escalation)
@@ -191,16 +196,16 @@ def handle_resolution(ack: Ack, body: dict, view: dict, client: WebClient, servi
     resolution, root_cause = read_resolution(view)
     problems = {}
     if not resolution:
-        problems[BlockId.RESOLUTION_TEXT] = "Say what was done, so the next person can learn from it."
+        problems["resolution"] = "Say what was done, so the next person can learn from it."
     if root_cause not in services.config.escalations.root_causes:
-        problems[BlockId.RESOLUTION_ROOT_CAUSE] = "Choose a root cause."
+        problems["root_cause"] = "Choose a root cause."
     user = viewer_for(body["user"]["id"], config=services.config, groups=services.groups)
     try:
-        escalation = _closable(services, int(view["private_metadata"]), user, "resolve")
+        escalation = _closable(services, resolving(view), user, "resolve")
     except AccessDenied as refusal:  # answered in the modal: a view submission has no response_url
-        problems[BlockId.RESOLUTION_TEXT] = str(refusal)
+        problems["resolution"] = str(refusal)
     if problems:
-        ack(response_action="errors", errors=problems)
+        ack(response_action="errors", errors=field_errors(problems, fields=RESOLUTION_FIELDS))
         return
     ack()
     with session_scope(services.engine) as session:

@@ -22,12 +22,12 @@ from bot.jobs.alerts import check_alerts
 from bot.jobs.context import JobContext
 from bot.jobs.morning import post_morning
 from bot.kpi.periods import last_days
-from bot.render.calibration_blocks import judging_position
 from bot.render.readable import blocks_as_text
 from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.access import GroupDirectory
+from bot.slack.forms import judging_position
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.standin import FakeSlack, SlackSender
 from bot.store.calibrations import calibration_items, recent_calibrations

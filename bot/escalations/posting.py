@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render.escalation_blocks import escalation_blocks, escalation_summary
+from bot.escalations.rules import escalation_summary
+from bot.render.escalation_blocks import escalation_blocks
 from bot.slack.tracked import TrackedMessage
 from bot.store.models import Escalation
 

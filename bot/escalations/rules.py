@@ -1,4 +1,4 @@
-"""Pure rules of an escalation: checking the form, routing, SLA deadlines."""
+"""Pure rules of an escalation: checking the form, routing, SLA deadlines, its one-line summary."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from bot.config import SEVERITIES, Escalations
+from bot.store.models import Escalation
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -29,7 +30,7 @@ class EscalationForm:
 
 
 def form_problems(form: EscalationForm, *, config: Escalations) -> dict[str, str]:
-    """Field -> what is wrong and how to fix it (empty when the form is fine)."""
+    """Field name -> what is wrong and how to fix it (empty when the form is fine)."""
     problems: dict[str, str] = {}
     if not form.title.strip():
         problems["title"] = "Give the escalation a title, e.g. 'Counterfeit sneakers approved in shop-listings'."
@@ -68,6 +69,11 @@ def _item_problem(item: str) -> str | None:
 
 def clean_items(items: str) -> str:
     return "\n".join(line.strip() for line in items.splitlines() if line.strip())
+
+
+def escalation_summary(escalation: Escalation) -> str:
+    """One line for notifications, screen readers and alert summaries."""
+    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
 
 
 def deadlines(severity: str, *, now: datetime, config: Escalations) -> tuple[datetime, datetime]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.render.blocks import mrkdwn, section
-from bot.render.text import duration, slack_time
 from bot.slack.ids import ActionId, BlockId
 from bot.store.models import Alert, TrackedStatus
+from bot.wording import duration, slack_time
 
 STATUS_ICON = {
     TrackedStatus.OPEN.value: ":rotating_light:",

@@ -6,9 +6,10 @@ import json
 
 from bot.kpi.periods import PERIOD_HELP
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
-from bot.render.text import change_phrase, interval, percent, seconds
+from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
+from bot.wording import interval, percent, seconds
 
 STATUS_MARK = {
     Status.MEETS: ":large_green_circle: meets target",

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.calibration.results import CalibrationResults
-from bot.calibration.rules import CalibrationRequest, parse_lines, parse_list
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, notice_view, option, plain, section
-from bot.render.text import percent, slack_time
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.store.models import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
+from bot.wording import percent, slack_time
 
 RADIO_OPTIONS = 10  # Slack's limit for radio buttons; more labels get a select menu
 COMMENTS_SHOWN = 3
@@ -52,28 +51,6 @@ def request_modal(*, queues: list[str], policies: list[str], default_items: int,
             "submit": plain("Start session"), "close": plain("Cancel"), "blocks": [b for b in blocks if b]}
 
 
-def read_request(view: dict) -> CalibrationRequest:
-    values = view["state"]["values"]
-
-    def field(block_id: str) -> dict:
-        return values.get(block_id, {}).get(ActionId.FIELD_VALUE, {})
-
-    def choice(block_id: str) -> str | None:
-        return (field(block_id).get("selected_option") or {}).get("value")
-
-    due = field(BlockId.CALIBRATION_DUE).get("selected_date_time")
-    return CalibrationRequest(
-        queue=choice(BlockId.CALIBRATION_QUEUE), policy=choice(BlockId.CALIBRATION_POLICY),
-        count_text=field(BlockId.CALIBRATION_COUNT).get("value") or "",
-        item_ids=parse_lines(field(BlockId.CALIBRATION_ITEMS).get("value") or ""),
-        people=list(field(BlockId.CALIBRATION_PEOPLE).get("selected_users") or []),
-        groups=parse_list(field(BlockId.CALIBRATION_GROUPS).get("value") or ""),
-        expert=field(BlockId.CALIBRATION_EXPERT).get("selected_user"),
-        due_at=datetime.fromtimestamp(int(due), tz=UTC) if due else None,
-        channel=field(BlockId.CALIBRATION_CHANNEL).get("selected_channel"),
-    )
-
-
 def invitation_blocks(calibration: CalibrationSession, *, items: int, reminder: bool = False) -> list[dict]:
     lead = (f":hourglass: Reminder: {calibration.readable_id} closes {slack_time(calibration.due_at)} and you "
             "have items left." if reminder else
@@ -107,22 +84,6 @@ def judge_view(calibration: CalibrationSession, item: CalibrationItem, *, total:
     return {"type": "modal", "callback_id": CallbackId.CALIBRATION_JUDGE, "title": plain(calibration.readable_id),
             "submit": plain("Finish" if last else "Next item"), "close": plain("Stop for now"), "blocks": blocks,
             "private_metadata": json.dumps({"session": calibration.id, "position": item.position})}
-
-
-def read_judgement(view: dict, labels: list[str]) -> tuple[str | None, str]:
-    """(the label picked, or None; the comment)."""
-    values = view["state"]["values"]
-    verdict = values.get(BlockId.CALIBRATION_VERDICT, {}).get(ActionId.FIELD_VALUE, {})
-    comment = values.get(BlockId.CALIBRATION_COMMENT, {}).get(ActionId.FIELD_VALUE, {}).get("value") or ""
-    index = (verdict.get("selected_option") or {}).get("value", "")
-    label = labels[int(index)] if index.isdigit() and int(index) < len(labels) else None
-    return label, comment.strip()
-
-
-def judging_position(view: dict) -> tuple[int, int]:
-    """(session id, item position) the judging view was about."""
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    return int(metadata["session"]), int(metadata["position"])
 
 
 def message_view(calibration: CalibrationSession, text: str) -> dict:

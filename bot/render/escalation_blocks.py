@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX, EscalationForm
+from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
-from bot.render.text import slack_time
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Escalation, TrackedStatus
+from bot.wording import slack_time
 
 SEVERITY_MEANING = {
     "P0": "Harm happening now: drop everything",
@@ -49,33 +49,6 @@ def escalation_modal(
         "submit": plain("File escalation"), "close": plain("Cancel"), "blocks": blocks,
         "private_metadata": json.dumps({"permalink": source_permalink}),
     }
-
-
-def read_form(view: dict) -> EscalationForm:
-    """The modal's values, as typed (empty text for what was left out)."""
-    values = view["state"]["values"]
-
-    def field(block_id: str) -> dict:
-        return values.get(block_id, {}).get(ActionId.FIELD_VALUE, {})
-
-    def text(block_id: str) -> str:
-        return field(block_id).get("value") or ""
-
-    def choice(block_id: str) -> str | None:
-        return (field(block_id).get("selected_option") or {}).get("value")
-
-    return EscalationForm(
-        title=text(BlockId.ESCALATION_TITLE).strip(), category=choice(BlockId.ESCALATION_CATEGORY) or "",
-        severity=choice(BlockId.ESCALATION_SEVERITY) or "", vendor=choice(BlockId.ESCALATION_VENDOR),
-        queue=choice(BlockId.ESCALATION_QUEUE), items=text(BlockId.ESCALATION_ITEMS),
-        description=text(BlockId.ESCALATION_DESCRIPTION).strip(),
-        assignee_id=field(BlockId.ESCALATION_ASSIGNEE).get("selected_user"),
-    )
-
-
-def escalation_summary(escalation: Escalation) -> str:
-    """One line for notifications and screen readers."""
-    return f"{escalation.readable_id} {escalation.severity} {escalation.category}: {escalation.title}"
 
 
 def escalation_blocks(escalation: Escalation) -> list[dict]:
@@ -140,10 +113,3 @@ def resolution_modal(escalation: Escalation, *, root_causes: list[str]) -> dict:
         ],
     }
 
-
-def read_resolution(view: dict) -> tuple[str, str]:
-    values = view["state"]["values"]
-    text = (values.get(BlockId.RESOLUTION_TEXT, {}).get(ActionId.FIELD_VALUE, {}).get("value") or "").strip()
-    cause = (values.get(BlockId.RESOLUTION_ROOT_CAUSE, {}).get(ActionId.FIELD_VALUE, {})
-             .get("selected_option") or {}).get("value") or ""
-    return text, cause

@@ -7,9 +7,10 @@ from datetime import date
 from bot.kpi.morning import MorningReport, Part
 from bot.kpi.scorecard import AhtStatus, Scorecard
 from bot.render.blocks import STATUS_MARK, mrkdwn, section
-from bot.render.text import change_phrase, interval, percent, seconds, slack_time
+from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND
+from bot.wording import interval, percent, seconds, slack_time
 
 TOP_ERRORS = 3
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from bot.kpi.scorecard import AhtStatus, Estimate, Scorecard, Status
+from bot.kpi.scorecard import AhtStatus, Scorecard, Status
+from bot.wording import interval, percent, seconds
 
 _STATUS_MARK = {
     Status.MEETS: "OK",
@@ -13,31 +12,6 @@ _STATUS_MARK = {
     Status.NO_DATA: "no data",
 }
 _SPARK = "▁▂▃▄▅▆▇█"
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def seconds(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
-
-
-def duration(span: timedelta) -> str:
-    """'25 min', '2 h 5 min', '3 d 4 h': how long, to the minute, in at most two units."""
-    minutes = int(abs(span.total_seconds()) // 60)
-    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
-
-
-def interval(estimate: Estimate) -> str:
-    return f"{percent(estimate.value)} (95% CI {percent(estimate.low)}–{percent(estimate.high)})"
 
 
 def scorecard_text(card: Scorecard) -> str:
@@ -105,8 +79,3 @@ def sparkline(card: Scorecard) -> str:
 def _daily_range(card: Scorecard) -> str:
     present = [point.accuracy.value for point in card.daily if point.accuracy]
     return f"(daily accuracy {percent(min(present))}–{percent(max(present))})"
-
-
-def slack_time(moment: datetime) -> str:
-    """A time every reader sees in their own time zone (Slack date formatting)."""
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
