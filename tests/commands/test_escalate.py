@@ -87,6 +87,7 @@ def test_when_posting_fails_the_escalation_is_kept_and_the_reporter_told(bot_in_
 def test_listing_open_and_mine_and_by_vendor(bot_in_slack):
     sender = bot_in_slack.sender
     sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, user_id=QA_LEAD, values=values(**GOOD))
+    bot_in_slack.slack.wait_for_calls("chat.postMessage", 2)  # ESC-1 saved (after the form closed) before ESC-2 comes
     sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, user_id=ACME_MEMBER,
                            values=values(**{**GOOD, "title": "Globex queue backlog", "vendor": "Globex"}))
     bot_in_slack.slack.wait_for_calls("chat.postMessage", 4)
