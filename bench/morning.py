@@ -61,8 +61,8 @@ def stats_ms(seconds: list[float]) -> dict:
 def run(url: str) -> dict:
     from bot.app import build_web_client
     from bot.jobs.alerts import check_alerts
-    from bot.jobs.context import JobContext
     from bot.jobs.morning import morning_report, post_morning
+    from bot.runtime import Runtime
     from bot.settings import Settings
     from bot.standin import FakeSlack
     from bot.store.db import make_engine, session_scope
@@ -75,7 +75,7 @@ def run(url: str) -> dict:
     with FakeSlack() as slack:
         client = build_web_client(Settings(database_url=url, config_path=Path("unused"), config_path_is_default=False,
                                            slack_bot_token=slack.token, slack_api_url=slack.api_url))
-        context = JobContext(engine=engine, client=client, config=config)
+        context = Runtime(engine=engine, client=client, config=config)
         keys = list(config.teams)
         post_morning(context, team_key=keys[0], now=NOW)  # warm-up: imports, fonts, connection pool
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import commands
-from bot.services import Services
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import access, errors
 from bot.slack.deliveries import once_per_event
@@ -26,11 +26,11 @@ def build_web_client(settings: Settings) -> WebClient:
     return client
 
 
-def build_app(*, settings: Settings, services: Services, client: WebClient | None = None) -> App:
+def build_app(*, settings: Settings, runtime: Runtime) -> App:
     """The Bolt app; its ListenerPool is `listener_pool(app)`."""
     settings.require_slack()
     app = App(
-        client=client or build_web_client(settings),
+        client=runtime.client,
         signing_secret=settings.slack_signing_secret,
         listener_executor=ListenerPool(),
         request_verification_enabled=settings.slack_signing_secret is not None,
@@ -39,11 +39,11 @@ def build_app(*, settings: Settings, services: Services, client: WebClient | Non
     app.middleware(acknowledge_at_once)
 
     @app.middleware
-    def hand_services(context, next):  # noqa: A002  (Bolt's name for the chain)
-        context["services"] = services
+    def hand_runtime(context, next):  # noqa: A002  (Bolt's name for the chain)
+        context["runtime"] = runtime
         next()
 
-    access.register(app, config=services.config, groups=services.groups)
+    access.register(app, config=runtime.config, groups=runtime.groups)
     app.middleware(once_per_event)
 
     commands.register(app)

@@ -54,3 +54,11 @@ class PeriodError(QabotError):
 
 class AccessDenied(QabotError):
     """The user may not see this scope (the message names nothing they may not see)."""
+
+
+class FormProblems(QabotError):
+    """What is wrong with a submitted form, by field name: shown under each field, nothing stored."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.config import TeamConfig, parse_team_config
-from bot.services import Services
+from bot.runtime import Runtime
 from bot.standin import FakeSlack, SlackSender
 from bot.store.db import make_engine, upgrade_database
 
@@ -127,7 +127,7 @@ class BotInSlack:
     sender: SlackSender
     engine: Engine
     app: App
-    services: Services
+    runtime: Runtime
 
     def settle(self, *, timeout: float = 10.0) -> None:
         """Wait until the app has finished handling every request sent so far (its listeners are idle):
@@ -148,23 +148,21 @@ class BotInSlack:
 def running_bot(engine: Engine, config: TeamConfig, now: datetime) -> Iterator[BotInSlack]:
     """The real app over HTTP (waitress), talking to a started FakeSlack; the clock is fixed at `now`."""
     from bot.app import build_app, build_web_client, listener_pool
+    from bot.runtime import Runtime
     from bot.server import HttpServer
-    from bot.services import Services
     from bot.settings import Settings
-    from bot.slack.access import GroupDirectory
 
     with FakeSlack(user_groups={"S0QASTAFF": [QA_GROUP_MEMBER]}) as slack:
         settings = Settings(database_url="unused", config_path=Path("unused"), config_path_is_default=False,
                             slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
                             slack_api_url=slack.api_url)
         client = build_web_client(settings)
-        services = Services(engine=engine, config=config, clock=lambda: now,
-                            groups=GroupDirectory.from_slack(client))
-        app = build_app(settings=settings, services=services, client=client)
+        runtime = Runtime(engine=engine, config=config, client=client, clock=lambda: now)
+        app = build_app(settings=settings, runtime=runtime)
         server = HttpServer(app, host="127.0.0.1", port=0).start()
         try:
             yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
-                             engine, app, services)
+                             engine, app, runtime)
         finally:
             server.stop()
             listener_pool(app).wait_idle(timeout=10)  # nothing may call the stand-in after it stops

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import build_app, build_web_client
+from bot.runtime import Runtime
 from bot.server import socket_mode_handler
-from bot.services import Services
 from bot.settings import Settings
-from bot.slack.access import GroupDirectory
 from bot.standin import FakeSlack
 from bot.standin.socket_mode import FakeSocketMode
 from tests.conftest import QA_LEAD
@@ -22,9 +21,8 @@ def test_slash_command_over_socket_mode(engine, slack_config, now):
                             slack_api_url=slack.api_url)
         settings.require_slack()  # no signing secret needed in Socket Mode
         client = build_web_client(settings)
-        services = Services(engine=engine, config=slack_config, clock=lambda: now,
-                            groups=GroupDirectory.from_slack(client))
-        handler = socket_mode_handler(build_app(settings=settings, services=services, client=client),
+        runtime = Runtime(engine=engine, config=slack_config, client=client, clock=lambda: now)
+        handler = socket_mode_handler(build_app(settings=settings, runtime=runtime),
                                       app_token=settings.slack_app_token)
         handler.connect()
         try:

@@ -84,9 +84,9 @@ def redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def job_context(app: AppContext, **more):
+def job_runtime(app: AppContext, **more):
     """What jobs run with, whether run one by one (`qabot jobs run`) or by `qabot scheduler`."""
     from bot.app import build_web_client
-    from bot.jobs.scheduler import JobContext
+    from bot.runtime import Runtime
 
-    return JobContext(engine=app.upgraded_engine(), client=build_web_client(app.settings), config=app.config, **more)
+    return Runtime(engine=app.upgraded_engine(), client=build_web_client(app.settings), config=app.config, **more)

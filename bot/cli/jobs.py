@@ -6,7 +6,7 @@ from datetime import UTC
 
 import click
 
-from bot.cli.common import AppContext, job_context
+from bot.cli.common import AppContext, job_runtime
 from bot.clock import utc_now
 from bot.errors import QabotError
 
@@ -54,7 +54,7 @@ def jobs_run(app: AppContext, name: str, due: bool) -> None:
     if job.needs_slack:
         app.settings.require_slack(serving=False)
     now = utc_now()
-    context = job_context(app)
-    outcome = run_if_due(job, context=context, now=now) if due else run_in_slot(job, context=context, now=now,
+    runtime = job_runtime(app)
+    outcome = run_if_due(job, runtime=runtime, now=now) if due else run_in_slot(job, runtime=runtime, now=now,
                                                                                  slot=now)
     click.echo(f"{job.id}: {outcome or 'skipped: its latest slot already ran, or is past its grace time'}")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bot.cli.common import AppContext, job_context, logger
+from bot.cli.common import AppContext, job_runtime, logger
 
 GIL_SWITCH_SECONDS = 0.001
 
@@ -17,21 +17,19 @@ def run_command(app: AppContext) -> None:
     """Serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events. SIGTERM stops it
     gracefully: requests, listeners and jobs in flight finish first."""
     from bot.app import build_app, build_web_client
-    from bot.jobs.scheduler import JobContext, build_scheduler
+    from bot.jobs.scheduler import build_scheduler
     from bot.kpi.scorecard import load_statistics
     from bot.render.chart_processes import ChartProcesses
+    from bot.runtime import Runtime
     from bot.server import HttpServer, SocketModeServer, stop_serving, stop_signals, wait_until_stopped
-    from bot.services import Services
-    from bot.slack.access import GroupDirectory
 
     settings = app.settings
     settings.require_slack()
     engine = app.upgraded_engine()
-    client = build_web_client(settings)
     charts = ChartProcesses()
-    services = Services(engine=engine, config=app.config, draw=charts.draw, groups=GroupDirectory.from_slack(client))
-    bolt_app = build_app(settings=settings, services=services, client=client)
-    scheduler = build_scheduler(context=JobContext(engine=engine, client=client, config=app.config, draw=charts.draw))
+    runtime = Runtime(engine=engine, config=app.config, client=build_web_client(settings), draw=charts.draw)
+    bolt_app = build_app(settings=settings, runtime=runtime)
+    scheduler = build_scheduler(runtime=runtime)
     server = (SocketModeServer(bolt_app, app_token=settings.slack_app_token) if settings.slack_app_token
               else HttpServer(bolt_app, port=settings.port))
     # Hand the GIL over every millisecond (default 5) so acknowledgements do not wait behind
@@ -60,7 +58,7 @@ def scheduler_command(app: AppContext) -> None:
 
     app.settings.require_slack(serving=False)
     charts = ChartProcesses()
-    scheduler = build_scheduler(context=job_context(app, draw=charts.draw))
+    scheduler = build_scheduler(runtime=job_runtime(app, draw=charts.draw))
     with stop_signals() as stop:
         try:
             scheduler.start()

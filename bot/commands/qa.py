@@ -13,14 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 
 from bot.commands import alerts, calibrate, escalate
 from bot.errors import QabotError
 from bot.kpi.scopes import SCOPE_KINDS
 from bot.kpi.service import visible_scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
-from bot.services import Services
+from bot.runtime import Runtime
 from bot.slack.access import Viewer
 from bot.slack.command_text import agent_id_from, parse_qa_text, words_after_subcommand
 from bot.slack.files import scorecard_chart
@@ -38,12 +37,7 @@ class QaCall:
     viewer: Viewer
     trigger_id: str
     respond: Respond
-    client: WebClient
-    services: Services
-
-    @property
-    def user_id(self) -> str:
-        return self.viewer.user_id
+    runtime: Runtime
 
     @property
     def words(self) -> str:
@@ -58,8 +52,8 @@ def _scorecard(call: QaCall) -> None:
     request = parse_qa_text(call.text)
     if not request.name:
         raise QabotError(f"Say which {request.subcommand}: `{COMMAND} {request.subcommand} NAME [period]`.")
-    name = agent_id_from(request.name, config=call.services.config) if request.subcommand == "agent" else request.name
-    send_scorecard(call.respond, call.client, call.services, viewer=call.viewer, scopes={request.subcommand: name},
+    name = agent_id_from(request.name, config=call.runtime.config) if request.subcommand == "agent" else request.name
+    send_scorecard(call.respond, call.runtime, viewer=call.viewer, scopes={request.subcommand: name},
                    period_text=request.period_text, shared=False)
 
 
@@ -68,25 +62,22 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "": _help,
     "help": _help,
     **{kind: _scorecard for kind in SCORECARD_KINDS},
-    "escalate": lambda call: escalate.open_modal(call.client, call.services, user_id=call.user_id,
-                                                 trigger_id=call.trigger_id, text=call.words),
-    "escalations": lambda call: escalate.list_command(call.respond, call.services, user_id=call.user_id,
-                                                      text=call.words, now=call.services.clock()),
-    "alerts": lambda call: alerts.list_command(call.respond, call.services, user_id=call.user_id,
-                                               now=call.services.clock()),
-    "calibrate": lambda call: calibrate.open_modal(call.client, call.services, user_id=call.user_id,
-                                                   trigger_id=call.trigger_id),
-    "calibration": lambda call: calibrate.show_command(call.respond, call.client, call.services,
-                                                       user_id=call.user_id, text=call.words),
-    "calibrations": lambda call: calibrate.list_command(call.respond, call.services, user_id=call.user_id),
+    "escalate": lambda call: escalate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
+                                                 text=call.words),
+    "escalations": lambda call: escalate.list_command(call.respond, call.runtime, viewer=call.viewer,
+                                                      text=call.words),
+    "alerts": lambda call: alerts.list_command(call.respond, call.runtime, viewer=call.viewer),
+    "calibrate": lambda call: calibrate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id),
+    "calibration": lambda call: calibrate.show_command(call.respond, call.runtime, viewer=call.viewer,
+                                                       text=call.words),
+    "calibrations": lambda call: calibrate.list_command(call.respond, call.runtime, viewer=call.viewer),
 }
 
 
-def handle_qa(ack: Ack, command: dict, viewer: Viewer, respond: Respond, client: WebClient, services: Services
-              ) -> None:
+def handle_qa(ack: Ack, command: dict, viewer: Viewer, respond: Respond, runtime: Runtime) -> None:
     ack()
     call = QaCall(text=command.get("text", ""), viewer=viewer, trigger_id=command["trigger_id"],
-                  respond=respond, client=client, services=services)
+                  respond=respond, runtime=runtime)
     subcommand = parse_qa_text(call.text).subcommand
     answer = SUBCOMMANDS.get(subcommand)
     if answer is None:
@@ -96,21 +87,20 @@ def handle_qa(ack: Ack, command: dict, viewer: Viewer, respond: Respond, client:
     answer(call)
 
 
-def handle_share(ack: Ack, action: dict, viewer: Viewer, respond: Respond, client: WebClient, services: Services
-                 ) -> None:
+def handle_share(ack: Ack, action: dict, viewer: Viewer, respond: Respond, runtime: Runtime) -> None:
     """Post the scorecard the requester is looking at into the channel, after checking again."""
     ack()
     request = json.loads(action["value"])
-    send_scorecard(respond, client, services, viewer=viewer, scopes=request["scopes"],
+    send_scorecard(respond, runtime, viewer=viewer, scopes=request["scopes"],
                    period_text=request["period"], shared=True, chart_file_id=request.get("chart"))
 
 
-def send_scorecard(respond: Respond, client: WebClient, services: Services, *, viewer: Viewer, scopes: dict[str, str],
+def send_scorecard(respond: Respond, runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str],
                    period_text: str, shared: bool, chart_file_id: str | None = None) -> None:
-    visible = visible_scorecard(services, viewer=viewer, scopes=scopes, period_text=period_text, shared=shared)
+    visible = visible_scorecard(runtime, viewer=viewer, scopes=scopes, period_text=period_text, shared=shared)
     card = visible.card
     if card.accuracy is not None and chart_file_id is None:
-        chart_file_id = scorecard_chart(client, card, charts=services.charts, draw=services.draw)
+        chart_file_id = scorecard_chart(runtime.client, card, charts=runtime.charts, draw=runtime.draw)
     offer_share = not (visible.about_people or shared)
     blocks = scorecard_blocks(
         card, chart_file_id=chart_file_id, private=visible.about_people,

@@ -19,14 +19,12 @@ from sqlalchemy import Engine
 from bot.app import build_app, build_web_client, listener_pool
 from bot.config import Access, Team, TeamConfig
 from bot.jobs.alerts import check_alerts
-from bot.jobs.context import JobContext
 from bot.jobs.morning import post_morning
 from bot.kpi.periods import last_days
 from bot.render.readable import blocks_as_text
+from bot.runtime import Runtime
 from bot.server import HttpServer
-from bot.services import Services
 from bot.settings import Settings
-from bot.slack.access import GroupDirectory
 from bot.slack.forms import judging_position
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.standin import FakeSlack, SlackSender
@@ -57,8 +55,8 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
                                        slack_signing_secret=DEMO_SIGNING_SECRET, slack_app_token=None,
                                        slack_api_url=slack.api_url)
         client = build_web_client(settings)
-        services = Services(engine=engine, config=config, groups=GroupDirectory.from_slack(client))
-        app = build_app(settings=settings, services=services, client=client)
+        runtime = Runtime(engine=engine, config=config, client=client)
+        app = build_app(settings=settings, runtime=runtime)
         server = HttpServer(app, host="127.0.0.1", port=0).start()
         try:
             sender = SlackSender(app_url=server.url, signing_secret=DEMO_SIGNING_SECRET, slack=slack)
@@ -92,12 +90,11 @@ def _jobs(engine: Engine, *, config: TeamConfig, client, slack: FakeSlack, chart
     teams = config.teams or {"demo": Team(name="QA demo team", channel=DEMO_TEAM_CHANNEL, timezone="Asia/Manila")}
     alerts = config.alerts if config.alerts.active_rules() else config.alerts.model_copy(
         update={"channel": DEMO_ALERT_CHANNEL})
-    context = JobContext(engine=engine, client=client,
-                         config=config.model_copy(update={"teams": teams, "alerts": alerts}))
+    runtime = Runtime(engine=engine, client=client, config=config.model_copy(update={"teams": teams, "alerts": alerts}))
     team_key = next(iter(teams))
     uploads_before = len(slack.calls_to("upload"))
     echo(f"\n> morning post of team '{team_key}' (a scheduled job, run now)")
-    echo(f"  {post_morning(context, team_key=team_key, now=now)}\n")
+    echo(f"  {post_morning(runtime, team_key=team_key, now=now)}\n")
     echo(blocks_as_text(slack.calls_to("chat.postMessage")[-1].args.get("blocks") or []))
     for number, upload in enumerate(slack.calls_to("upload")[uploads_before:], start=1):
         path = chart_path.with_name(f"{chart_path.stem}-morning-{number}{chart_path.suffix}")
@@ -105,7 +102,7 @@ def _jobs(engine: Engine, *, config: TeamConfig, client, slack: FakeSlack, chart
         echo(f"Morning chart {number} saved at {path.resolve()}")
     posted_before = len(slack.calls_to("chat.postMessage"))
     echo("\n> SLA-breach monitor (a scheduled job, run now)")
-    echo(f"  {check_alerts(context, now=now)}")
+    echo(f"  {check_alerts(runtime, now=now)}")
     alerts_posted = slack.calls_to("chat.postMessage")[posted_before:]
     for call in alerts_posted[:DEMO_ALERTS_SHOWN]:
         echo("\n" + blocks_as_text(call.args.get("blocks") or []))

@@ -26,11 +26,11 @@ from bot.alerts.rules import (
     stale_data,
 )
 from bot.config import ScopeRule, TeamConfig
-from bot.jobs.context import JobContext
 from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts
 from bot.render.alert_blocks import reminder_text
+from bot.runtime import Runtime
 from bot.slack.errors import SLACK_FAILURES
 from bot.store.alerts import (
     claim_post,
@@ -83,66 +83,66 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
     return figures
 
 
-def check_alerts(context: JobContext, *, now: datetime) -> str:
+def check_alerts(runtime: Runtime, *, now: datetime) -> str:
     """One monitor pass; returns what it did."""
-    settings = context.config.alerts
+    settings = runtime.config.alerts
     message = alert_message(settings)
     rules = settings.active_rules()
-    with session_scope(context.engine) as session:
-        found = {(b.rule, b.subject): b for b in find_breaches(session, config=context.config, rules=rules, now=now)}
+    with session_scope(runtime.engine) as session:
+        found = {(b.rule, b.subject): b for b in find_breaches(session, config=runtime.config, rules=rules, now=now)}
         known = {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
     opened = resolved = reminded = 0
     for key, alert in known.items():
         if key in found:
-            with session_scope(context.engine) as session:
+            with session_scope(runtime.engine) as session:
                 latest = still_breached(session, alert_id=alert.id, summary=found[key].summary, now=now)
             if latest and latest.summary != alert.summary:  # the posted figures follow the latest ones
-                _tell(latest, message.refresh, context.client, tracked=latest)
+                _tell(latest, message.refresh, runtime.client, tracked=latest)
             continue
-        with session_scope(context.engine) as session:
+        with session_scope(runtime.engine) as session:
             reason = cleared(*key) if alert.rule in rules else "its rule is switched off or has no channel."
             done = resolve_alert(session, alert_id=alert.id, resolution=reason, now=now)
         if done:
             resolved += 1
-            _tell(done, message.show_change, context.client, tracked=done,
+            _tell(done, message.show_change, runtime.client, tracked=done,
                   line=f":white_check_mark: Resolved: {reason}")
     for key, breach in found.items():
         if key in known:
             continue
-        with session_scope(context.engine) as session:
+        with session_scope(runtime.engine) as session:
             alert = open_alert(session, rule=breach.rule, subject=breach.subject, vendor=breach.vendor,
                                title=breach.title, summary=breach.summary, breached_since=breach.since,
                                channel_id=settings.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
-            _tell(alert, message.post, context.client, engine=context.engine, tracked=alert)
-    with session_scope(context.engine) as session:
+            _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert)
+    with session_scope(runtime.engine) as session:
         unresolved = unresolved_alerts(session)
     for alert in unresolved:
         if alert.message_ts is None:  # Slack refused it earlier: try again, on one replica only
-            with session_scope(context.engine) as session:
+            with session_scope(runtime.engine) as session:
                 mine = claim_post(session, alert_id=alert.id, now=now, retry_after=POST_RETRY_AFTER)
             if mine:
-                _tell(alert, message.post, context.client, engine=context.engine, tracked=alert)
-        elif _remind(context, alert, now=now):
+                _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert)
+        elif _remind(runtime, alert, now=now):
             reminded += 1
     return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"
 
 
-def _remind(context: JobContext, alert: Alert, *, now: datetime) -> bool:
+def _remind(runtime: Runtime, alert: Alert, *, now: datetime) -> bool:
     """A reminder in the alert's thread, mentioning its owners, when one is due; True if sent."""
-    settings = context.config.alerts
+    settings = runtime.config.alerts
     last = alert.last_reminded_at or alert.opened_at
     if (alert.status != TrackedStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
             or now - last < timedelta(minutes=settings.renotify_every_min)):
         return False
-    with session_scope(context.engine) as session:
+    with session_scope(runtime.engine) as session:
         if not count_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent, now=now):
             return False
     text = reminder_text(alert, owners=settings.owners_for(alert.rule), emoji=settings.acknowledge_emoji, now=now)
-    if _tell(alert, context.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts, text=text):
+    if _tell(alert, runtime.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts, text=text):
         return True
-    with session_scope(context.engine) as session:
+    with session_scope(runtime.engine) as session:
         uncount_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent,
                          last_reminded_at=alert.last_reminded_at)
     return False

@@ -13,7 +13,6 @@ from sqlmodel import Session
 from bot.alerts.rules import STALE_DATA
 from bot.config import Team, TeamConfig
 from bot.errors import UnknownScopeError
-from bot.jobs.context import JobContext
 from bot.kpi.handle_time import BUCKET_COUNT
 from bot.kpi.local_days import local_day_edges, local_today
 from bot.kpi.morning import (
@@ -28,6 +27,7 @@ from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_f
 from bot.kpi.scorecard import Counts, Targets
 from bot.render.charts import comparison_chart, trend_chart
 from bot.render.morning_blocks import morning_blocks, morning_first_line
+from bot.runtime import Runtime
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.files import upload_png
 from bot.store.alerts import unresolved_alerts
@@ -39,32 +39,32 @@ from bot.store.models import Alert, Escalation, TrackedStatus
 logger = logging.getLogger(__name__)
 
 
-def post_morning(context: JobContext, *, team_key: str, now: datetime, day_of: datetime | None = None) -> str:
+def post_morning(runtime: Runtime, *, team_key: str, now: datetime, day_of: datetime | None = None) -> str:
     """Build and post one team's morning report; returns the outcome.
 
     The report is for the team's local day of `day_of` (the scheduled slot; `now` by default), so a
     post made late, after local midnight, still covers the day it was due.
     """
-    team = context.config.teams[team_key]
-    with session_scope(context.engine) as session:
+    team = runtime.config.teams[team_key]
+    with session_scope(runtime.engine) as session:
         try:
-            report = morning_report(session, config=context.config, team_key=team_key, now=now,
+            report = morning_report(session, config=runtime.config, team_key=team_key, now=now,
                                     day_of=day_of or now)
         except UnknownScopeError as error:
-            context.client.chat_postMessage(channel=team.channel, text=(
+            runtime.client.chat_postMessage(channel=team.channel, text=(
                 f":warning: No morning post today: {error} Fix `[teams.{team_key}]` in the bot's config "
                 "(check it with `qabot config check`)."))
             return f"not posted, the team's scope is wrong: {error}"
     trend_id = comparison_id = None
     if report.has_yesterday:
-        trend_id = _chart(context, trend_chart, report.trend, name=f"{team_key}-trend-{report.today}",
+        trend_id = _chart(runtime, trend_chart, report.trend, name=f"{team_key}-trend-{report.today}",
                           title=f"{report.label}: daily accuracy")
         if len(report.parts) > 1:
             comparison_id = _chart(
-                context, comparison_chart, f"{report.label}: accuracy by {report.compare_kind}, last 7 days",
+                runtime, comparison_chart, f"{report.label}: accuracy by {report.compare_kind}, last 7 days",
                 report.parts, name=f"{team_key}-by-{report.compare_kind}-{report.today}",
                 title=f"{report.label}: accuracy by {report.compare_kind}")
-    context.client.chat_postMessage(channel=team.channel, text=morning_first_line(report),
+    runtime.client.chat_postMessage(channel=team.channel, text=morning_first_line(report),
                                     blocks=morning_blocks(report, trend_file_id=trend_id,
                                                           comparison_file_id=comparison_id), unfurl_links=False)
     audits = report.yesterday.counts.audits
@@ -157,10 +157,10 @@ def _digest(escalations: list[Escalation], now: datetime) -> EscalationDigest:
                             by_severity=dict(Counter(e.severity for e in escalations)))
 
 
-def _chart(context: JobContext, chart: Callable[..., bytes], *args, name: str, title: str) -> str | None:
+def _chart(runtime: Runtime, chart: Callable[..., bytes], *args, name: str, title: str) -> str | None:
     """Draw (in the chart workers where there are) and upload one chart; a failure costs the chart, never the post."""
     try:
-        return upload_png(context.client, context.draw(chart, *args), name=name, title=title)
+        return upload_png(runtime.client, runtime.draw(chart, *args), name=name, title=title)
     except (*SLACK_FAILURES, ValueError, TimeoutError, BrokenProcessPool):
         logger.exception("the morning chart %s could not be drawn or uploaded; posting without it", name)
         return None

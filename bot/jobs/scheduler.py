@@ -27,10 +27,10 @@ from bot.clock import wall_now
 from bot.config import TeamConfig
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
-from bot.jobs.context import JobContext
 from bot.jobs.escalations import repost_unposted
 from bot.jobs.morning import post_morning
 from bot.kpi.local_days import latest_post_time
+from bot.runtime import Runtime
 from bot.store.db import session_scope
 from bot.store.deliveries import forget_old_deliveries
 from bot.store.job_runs import MAX_ATTEMPTS, claim, finish, forget_old_runs
@@ -54,7 +54,7 @@ class Job:
     id: str
     description: str
     work: Callable[..., str]
-    """work(context, now=..., slot=...): does the job for `slot` at `now`; returns a short outcome."""
+    """work(runtime, now=..., slot=...): does the job for `slot` at `now`; returns a short outcome."""
     every: timedelta | None = None
     local: LocalSchedule | None = None
     needs_slack: bool = True
@@ -87,23 +87,23 @@ def _span(every: timedelta) -> str:
         else f"{minutes} min"
 
 
-def _repost(context: JobContext, *, now: datetime, slot: datetime) -> str:
-    return f"{repost_unposted(engine=context.engine, client=context.client)} escalation(s) posted"
+def _repost(runtime: Runtime, *, now: datetime, slot: datetime) -> str:
+    return f"{repost_unposted(engine=runtime.engine, client=runtime.client)} escalation(s) posted"
 
 
-def _forget(context: JobContext, *, now: datetime, slot: datetime) -> str:
-    with session_scope(context.engine) as session:
+def _forget(runtime: Runtime, *, now: datetime, slot: datetime) -> str:
+    with session_scope(runtime.engine) as session:
         deliveries = forget_old_deliveries(session, now=now)
         runs = forget_old_runs(session, now=now)
     return f"{deliveries} old delivery record(s) and {runs} old job run(s) removed"
 
 
-def _monitor(context: JobContext, *, now: datetime, slot: datetime) -> str:
-    return check_alerts(context, now=now)
+def _monitor(runtime: Runtime, *, now: datetime, slot: datetime) -> str:
+    return check_alerts(runtime, now=now)
 
 
-def _calibrations(context: JobContext, *, now: datetime, slot: datetime) -> str:
-    return check_calibrations(context, now=now)
+def _calibrations(runtime: Runtime, *, now: datetime, slot: datetime) -> str:
+    return check_calibrations(runtime, now=now)
 
 
 def jobs_for(config: TeamConfig) -> list[Job]:
@@ -119,7 +119,7 @@ def jobs_for(config: TeamConfig) -> list[Job]:
     ]
     for key, team in config.teams.items():
         jobs.append(Job(f"morning-post:{key}", f"morning KPI post of {team.name or key} in {team.channel}",
-                        lambda context, *, now, slot, key=key: post_morning(context, team_key=key, now=now,
+                        lambda runtime, *, now, slot, key=key: post_morning(runtime, team_key=key, now=now,
                                                                             day_of=slot),
                         local=LocalSchedule(team.zone, team.local_time, tuple(team.weekdays))))
     return jobs
@@ -136,22 +136,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime | None = None) -> str | None:
+def run_in_slot(job: Job, *, runtime: Runtime, now: datetime, slot: datetime | None = None) -> str | None:
     """Run `job` in `slot` (by default its latest) unless another process claimed it; None if skipped."""
     slot = slot or job.slot(now)
     if slot is None:
         return None
-    with session_scope(context.engine) as session:
+    with session_scope(runtime.engine) as session:
         if not claim(session, job_id=job.id, slot=slot, worker=worker_name(), now=now):
             return None
     failed = False
     try:
-        outcome = job.work(context, now=now, slot=slot)
+        outcome = job.work(runtime, now=now, slot=slot)
     except Exception:
         logger.exception("job %s failed in slot %s", job.id, slot.isoformat())
         outcome, failed = "failed (see the log)", True
-    with session_scope(context.engine) as session:
-        run = finish(session, job_id=job.id, slot=slot, now=context.clock(), outcome=outcome, failed=failed)
+    with session_scope(runtime.engine) as session:
+        run = finish(session, job_id=job.id, slot=slot, now=runtime.clock(), outcome=outcome, failed=failed)
         if failed:
             run.outcome = outcome = (f"failed, attempt {run.attempts} of {MAX_ATTEMPTS} (see the log)"
                                      + ("; retried within its grace time" if run.attempts < MAX_ATTEMPTS else ""))
@@ -159,31 +159,31 @@ def run_in_slot(job: Job, *, context: JobContext, now: datetime, slot: datetime 
     return outcome
 
 
-def run_if_due(job: Job, *, context: JobContext, now: datetime) -> str | None:
+def run_if_due(job: Job, *, runtime: Runtime, now: datetime) -> str | None:
     """Run the job's latest slot if it is still within its grace time and no process ran it yet."""
     slot = job.slot(now)
     if slot is None or now - slot > job.grace:
         return None
-    return run_in_slot(job, context=context, now=now, slot=slot)
+    return run_in_slot(job, runtime=runtime, now=now, slot=slot)
 
 
-def catch_up(jobs: list[Job], *, context: JobContext, now: datetime) -> dict[str, str | None]:
+def catch_up(jobs: list[Job], *, runtime: Runtime, now: datetime) -> dict[str, str | None]:
     """run_if_due for every job: slots missed while no bot ran, and failed runs worth another try."""
-    return {job.id: run_if_due(job, context=context, now=now) for job in jobs}
+    return {job.id: run_if_due(job, runtime=runtime, now=now) for job in jobs}
 
 
-def build_scheduler(*, context: JobContext) -> BackgroundScheduler:
+def build_scheduler(*, runtime: Runtime) -> BackgroundScheduler:
     """Every job on its trigger, plus a catch-up pass right after start and every few minutes; `now` is
-    always the context's clock."""
+    always the runtime's clock."""
     scheduler = BackgroundScheduler(timezone=UTC)
-    jobs = jobs_for(context.config)
+    jobs = jobs_for(runtime.config)
     for job in jobs:
         scheduler.add_job(
-            lambda job=job: run_in_slot(job, context=context, now=context.clock()), job.trigger(),
+            lambda job=job: run_in_slot(job, runtime=runtime, now=runtime.clock()), job.trigger(),
             id=job.id, name=job.description, coalesce=True, max_instances=1,
             misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
         )
-    scheduler.add_job(lambda: catch_up(jobs, context=context, now=context.clock()),
+    scheduler.add_job(lambda: catch_up(jobs, runtime=runtime, now=runtime.clock()),
                       IntervalTrigger(seconds=CATCH_UP_EVERY_S),
                       id="catch-up", name="run slots missed while no bot ran, retry failed runs",
                       next_run_time=wall_now(), coalesce=True, max_instances=1, misfire_grace_time=None)

@@ -18,7 +18,7 @@ from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
-from bot.services import Services
+from bot.runtime import Runtime
 from bot.slack.access import Viewer, authorise, not_visible, refuse_outsiders
 from bot.store.audits import data_version
 from bot.store.db import session_scope
@@ -129,26 +129,26 @@ class VisibleScorecard:
         return any(scope.kind == "agent" for scope in self.scopes)
 
 
-def visible_scorecard(services: Services, *, viewer: Viewer, scopes: dict[str, str], period_text: str,
+def visible_scorecard(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], period_text: str,
                       shared: bool) -> VisibleScorecard:
     """The scorecard `viewer` asked for, as they may see it (AccessDenied, QabotError otherwise).
 
-    Computed once per scope, days and data version (services.scorecards), two at a time
-    (services.computing): see bot/services.py.
+    Computed once per scope, days and data version (runtime.scorecards), two at a time
+    (runtime.computing): see bot/runtime.py.
     """
-    period = parse_period(period_text, now=services.clock())
+    period = parse_period(period_text, now=runtime.clock())
     refuse_outsiders(viewer, ", ".join(f"{kind} {name}" for kind, name in scopes.items()))
-    with session_scope(services.engine) as session:
-        with services.computing:
-            allowed = allowed_scopes(session, config=services.config, viewer=viewer, scopes=scopes)
+    with session_scope(runtime.engine) as session:
+        with runtime.computing:
+            allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
             key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
                    period.last_day, data_version(session))
 
         def compute() -> Scorecard:
-            with services.computing:
-                return scorecard_for(session, config=services.config, resolved=allowed, period=period, detail=True)
+            with runtime.computing:
+                return scorecard_for(session, config=runtime.config, resolved=allowed, period=period, detail=True)
 
-        card = services.scorecards.get(key, compute)  # waiting for another request's card holds no slot
+        card = runtime.scorecards.get(key, compute)  # waiting for another request's card holds no slot
     visible = VisibleScorecard(card, allowed)
     if shared and visible.about_people:
         raise QabotError("Agent scorecards are only shown to you; they can't be shared in a channel.")

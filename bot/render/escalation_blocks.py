@@ -1,14 +1,15 @@
-"""Block Kit for escalations: the filing modal and the posted escalation. Pure builders."""
+"""Block Kit for escalations: the filing modal, the posted escalation and the list. Pure builders."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX
-from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain
+from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Escalation, TrackedStatus
-from bot.wording import slack_time
+from bot.wording import duration, slack_time
 
 SEVERITY_MEANING = {
     "P0": "Harm happening now: drop everything",
@@ -113,3 +114,16 @@ def resolution_modal(escalation: Escalation, *, root_causes: list[str]) -> dict:
         ],
     }
 
+
+
+def escalations_list_blocks(escalations: list[Escalation], *, now: datetime, limit: int) -> list[dict]:
+    """`/qa escalations`: one line each, with what it waits on and the time left (or overdue)."""
+    lines = [f"• *{e.readable_id}* {e.severity} {e.status}: {e.title} · {_time_left(e, now)}" for e in escalations]
+    return [section(f"*Open escalations* ({len(escalations)}{'+' if len(escalations) == limit else ''})"),
+            section("\n".join(lines)),
+            {"type": "context", "elements": [mrkdwn("Times are your local time.")]}]
+
+
+def _time_left(escalation: Escalation, now: datetime) -> str:
+    what, due = escalation.waiting_on()
+    return f"{what} overdue by {duration(now - due)}" if now > due else f"{duration(due - now)} left for {what}"

@@ -50,6 +50,15 @@ class Viewer:
         return frozenset(key for key, vendor in self._config.vendors.items()
                          if self._groups.contains(vendor.members, self.user_id))
 
+    def is_one_of(self, ids: list[str]) -> bool:
+        """Is the user one of `ids` (users, or user groups S...)?"""
+        return self._groups.contains(ids, self.user_id)
+
+    def works_for(self, vendor_name: str | None) -> bool:
+        """Is `vendor_name` (as stored) one of the user's vendors, in any of its spellings?"""
+        return vendor_name is not None and any(
+            vendor_name.casefold() in self._config.vendors[key].spellings(key) for key in self.vendors)
+
     def __repr__(self) -> str:
         return f"Viewer({self.user_id})"
 
@@ -96,11 +105,43 @@ def register(app: App, *, config: TeamConfig, groups: GroupDirectory) -> None:
         next()
 
 
+# Named rules: who may do what. A refusal goes through `require`, so every one is logged the same way.
+
+
+def require(allowed: bool, viewer: Viewer, asked: str, refusal: str) -> None:
+    """AccessDenied(refusal), logged, unless `allowed`."""
+    if not allowed:
+        log_refusal(viewer, asked)
+        raise AccessDenied(refusal)
+
+
+def is_member(viewer: Viewer) -> bool:
+    """QA staff or a vendor's member: may file and acknowledge escalations and see their own figures."""
+    return viewer.qa_staff or bool(viewer.vendors)
+
+
 def refuse_outsiders(viewer: Viewer, asked: str) -> None:
     """Stop anyone who is neither QA staff nor a vendor member, before any lookup."""
-    if not viewer.qa_staff and not viewer.vendors:
-        log_refusal(viewer, asked)
-        raise AccessDenied(OUTSIDER_MESSAGE)
+    require(is_member(viewer), viewer, asked, OUTSIDER_MESSAGE)
+
+
+def require_qa_staff(viewer: Viewer, asked: str) -> None:
+    require(viewer.qa_staff, viewer, asked, "Only QA staff can run calibration sessions; ask a QA lead to add you "
+                                            "to [access].qa_staff in config/qabot.toml.")
+
+
+def may_close_escalation(viewer: Viewer, *, assignee_id: str | None, reporter_id: str) -> bool:
+    """Only the assignee, QA staff and the reporter may resolve or reopen."""
+    return viewer.qa_staff or viewer.user_id in (assignee_id, reporter_id)
+
+
+def may_acknowledge_alert(viewer: Viewer, *, owners: list[str], vendor: str | None) -> bool:
+    """QA staff, the rule's owners, and members of the vendor the alert is about."""
+    return viewer.qa_staff or viewer.is_one_of(owners) or viewer.works_for(vendor)
+
+
+def may_see_calibration(viewer: Viewer, *, requester_id: str, participant_ids: set[str]) -> bool:
+    return viewer.qa_staff or viewer.user_id == requester_id or viewer.user_id in participant_ids
 
 
 def not_visible(viewer: Viewer, kind: str, name: str) -> AccessDenied:

@@ -67,12 +67,11 @@ def read_request(view: dict) -> CalibrationRequest:
     )
 
 
-def read_judgement(view: dict, labels: list[str]) -> tuple[str | None, str]:
-    """(the label picked, or None; the comment)."""
+def read_judgement(view: dict) -> tuple[int | None, str]:
+    """(the place of the verdict picked among the session's labels, or None; the comment)."""
     field = _fields(view, JUDGEMENT_FIELDS)
     index = _choice(field("verdict")) or ""
-    label = labels[int(index)] if index.isdigit() and int(index) < len(labels) else None
-    return label, _text(field("comment")).strip()
+    return (int(index) if index.isdigit() else None), _text(field("comment")).strip()
 
 
 def judging_position(view: dict) -> tuple[int, int]:

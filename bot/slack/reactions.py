@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic
 
-from bot.services import Services
-from bot.slack.access import Viewer, log_refusal, viewer_for
+from bot.runtime import Runtime
+from bot.slack.access import Viewer, log_refusal
 from bot.slack.tracked import Tracked
 from bot.store.db import session_scope
 
@@ -28,17 +28,17 @@ class ReactionAcknowledgement(Generic[Tracked]):
     """acknowledge(row_id, viewer=..., how=...): store it and show the change; `how` is e.g. " (:eyes:)"."""
 
 
-def acknowledge_by_reaction(event: dict, *, services: Services, kinds: Iterable[ReactionAcknowledgement]) -> None:
+def acknowledge_by_reaction(event: dict, *, runtime: Runtime, viewer: Viewer,
+                            kinds: Iterable[ReactionAcknowledgement]) -> None:
     """Acknowledge the row of the first kind whose message the emoji is on, if the user may; a refusal is logged."""
     item = event.get("item", {})
     for kind in kinds:
         if event.get("reaction") not in kind.emoji or item.get("type") != "message":
             continue
-        with session_scope(services.engine) as session:
+        with session_scope(runtime.engine) as session:
             found = kind.find(session, channel_id=item["channel"], message_ts=item["ts"])
         if found is None:
             continue
-        viewer = viewer_for(event["user"], config=services.config, groups=services.groups)
         if kind.may_acknowledge(viewer, found):
             kind.acknowledge(found.id, viewer=viewer, how=f" (:{event['reaction']}:)")
         else:

@@ -10,7 +10,7 @@ import pytest
 from bot.app import build_web_client
 from bot.audits.importer import import_audits
 from bot.jobs.calibrations import check_calibrations
-from bot.jobs.context import JobContext
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.limits import view_problems
@@ -226,10 +226,10 @@ def test_an_archived_results_channel_ends_the_attempts_and_the_requester_is_told
     assert len(slack.calls_to("chat.postMessage")) == posts
 
 
-def job_context(slack, engine, config, tmp_path) -> JobContext:
+def job_context(slack, engine, config, tmp_path) -> Runtime:
     client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
                                        slack_bot_token=slack.token, slack_api_url=slack.api_url))
-    return JobContext(engine=engine, client=client, config=config)
+    return Runtime(engine=engine, client=client, config=config)
 
 
 def wait_until_posted(engine, timeout: float = 10.0) -> None:

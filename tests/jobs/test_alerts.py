@@ -15,7 +15,7 @@ from bot.app import build_web_client
 from bot.audits.importer import import_audits
 from bot.config import parse_team_config
 from bot.jobs.alerts import check_alerts
-from bot.jobs.context import JobContext
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.ids import ActionId
 from bot.standin.web_api import BOT_USER_ID
@@ -47,7 +47,7 @@ def monitor(bot_in_slack, engine, slack_config, tmp_path):
     client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
                                        slack_bot_token=bot_in_slack.slack.token,
                                        slack_api_url=bot_in_slack.slack.api_url))
-    context = JobContext(engine=engine, client=client, config=slack_config)
+    context = Runtime(engine=engine, client=client, config=slack_config)
     return lambda now: check_alerts(context, now=now)
 
 
@@ -210,7 +210,7 @@ def test_spellings_of_one_vendor_count_together_and_queues_are_watched_too(bot_i
                                                                            tmp_path, monitor, now):
     raw = slack_config.model_dump(exclude_none=True)
     raw["alerts"]["accuracy"]["scopes"] = ["vendor", "queue"]
-    context = JobContext(engine=engine, config=parse_team_config(raw, origin="test"), client=build_web_client(
+    context = Runtime(engine=engine, config=parse_team_config(raw, origin="test"), client=build_web_client(
         Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
                  slack_bot_token=bot_in_slack.slack.token, slack_api_url=bot_in_slack.slack.api_url)))
     yesterday = (now - timedelta(days=1)).isoformat()

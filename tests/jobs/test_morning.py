@@ -11,8 +11,8 @@ import pytest
 from bot.app import build_web_client
 from bot.audits.importer import import_audits
 from bot.config import parse_team_config
-from bot.jobs.context import JobContext
 from bot.jobs.scheduler import jobs_for, run_in_slot
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.limits import block_problems
 from tests.commands.test_escalate import file_one
@@ -61,8 +61,8 @@ def audits(engine, slack_config, tmp_path) -> pd.DataFrame:
 
 
 @pytest.fixture
-def context(bot_in_slack, engine, slack_config, tmp_path) -> JobContext:
-    return JobContext(engine=engine, config=slack_config, client=build_web_client(Settings(
+def context(bot_in_slack, engine, slack_config, tmp_path) -> Runtime:
+    return Runtime(engine=engine, config=slack_config, client=build_web_client(Settings(
         database_url="unused", config_path=tmp_path, config_path_is_default=False,
         slack_bot_token=bot_in_slack.slack.token, slack_api_url=bot_in_slack.slack.api_url)))
 
@@ -87,8 +87,8 @@ def test_dublin_posts_at_nine_local_across_the_dst_change_with_local_days(bot_in
     fired = fire_times(job, datetime(2026, 10, 22, 12, tzinfo=UTC), datetime(2026, 10, 27, tzinfo=UTC))
     # 09:00 Irish summer time on Friday is 08:00 UTC; after the change on Sunday, 09:00 GMT is 09:00 UTC.
     assert fired == [datetime(2026, 10, 23, 8, tzinfo=UTC), datetime(2026, 10, 26, 9, tzinfo=UTC)]
-    outcomes = [run_in_slot(job, context=context, now=moment) for moment in fired]
-    assert [run_in_slot(job, context=context, now=moment + timedelta(minutes=1)) for moment in fired] == [None, None]
+    outcomes = [run_in_slot(job, runtime=context, now=moment) for moment in fired]
+    assert [run_in_slot(job, runtime=context, now=moment + timedelta(minutes=1)) for moment in fired] == [None, None]
     sunday = audits[(audits["vendor"] == "Acme BPO") & (audits["local_day"] == pd.Timestamp("2026-10-25").date())]
     assert outcomes[1] == f"posted to {DUBLIN}: {len(sunday)} audits yesterday"
     assert len(sunday) == 4 * 8 + 2  # four runs of 8, and both edge audits of the 25-hour day
@@ -110,7 +110,7 @@ def test_no_audits_yesterday_says_so_first_and_shows_no_charts(bot_in_slack, aud
     file_one(bot_in_slack)  # an escalation about Acme: not Globex's
     job = next(job for job in jobs_for(context.config) if job.id == "morning-post:globex")
     now = datetime(2026, 10, 24, 15, 5, tzinfo=UTC)  # 08:05 in Los Angeles
-    assert run_in_slot(job, context=context, now=now) == f"posted to {GLOBEX}: no audits yesterday"
+    assert run_in_slot(job, runtime=context, now=now) == f"posted to {GLOBEX}: no audits yesterday"
     (post,) = posts_to(bot_in_slack.slack, GLOBEX)
     assert post["text"].startswith(":warning: No audits arrived for yesterday (Fri 23 Oct, America/Los_Angeles)")
     assert post["blocks"][1]["text"]["text"] == post["text"]  # the first line under the header
@@ -121,7 +121,7 @@ def test_no_audits_yesterday_says_so_first_and_shows_no_charts(bot_in_slack, aud
 
 def test_a_team_scope_naming_nothing_known_is_explained_in_its_channel(bot_in_slack, audits, context):
     job = next(job for job in jobs_for(context.config) if job.id == "morning-post:broken")
-    outcome = run_in_slot(job, context=context, now=datetime(2026, 10, 26, 1, 5, tzinfo=UTC))
+    outcome = run_in_slot(job, runtime=context, now=datetime(2026, 10, 26, 1, 5, tzinfo=UTC))
     assert outcome.startswith("not posted, the team's scope is wrong: No vendor called 'acmee'")
     (post,) = posts_to(bot_in_slack.slack, BROKEN)
     assert "Did you mean: Acme BPO?" in post["text"] and "`[teams.broken]`" in post["text"]
@@ -130,7 +130,7 @@ def test_a_team_scope_naming_nothing_known_is_explained_in_its_channel(bot_in_sl
 def test_the_post_counts_the_teams_open_escalations(bot_in_slack, audits, context):
     file_one(bot_in_slack)
     job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
-    run_in_slot(job, context=context, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    run_in_slot(job, runtime=context, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
     (post,) = posts_to(bot_in_slack.slack, DUBLIN)
     text = json.dumps(post["blocks"])
     assert "*Escalations*: 1 open" in text and "P1 1" in text
@@ -155,7 +155,7 @@ def test_escalations_and_alerts_are_the_teams_own_whatever_the_spelling(bot_in_s
             open_alert(session, rule=rule, subject=subject, vendor=vendor, title=f"{subject} {rule}", summary="s",
                        breached_since=now, channel_id="C0ALERTS", now=now)
     job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
-    run_in_slot(job, context=context, now=now)
+    run_in_slot(job, runtime=context, now=now)
     (post,) = posts_to(bot_in_slack.slack, DUBLIN)
     text = json.dumps(post["blocks"])
     assert "*Escalations*: 2 open" in text  # both spellings of Acme; not Globex's
@@ -177,7 +177,7 @@ def test_morning_charts_are_drawn_in_the_chart_workers(bot_in_slack, audits, con
 
     job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
     try:
-        run_in_slot(job, context=dataclasses.replace(context, draw=draw), now=datetime(2026, 10, 26, 9, tzinfo=UTC))
+        run_in_slot(job, runtime=dataclasses.replace(context, draw=draw), now=datetime(2026, 10, 26, 9, tzinfo=UTC))
     finally:
         processes.close()
     assert drawn == ["trend_chart", "comparison_chart"]

@@ -14,7 +14,7 @@ from bot.config import TeamConfig, parse_team_config
 from bot.jobs.scheduler import (
     ANCHOR,
     Job,
-    JobContext,
+    Runtime,
     build_scheduler,
     catch_up,
     jobs_for,
@@ -33,8 +33,8 @@ TEAMS = parse_team_config({"teams": {
 }}, origin="test")
 
 
-def context(engine, tmp_path, config: TeamConfig = TEAMS) -> JobContext:
-    return JobContext(engine=engine, config=config, client=build_web_client(Settings(
+def context(engine, tmp_path, config: TeamConfig = TEAMS) -> Runtime:
+    return Runtime(engine=engine, config=config, client=build_web_client(Settings(
         database_url="unused", config_path=tmp_path, config_path_is_default=False)))
 
 
@@ -71,10 +71,10 @@ def test_catch_up_runs_a_missed_slot_once_and_only_while_it_is_relevant(engine, 
     jobs = [Job("daily", "test", lambda context, *, now, slot: ran.append(now) or "done", every=timedelta(days=1)),
             Job("hourly", "test", lambda context, *, now, slot: ran.append(now) or "done", every=timedelta(hours=1))]
     at = datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
-    assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": "done", "hourly": "done"}
-    assert catch_up(jobs, context=context(engine, tmp_path), now=at) == {"daily": None, "hourly": None}
+    assert catch_up(jobs, runtime=context(engine, tmp_path), now=at) == {"daily": "done", "hourly": "done"}
+    assert catch_up(jobs, runtime=context(engine, tmp_path), now=at) == {"daily": None, "hourly": None}
     later = datetime(2026, 11, 22, 5, 59, tzinfo=UTC)  # daily slot still in grace, new hourly slot
-    assert catch_up(jobs, context=context(engine, tmp_path), now=later) == {"daily": None, "hourly": "done"}
+    assert catch_up(jobs, runtime=context(engine, tmp_path), now=later) == {"daily": None, "hourly": "done"}
     assert len(ran) == 3
 
 
@@ -83,10 +83,10 @@ def test_a_missed_morning_post_is_made_once_for_its_own_day_within_three_hours(e
     late = Job("morning-post:late", "test", lambda context, *, now, slot: days.append(slot) or "posted",
                local=job("morning-post:dublin").local)
     too_late = datetime(2026, 11, 20, 12, 1, tzinfo=UTC)  # 3 h 1 min after Friday's 09:00 post
-    assert catch_up([late], context=context(engine, tmp_path), now=too_late) == {"morning-post:late": None}
+    assert catch_up([late], runtime=context(engine, tmp_path), now=too_late) == {"morning-post:late": None}
     in_time = datetime(2026, 11, 20, 11, 59, tzinfo=UTC)
-    assert catch_up([late], context=context(engine, tmp_path), now=in_time) == {"morning-post:late": "posted"}
-    assert catch_up([late], context=context(engine, tmp_path), now=in_time) == {"morning-post:late": None}
+    assert catch_up([late], runtime=context(engine, tmp_path), now=in_time) == {"morning-post:late": "posted"}
+    assert catch_up([late], runtime=context(engine, tmp_path), now=in_time) == {"morning-post:late": None}
     assert days == [datetime(2026, 11, 20, 9, tzinfo=UTC)]  # the report is for the slot's day, not now's
 
 
@@ -100,12 +100,12 @@ def test_a_failed_run_is_retried_up_to_three_attempts(engine, tmp_path, now):
         return "posted"
 
     flaky_job = Job("flaky", "test", flaky, every=timedelta(hours=1))
-    outcomes = [run_if_due(flaky_job, context=context(engine, tmp_path), now=now + timedelta(minutes=m))
+    outcomes = [run_if_due(flaky_job, runtime=context(engine, tmp_path), now=now + timedelta(minutes=m))
                 for m in (0, 5, 10, 15)]
     assert outcomes[0].startswith("failed, attempt 1 of 3") and outcomes[1].startswith("failed, attempt 2 of 3")
     assert outcomes[2:] == ["posted", None] and len(attempts) == 3
     always = Job("always", "test", lambda context, **when: 1 / 0, every=timedelta(hours=1))
-    outcomes = [run_if_due(always, context=context(engine, tmp_path), now=now + timedelta(minutes=m))
+    outcomes = [run_if_due(always, runtime=context(engine, tmp_path), now=now + timedelta(minutes=m))
                 for m in range(0, 25, 5)]
     assert outcomes[2] == "failed, attempt 3 of 3 (see the log)" and outcomes[3:] == [None, None]
 
@@ -119,7 +119,7 @@ def test_one_slot_runs_once_across_separate_connection_pools(engine, database_ur
 
     def replica(replica_engine):
         barrier.wait()
-        outcomes.append(run_in_slot(job, context=context(replica_engine, tmp_path), now=now))
+        outcomes.append(run_in_slot(job, runtime=context(replica_engine, tmp_path), now=now))
 
     threads = [threading.Thread(target=replica, args=(e,)) for e in engines]
     for thread in threads:
@@ -127,7 +127,7 @@ def test_one_slot_runs_once_across_separate_connection_pools(engine, database_ur
     for thread in threads:
         thread.join()
     assert outcomes.count("counted") == 1 and outcomes.count(None) == 3 and ran == [1]
-    assert run_in_slot(job, context=context(engine, tmp_path), now=now + timedelta(minutes=5)) == "counted"
+    assert run_in_slot(job, runtime=context(engine, tmp_path), now=now + timedelta(minutes=5)) == "counted"
     with session_scope(engine) as session:
         assert last_runs(session)["count"].outcome == "counted"
     for e in engines:
@@ -140,13 +140,13 @@ def test_a_failing_job_is_logged_and_recorded(engine, tmp_path, now, caplog):
 
     with caplog.at_level(logging.ERROR):
         outcome = run_in_slot(Job("broken", "test", broken, every=timedelta(hours=1)),
-                              context=context(engine, tmp_path), now=now)
+                              runtime=context(engine, tmp_path), now=now)
     assert outcome == "failed, attempt 1 of 3 (see the log); retried within its grace time"
     assert "RuntimeError: boom" in caplog.text
 
 
 def test_the_scheduler_knows_every_job_with_stable_ids(engine, tmp_path):
-    scheduler = build_scheduler(context=context(engine, tmp_path))
+    scheduler = build_scheduler(runtime=context(engine, tmp_path))
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted([job.id for job in jobs_for(TEAMS)] + ["catch-up"])
     assert {"morning-post:dublin", "morning-post:manila", "alert-monitor"} <= {job.id for job in scheduler.get_jobs()}
     job = scheduler.get_job("repost-escalations")

@@ -226,7 +226,7 @@ def test_every_listener_kind_answers_when_the_database_is_down(bot_without_datab
 def test_acknowledgement_does_not_wait_behind_other_requests_work(bot_in_slack):
     """With every computing slot taken (other requests busy with their figures), /qa is still acknowledged at
     once; its answer follows when a slot frees."""
-    slots = bot_in_slack.services.computing
+    slots = bot_in_slack.runtime.computing
     held = 0
     while slots.acquire(blocking=False):
         held += 1

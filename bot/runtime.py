@@ -1,4 +1,8 @@
-"""What every Slack listener needs, handed to it by a middleware as the `services` argument."""
+"""What listeners, jobs and the terminal's commands work with: one object, built once per process.
+
+Slack listeners are handed it by a middleware (the `runtime` argument); scheduled jobs and
+`qabot jobs run` take it as their first argument.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.clock import utc_now
@@ -22,10 +27,12 @@ COMPUTE_AT_ONCE = 2
 
 
 @dataclass(frozen=True, kw_only=True)
-class Services:
+class Runtime:
     engine: Engine
     config: TeamConfig
-    groups: GroupDirectory
+    client: WebClient
+    """The Web API client for what is not an answer to a request: posts, DMs, uploads by jobs."""
+    groups: GroupDirectory = None  # type: ignore[assignment]  # built from the client when not given
     clock: Callable[[], datetime] = utc_now
     charts: ChartCache = field(default_factory=ChartCache)
     scorecards: Memo[Scorecard] = field(default_factory=lambda: Memo(size=SCORECARDS_KEPT))
@@ -36,3 +43,7 @@ class Services:
     """Held while a listener computes figures (queries, statistics, blocks), never while it waits for a chart or
     Slack: in one process CPU-bound Python runs one thread at a time anyway, and twenty threads computing at once
     would each make the thread that answers Slack wait for the GIL many times over."""
+
+    def __post_init__(self) -> None:
+        if self.groups is None:
+            object.__setattr__(self, "groups", GroupDirectory.from_slack(self.client))
