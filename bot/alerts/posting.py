@@ -10,6 +10,6 @@ from bot.slack.tracked import TrackedMessage
 from bot.store.models import Alert
 
 
-def alert_message(settings: Alerts) -> TrackedMessage[Alert]:
+def alert_message(config: Alerts) -> TrackedMessage[Alert]:
     """The alert's look; its acknowledgement hint names the configured emoji."""
-    return TrackedMessage(text=alert_line, blocks=partial(alert_blocks, emoji=settings.acknowledge_emoji))
+    return TrackedMessage(text=alert_line, blocks=partial(alert_blocks, emoji=config.acknowledge_emoji))

@@ -83,8 +83,8 @@ def request_choices(runtime: Runtime, *, viewer: Viewer) -> tuple[list[str], lis
 def request_calibration(runtime: Runtime, form: CalibrationRequest, *, viewer: Viewer) -> Requested:
     """Check the form, expand the groups, draw the items and store the session (FormProblems otherwise);
     quick, bounded queries, so the form can still show every problem next to its field."""
-    now, settings = runtime.clock(), runtime.config.calibration
-    problems = request_problems(form, now=now, config=settings)
+    now, config = runtime.clock(), runtime.config.calibration
+    problems = request_problems(form, now=now, config=config)
     if not viewer.qa_staff:
         problems = {"people": "Only QA staff can run calibration sessions."}
     if problems:
@@ -92,7 +92,7 @@ def request_calibration(runtime: Runtime, form: CalibrationRequest, *, viewer: V
     people = _participants(runtime, form.people, form.groups, expert=form.expert)
     queues = [form.queue] if form.queue else None
     policies = [form.policy] if form.policy else None
-    since = now - timedelta(days=settings.lookback_days)
+    since = now - timedelta(days=config.lookback_days)
     seed = secrets.randbelow(2**31)
     with session_scope(runtime.engine) as session:
         if form.item_ids:
@@ -106,7 +106,7 @@ def request_calibration(runtime: Runtime, form: CalibrationRequest, *, viewer: V
                          *runtime.config.defaults.no_violation_labels})
         if not drawn or len(labels) < 2:
             raise FormProblems({"queue": (
-                f"No audits of this scope in the last {settings.lookback_days} days to draw from; pick another "
+                f"No audits of this scope in the last {config.lookback_days} days to draw from; pick another "
                 "scope or list item ids." if not drawn else
                 f"This scope's audits use only the label {labels[0]}; a verdict needs at least two to choose "
                 "from. Pick a wider scope.")})
@@ -238,5 +238,5 @@ def recent(runtime: Runtime, *, viewer: Viewer) -> tuple[list[CalibrationSession
     """Recent sessions and their scores, so a trend shows (QA staff only)."""
     require_qa_staff(viewer, "calibrations")
     with session_scope(runtime.engine) as session:
-        sessions = store.recent_calibrations(session, limit=LIST_LIMIT)
-    return sessions, {s.id: CalibrationResults.from_json(s.results) for s in sessions if s.results}
+        calibrations = store.recent_calibrations(session, limit=LIST_LIMIT)
+    return calibrations, {c.id: CalibrationResults.from_json(c.results) for c in calibrations if c.results}

@@ -93,6 +93,6 @@ def show_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: st
 
 def list_command(respond: Respond, runtime: Runtime, *, viewer: Viewer) -> None:
     """`/qa calibrations`: recent sessions and their scores, so a trend shows."""
-    sessions, results = service.recent(runtime, viewer=viewer)
+    calibrations, results = service.recent(runtime, viewer=viewer)
     respond(text="Recent calibration sessions", response_type="ephemeral",
-            blocks=calibrations_list_blocks(sessions, results))
+            blocks=calibrations_list_blocks(calibrations, results))

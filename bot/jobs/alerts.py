@@ -53,17 +53,17 @@ POST_RETRY_AFTER = timedelta(minutes=1)
 
 def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now: datetime) -> list[Breach]:
     """Every breach of the given rules at `now`."""
-    settings = config.alerts
+    alerts_config = config.alerts
     breaches: list[Breach] = []
     if ESCALATION_OVERDUE in rules:
         breaches += overdue_escalations(list_escalations(session, limit=None), now=now)
     for name, check in ((ACCURACY, accuracy_breaches), (AHT, aht_breaches)):
         if name not in rules:
             continue
-        rule = settings.rule(name)
+        rule = alerts_config.rule(name)
         breaches += check(scope_figures(session, config=config, rule=rule, now=now), rule=rule, now=now)
     if STALE_DATA in rules:
-        breaches += stale_data(last_import_with_audits(session), rule=settings.stale_data, now=now)
+        breaches += stale_data(last_import_with_audits(session), rule=alerts_config.stale_data, now=now)
     return breaches
 
 
@@ -85,9 +85,9 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
 
 def check_alerts(runtime: Runtime, *, now: datetime) -> str:
     """One monitor pass; returns what it did."""
-    settings = runtime.config.alerts
-    message = alert_message(settings)
-    rules = settings.active_rules()
+    alerts_config = runtime.config.alerts
+    message = alert_message(alerts_config)
+    rules = alerts_config.active_rules()
     with session_scope(runtime.engine) as session:
         found = {(b.rule, b.subject): b for b in find_breaches(session, config=runtime.config, rules=rules, now=now)}
         known = {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
@@ -112,7 +112,7 @@ def check_alerts(runtime: Runtime, *, now: datetime) -> str:
         with session_scope(runtime.engine) as session:
             alert = open_alert(session, rule=breach.rule, subject=breach.subject, vendor=breach.vendor,
                                title=breach.title, summary=breach.summary, breached_since=breach.since,
-                               channel_id=settings.channel_for(breach.rule), now=now)
+                               channel_id=alerts_config.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
             _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert)
@@ -131,15 +131,15 @@ def check_alerts(runtime: Runtime, *, now: datetime) -> str:
 
 def _remind(runtime: Runtime, alert: Alert, *, now: datetime) -> bool:
     """A reminder in the alert's thread, mentioning its owners, when one is due; True if sent."""
-    settings = runtime.config.alerts
+    alerts_config = runtime.config.alerts
     last = alert.last_reminded_at or alert.opened_at
-    if (alert.status != TrackedStatus.OPEN.value or alert.reminders_sent >= settings.renotify_max
-            or now - last < timedelta(minutes=settings.renotify_every_min)):
+    if (alert.status != TrackedStatus.OPEN.value or alert.reminders_sent >= alerts_config.renotify_max
+            or now - last < timedelta(minutes=alerts_config.renotify_every_min)):
         return False
     with session_scope(runtime.engine) as session:
         if not count_reminder(session, alert_id=alert.id, reminders_sent=alert.reminders_sent, now=now):
             return False
-    text = reminder_text(alert, owners=settings.owners_for(alert.rule), emoji=settings.acknowledge_emoji, now=now)
+    text = reminder_text(alert, owners=alerts_config.owners_for(alert.rule), emoji=alerts_config.acknowledge_emoji, now=now)
     if _tell(alert, runtime.client.chat_postMessage, channel=alert.channel_id, thread_ts=alert.message_ts, text=text):
         return True
     with session_scope(runtime.engine) as session:

@@ -33,7 +33,8 @@ class ResolvedScope:
     label: str
     values: tuple[str, ...]
     """Raw values in the data that belong to this scope (may be empty: no audits yet)."""
-    settings: NamedScope | None = None
+    configured: NamedScope | None = None
+    """Its entry in the team config, if one names it."""
     spellings: frozenset[str] = field(default=frozenset(), compare=False)
     """Every casefolded way of writing it: config key, display name, aliases, values in the data."""
 
@@ -76,7 +77,7 @@ def _spellings(kind: str, config: TeamConfig, known: list[str]) -> dict[str, str
 def targets_for(scope: ResolvedScope | None, *, config: TeamConfig, fallback: NamedScope | None = None) -> Targets:
     """The scope's own targets, else `fallback`'s (an agent's vendor), else the defaults."""
     defaults = config.defaults
-    chain = [s for s in (scope.settings if scope else None, fallback) if s is not None]
+    chain = [s for s in (scope.configured if scope else None, fallback) if s is not None]
     accuracy = next((s.accuracy_target for s in chain if s.accuracy_target is not None), defaults.accuracy_target)
     aht = next((s.aht_target_s for s in chain if s.aht_target_s is not None), defaults.aht_target_s)
     return Targets(accuracy=accuracy, aht_s=aht)

@@ -114,7 +114,7 @@ def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamCon
     vendors = vendors_of_agents(session, agent_ids=scope.values)
     if len(vendors) != 1:
         return None
-    return named("vendor", vendors[0], config=config).settings
+    return named("vendor", vendors[0], config=config).configured
 
 
 @dataclass(frozen=True)

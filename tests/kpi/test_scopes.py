@@ -11,7 +11,7 @@ KNOWN = ["Acme BPO", "acme bpo", "Globex", "Initech Review"]
 def test_config_names_and_aliases_find_every_spelling_in_the_data(config, typed):
     scope = resolve("vendor", typed, config=config, known_values=KNOWN)
     assert scope.label == "Acme BPO" and scope.values == ("Acme BPO", "acme bpo")
-    assert scope.settings.accuracy_target == 0.95
+    assert scope.configured.accuracy_target == 0.95
 
 
 def test_a_vendor_the_config_does_not_list_is_found_by_its_own_name(config):

@@ -111,9 +111,9 @@ def test_button_paths(bot_in_slack, action_id, value, user, said):
 
 
 def test_button_unexpected_error(bot_in_slack, monkeypatch):
-    from bot.commands import escalate
+    from bot.escalations import service
 
-    monkeypatch.setattr(escalate, "_member", boom)
+    monkeypatch.setattr(service, "take", boom)
     delivery = bot_in_slack.sender.block_action(action_id=ActionId.ESCALATION_ASSIGN, value="1", user_id=QA_LEAD)
     answered_quickly(delivery)
     assert only_answer(bot_in_slack, delivery)["text"] == APOLOGY
@@ -153,9 +153,9 @@ def test_unexpected_error_in_a_form_without_inputs_updates_the_view(bot_in_slack
 
 def test_error_after_a_form_closed_is_sent_by_dm(bot_in_slack, monkeypatch):
     """A view submission has no response_url: what goes wrong after ack() reaches the person by DM."""
-    from bot.commands import escalate
+    from bot.store import escalations
 
-    monkeypatch.setattr(escalate, "create_escalation", boom)
+    monkeypatch.setattr(escalations, "create_escalation", boom)
     delivery = bot_in_slack.sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, values=values(**GOOD),
                                                    user_id=QA_LEAD)
     answered_quickly(delivery)
