@@ -110,6 +110,17 @@ def acme_accuracy_last_week(database: Path, *, now: datetime, zone: str) -> floa
 
 
 @pytest.mark.clock
+def test_demo_without_a_config_still_knows_acme(tmp_path):
+    """`qabot demo` in a directory with no config at all: `/qa vendor acme` is still Acme BPO's scorecard."""
+    env = {key: value for key, value in os.environ.items() if key != "QABOT_CONFIG"}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", QABOT_TEST_NOW=demo_now().isoformat())
+    result = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and " ERROR " not in result.stderr, result.stderr
+    assert "Acme BPO · vendor scorecard" in result.stdout and "significantly below target" in result.stdout
+
+
+@pytest.mark.clock
 def test_demo_runs_from_a_fresh_directory(tmp_path):
     """The README's main job, as a subprocess in an empty directory: the app answers /qa via the stand-in,
     the jobs post, a calibration runs, and it all ends clean (no traceback, no ERROR line)."""

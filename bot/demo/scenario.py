@@ -17,7 +17,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.app import build_app, build_web_client, listener_pool
-from bot.config import Access, Team, TeamConfig
+from bot.config import Access, Team, TeamConfig, Vendor
+from bot.demo.seed import VENDORS, demo_vendor_key
 from bot.jobs.alerts import check_alerts
 from bot.jobs.morning import post_morning
 from bot.kpi.periods import last_days
@@ -49,7 +50,8 @@ Echo = Callable[[str], None]
 def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_path: Path, now: datetime,
              echo: Echo) -> None:
     """Serve the bot against a started stand-in, play the scenario, then stop the bot before the stand-in."""
-    config = config.model_copy(update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])})
+    config = _with_demo_names(config.model_copy(
+        update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])}))
     with FakeSlack(user_names=DEMO_PARTICIPANTS) as slack:
         settings = dataclasses.replace(settings, config_path_is_default=False, slack_bot_token=slack.token,
                                        slack_signing_secret=DEMO_SIGNING_SECRET, slack_app_token=None,
@@ -70,6 +72,13 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
             listener_pool(app).shutdown(wait=True)
 
 
+def _with_demo_names(config: TeamConfig) -> TeamConfig:
+    """Without a config naming the demo's vendors (a fresh directory), `acme` still means Acme BPO."""
+    named = {vendor.display_name(key) for key, vendor in config.vendors.items()}
+    missing = {demo_vendor_key(spec): Vendor(name=spec.name) for spec in VENDORS if spec.name not in named}
+    return config.model_copy(update={"vendors": {**missing, **config.vendors}})
+
+
 def _scorecard(sender: SlackSender, slack: FakeSlack, *, chart_path: Path, echo: Echo) -> None:
     echo(f"> /qa vendor acme      (as a QA lead, {DEMO_USER})")
     delivery = sender.slash_command("vendor acme", user_id=DEMO_USER)
@@ -77,7 +86,7 @@ def _scorecard(sender: SlackSender, slack: FakeSlack, *, chart_path: Path, echo:
     (reply,) = slack.wait_for_calls("response_url", timeout=WAIT_SECONDS)
     echo(f"  reply ({reply.args.get('response_type')}, seen by the requester only):")
     echo("")
-    echo(blocks_as_text(reply.args.get("blocks") or []))
+    echo(blocks_as_text(reply.args["blocks"]) if reply.args.get("blocks") else reply.args.get("text", ""))
     uploads = slack.calls_to("upload")
     if uploads:
         chart_path.write_bytes(uploads[-1].content)

@@ -32,6 +32,11 @@ class VendorSpec:
     accuracy: float
 
 
+def demo_vendor_key(spec: VendorSpec) -> str:
+    """The short name people type for a demo vendor: `acme` for Acme BPO."""
+    return spec.name.split()[0].lower()
+
+
 VENDORS = (
     VendorSpec("Acme BPO", ("manila", "cebu"), ("US", "PH", "GB"), 70, 0.958),
     VendorSpec("Globex Trust Services", ("dublin", "krakow"), ("GB", "DE", "FR"), 50, 0.966),
