@@ -61,7 +61,7 @@ def stats_ms(seconds: list[float]) -> dict:
 def run(url: str) -> dict:
     from bot.app import build_web_client
     from bot.jobs.alerts import check_alerts
-    from bot.jobs.morning import morning_report, post_morning
+    from bot.kpi.morning_service import morning_report, post_morning
     from bot.runtime import Runtime
     from bot.settings import Settings
     from bot.standin import FakeSlack

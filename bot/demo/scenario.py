@@ -20,7 +20,7 @@ from bot.app import build_app, build_web_client, listener_pool
 from bot.config import Access, Team, TeamConfig, Vendor
 from bot.demo.seed import VENDORS, demo_vendor_key
 from bot.jobs.alerts import check_alerts
-from bot.jobs.morning import post_morning
+from bot.kpi.morning_service import post_morning
 from bot.kpi.periods import last_days
 from bot.render.readable import blocks_as_text
 from bot.runtime import Runtime

@@ -28,8 +28,8 @@ from bot.config import TeamConfig
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
 from bot.jobs.escalations import repost_unposted
-from bot.jobs.morning import post_morning
 from bot.kpi.local_days import latest_post_time
+from bot.kpi.morning_service import post_morning
 from bot.runtime import Runtime
 from bot.store.db import session_scope
 from bot.store.deliveries import forget_old_deliveries

@@ -1,4 +1,5 @@
-"""The morning KPI post: each team's channel gets its quality picture at the team's local time."""
+"""The morning KPI post, for the scheduler's job (bot/jobs/scheduler.py) and `qabot jobs run`: each team's
+channel gets its quality picture at the team's local time. The figures: bot/kpi/morning.py."""
 
 from __future__ import annotations
 
