@@ -37,29 +37,29 @@ logger = logging.getLogger(__name__)
 CHANNEL_GONE = {"channel_not_found", "is_archived"}
 
 
-def close_and_post(runtime: Runtime, *, session_id: int, now: datetime) -> bool:
+def close_and_post(runtime: Runtime, *, calibration_id: int, now: datetime) -> bool:
     """Close the session to new verdicts, work out and keep the results, post them; False if it was closed."""
     with session_scope(runtime.engine) as session:
-        if not claim_close(session, session_id=session_id, now=now):
+        if not claim_close(session, calibration_id=calibration_id, now=now):
             return False
-    finish_closing(runtime, session_id=session_id, now=now)
+    finish_closing(runtime, calibration_id=calibration_id, now=now)
     return True
 
 
-def finish_closing(runtime: Runtime, *, session_id: int, now: datetime) -> None:
+def finish_closing(runtime: Runtime, *, calibration_id: int, now: datetime) -> None:
     """Work out and keep a closed session's results, then post them (again safe after a crash in between)."""
     with session_scope(runtime.engine) as session:  # after the close committed: no verdict can still arrive
-        calibration = get_calibration(session, session_id=session_id)
-        items = calibration_items(session, session_id=session_id)
-        people = participants_of(session, session_id=session_id)
+        calibration = get_calibration(session, calibration_id=calibration_id)
+        items = calibration_items(session, calibration_id=calibration_id)
+        people = participants_of(session, calibration_id=calibration_id)
         results = build_results(
             item_ids={item.position: item.item_id for item in items},
-            verdicts=verdicts_by_item(session, session_id=session_id),
+            verdicts=verdicts_by_item(session, calibration_id=calibration_id),
             participants=[person.user_id for person in people],
             finished=sum(person.finished_at is not None for person in people),
             expert=calibration.expert_id, labels=calibration.label_list, seed=calibration.seed,
-            comments=comments_by_item(session, session_id=session_id))
-        save_results(session, session_id=session_id, results=results.to_json())
+            comments=comments_by_item(session, calibration_id=calibration_id))
+        save_results(session, calibration_id=calibration_id, results=results.to_json())
     publish_results(runtime, calibration=calibration, results=results, now=now, first_attempt=True)
 
 
@@ -71,7 +71,7 @@ def publish_results(runtime: Runtime, *, calibration: CalibrationSession, result
     chart_id = calibration.results_chart_file_id or results_chart(runtime, calibration, results)
     if chart_id and not calibration.results_chart_file_id:
         with session_scope(engine) as session:
-            keep_chart(session, session_id=calibration.id, chart_file_id=chart_id)
+            keep_chart(session, calibration_id=calibration.id, chart_file_id=chart_id)
         calibration.results_chart_file_id = chart_id
     try:
         client.chat_postMessage(channel=calibration.results_channel, text=f"{calibration.readable_id} results",
@@ -82,7 +82,7 @@ def publish_results(runtime: Runtime, *, calibration: CalibrationSession, result
         gone = isinstance(error, SlackApiError) and error.response.get("error") in CHANNEL_GONE
         if gone:
             with session_scope(engine) as session:
-                results_settled(session, session_id=calibration.id, now=now)
+                results_settled(session, calibration_id=calibration.id, now=now)
         if first_attempt or gone:
             _tell_requester(client, calibration, (
                 f"{calibration.readable_id} is closed, but <#{calibration.results_channel}> no longer takes posts, so "
@@ -92,7 +92,7 @@ def publish_results(runtime: Runtime, *, calibration: CalibrationSession, result
                 f"a few minutes. `/qa calibration {calibration.id}` shows them now."))
         return False
     with session_scope(engine) as session:
-        results_settled(session, session_id=calibration.id, now=now)
+        results_settled(session, calibration_id=calibration.id, now=now)
     _tell_requester(client, calibration,
                     f"{calibration.readable_id} is closed; its results are in <#{calibration.results_channel}>.")
     return True

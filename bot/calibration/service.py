@@ -159,56 +159,57 @@ def _candidate(audit: Audit, disagreed: bool) -> Candidate:
                      notes=f"Market: {audit.market}" if audit.market else "")
 
 
-def start_judging(runtime: Runtime, session_id: int, *, viewer: Viewer) -> JudgingStep:
+def start_judging(runtime: Runtime, calibration_id: int, *, viewer: Viewer) -> JudgingStep:
     """The participant's first item not yet judged; the session notes they started."""
     with session_scope(runtime.engine) as session:
-        calibration = _participants_session(session, session_id, viewer)
+        calibration = _participants_session(session, calibration_id, viewer)
         step = _next_step(session, calibration, viewer.user_id)
         if calibration.status == CalibrationStatus.OPEN.value:
-            store.mark_started(session, session_id=session_id, user_id=viewer.user_id, now=runtime.clock())
+            store.mark_started(session, calibration_id=calibration_id, user_id=viewer.user_id, now=runtime.clock())
     return step
 
 
-def judge(runtime: Runtime, session_id: int, position: int, *, viewer: Viewer, verdict: int | None,
+def judge(runtime: Runtime, calibration_id: int, position: int, *, viewer: Viewer, verdict: int | None,
           comment: str) -> JudgingStep:
     """Keep the verdict (`verdict`: its place among the session's labels) and say what comes next; a session
     closed meanwhile takes no verdict (FormProblems when none was picked)."""
     now = runtime.clock()
     with session_scope(runtime.engine) as session:
-        calibration = _participants_session(session, session_id, viewer)
-        if not store.open_for_judging(session, session_id=session_id):  # holds off closing until we commit
+        calibration = _participants_session(session, calibration_id, viewer)
+        if not store.open_for_judging(session, calibration_id=calibration_id):  # holds off closing until we commit
             return JudgingStep(calibration, None, 0, 0)
         labels = calibration.label_list
         if verdict is None or verdict >= len(labels):
             raise FormProblems({"verdict": "Pick one of the verdicts."})
-        store.record_verdict(session, session_id=session_id, position=position, user_id=viewer.user_id,
+        store.record_verdict(session, calibration_id=calibration_id, position=position, user_id=viewer.user_id,
                              label=labels[verdict], comment=comment, now=now)
         step = _next_step(session, calibration, viewer.user_id)
         if step.finished:
-            store.mark_finished(session, session_id=session_id, user_id=viewer.user_id, now=now)
-            step = dataclasses.replace(step, everyone_done=store.unfinished_count(session, session_id=session_id) == 0)
+            store.mark_finished(session, calibration_id=calibration_id, user_id=viewer.user_id, now=now)
+            unfinished = store.unfinished_count(session, calibration_id=calibration_id)
+            step = dataclasses.replace(step, everyone_done=unfinished == 0)
     return step
 
 
 def close_when_everyone_is_done(runtime: Runtime, step: JudgingStep) -> None:
     """After the last participant's last verdict: close the session and post its results."""
     if step.everyone_done:
-        close_and_post(runtime, session_id=step.calibration.id, now=runtime.clock())
+        close_and_post(runtime, calibration_id=step.calibration.id, now=runtime.clock())
 
 
-def _participants_session(session: Session, session_id: int, viewer: Viewer) -> CalibrationSession:
-    calibration = store.get_calibration(session, session_id=session_id)
+def _participants_session(session: Session, calibration_id: int, viewer: Viewer) -> CalibrationSession:
+    calibration = store.get_calibration(session, calibration_id=calibration_id)
     if calibration is None or viewer.user_id not in {
-            p.user_id for p in store.participants_of(session, session_id=session_id)}:
-        raise AccessDenied(f"You are not a participant of CAL-{session_id}.")
+            p.user_id for p in store.participants_of(session, calibration_id=calibration_id)}:
+        raise AccessDenied(f"You are not a participant of CAL-{calibration_id}.")
     return calibration
 
 
 def _next_step(session: Session, calibration: CalibrationSession, user_id: str) -> JudgingStep:
     if calibration.status != CalibrationStatus.OPEN.value:
         return JudgingStep(calibration, None, 0, 0)
-    items = store.calibration_items(session, session_id=calibration.id)
-    done = store.judged_positions(session, session_id=calibration.id, user_id=user_id)
+    items = store.calibration_items(session, calibration_id=calibration.id)
+    done = store.judged_positions(session, calibration_id=calibration.id, user_id=user_id)
     remaining = [item for item in items if item.position not in done]
     return JudgingStep(calibration, remaining[0] if remaining else None, total=len(items), done=len(done))
 
@@ -219,14 +220,14 @@ def progress_or_results(runtime: Runtime, text: str, *, viewer: Viewer) -> Progr
     if not number.isdigit():
         raise QabotError(f"Say which session: `{COMMAND} calibration 12` (`{COMMAND} calibrations` lists them).")
     with session_scope(runtime.engine) as session:
-        calibration = store.get_calibration(session, session_id=int(number))
-        people = store.participants_of(session, session_id=int(number)) if calibration else []
+        calibration = store.get_calibration(session, calibration_id=int(number))
+        people = store.participants_of(session, calibration_id=int(number)) if calibration else []
         require(calibration is not None and may_see_calibration(
             viewer, requester_id=calibration.requester_id, participant_ids={p.user_id for p in people}),
             viewer, f"CAL-{number}", f"No calibration session CAL-{number} that you can see.")
         if calibration.status == CalibrationStatus.OPEN.value:
-            return Progress(calibration, people, store.judged_counts(session, session_id=calibration.id),
-                            total=len(store.calibration_items(session, session_id=calibration.id)))
+            return Progress(calibration, people, store.judged_counts(session, calibration_id=calibration.id),
+                            total=len(store.calibration_items(session, calibration_id=calibration.id)))
     if calibration.results is None:
         return Results(calibration, None, None)
     results = CalibrationResults.from_json(calibration.results)

@@ -53,10 +53,10 @@ def handle_start(ack: Ack, body: dict, action: dict, viewer: Viewer, runtime: Ru
 
 def handle_judgement(ack: Ack, view: dict, viewer: Viewer, runtime: Runtime) -> None:
     """Keep the verdict and show the next item (or say it is done) in the same modal."""
-    session_id, position = judging_position(view)
+    calibration_id, position = judging_position(view)
     verdict, comment = read_judgement(view)
     try:
-        step = service.judge(runtime, session_id, position, viewer=viewer, verdict=verdict, comment=comment)
+        step = service.judge(runtime, calibration_id, position, viewer=viewer, verdict=verdict, comment=comment)
     except FormProblems as problems:
         ack(response_action="errors", errors=field_errors(problems.problems, fields=JUDGEMENT_FIELDS))
         return

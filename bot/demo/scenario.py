@@ -142,7 +142,7 @@ def _calibration(engine: Engine, *, sender: SlackSender, slack: FakeSlack, now: 
     with session_scope(engine) as session:
         calibration_id = recent_calibrations(session, limit=1)[0].id
         truth = {item.position: session.get(Audit, item.audit_id).qa_decision
-                 for item in calibration_items(session, session_id=calibration_id)}
+                 for item in calibration_items(session, calibration_id=calibration_id)}
     rng = random.Random(7)
     for user_id in people:
         _judge_all(sender, user_id=user_id, calibration_id=calibration_id, truth=truth, rng=rng)

@@ -43,20 +43,20 @@ def check_calibrations(runtime: Runtime, *, now: datetime) -> str:
         interrupted = closed_without_results(session, before=now - POST_RETRY_AFTER)
     for calibration in interrupted:  # a process stopped between closing and keeping the results
         with session_scope(runtime.engine) as session:
-            mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
+            mine = claim_results_post(session, calibration_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
         if mine:
-            finish_closing(runtime, session_id=calibration.id, now=now)
+            finish_closing(runtime, calibration_id=calibration.id, now=now)
     for calibration in unposted:
         with session_scope(runtime.engine) as session:
-            mine = claim_results_post(session, session_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
+            mine = claim_results_post(session, calibration_id=calibration.id, now=now, retry_after=POST_RETRY_AFTER)
         if mine:
             publish_results(runtime, calibration=calibration, now=now, first_attempt=False,
                             results=CalibrationResults.from_json(calibration.results))
     for calibration in sessions:
         with session_scope(runtime.engine) as session:
-            complete = unfinished_count(session, session_id=calibration.id) == 0
+            complete = unfinished_count(session, calibration_id=calibration.id) == 0
         if now >= calibration.due_at or complete:
-            closed += close_and_post(runtime, session_id=calibration.id, now=now)
+            closed += close_and_post(runtime, calibration_id=calibration.id, now=now)
         elif now >= remind_at(calibration, remind_before=remind_before):
             reminded += _remind(runtime, calibration, now=now)
     return f"{closed} session(s) closed, {reminded} reminder(s) sent, {len(sessions) - closed} open"
@@ -64,10 +64,10 @@ def check_calibrations(runtime: Runtime, *, now: datetime) -> str:
 
 def _remind(runtime: Runtime, calibration: CalibrationSession, *, now: datetime) -> int:
     with session_scope(runtime.engine) as session:
-        if not claim_reminder(session, session_id=calibration.id, now=now):
+        if not claim_reminder(session, calibration_id=calibration.id, now=now):
             return 0
-        unfinished = [p.user_id for p in participants_of(session, session_id=calibration.id) if p.finished_at is None]
-        items = len(calibration_items(session, session_id=calibration.id))
+        unfinished = [p.user_id for p in participants_of(session, calibration_id=calibration.id) if p.finished_at is None]
+        items = len(calibration_items(session, calibration_id=calibration.id))
     sent = 0
     for user_id in unfinished:
         try:

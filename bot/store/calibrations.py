@@ -58,112 +58,114 @@ def create_calibration(session: Session, *, calibration: CalibrationSession, ite
     session.add(calibration)
     session.flush()
     for position, item in enumerate(items, start=1):
-        item.session_id, item.position = calibration.id, position
+        item.calibration_id, item.position = calibration.id, position
         session.add(item)
     for user_id in dict.fromkeys(participants):
-        session.add(CalibrationParticipant(session_id=calibration.id, user_id=user_id))
+        session.add(CalibrationParticipant(calibration_id=calibration.id, user_id=user_id))
     session.flush()
     return calibration
 
 
-def get_calibration(session: Session, *, session_id: int) -> CalibrationSession | None:
-    return session.get(CalibrationSession, session_id)
+def get_calibration(session: Session, *, calibration_id: int) -> CalibrationSession | None:
+    return session.get(CalibrationSession, calibration_id)
 
 
-def calibration_items(session: Session, *, session_id: int) -> list[CalibrationItem]:
-    query = select(CalibrationItem).where(CalibrationItem.session_id == session_id).order_by(CalibrationItem.position)
+def calibration_items(session: Session, *, calibration_id: int) -> list[CalibrationItem]:
+    query = (select(CalibrationItem).where(CalibrationItem.calibration_id == calibration_id)
+             .order_by(CalibrationItem.position))
     return list(session.execute(query).scalars())
 
 
-def participants_of(session: Session, *, session_id: int) -> list[CalibrationParticipant]:
-    query = (select(CalibrationParticipant).where(CalibrationParticipant.session_id == session_id)
+def participants_of(session: Session, *, calibration_id: int) -> list[CalibrationParticipant]:
+    query = (select(CalibrationParticipant).where(CalibrationParticipant.calibration_id == calibration_id)
              .order_by(CalibrationParticipant.user_id))
     return list(session.execute(query).scalars())
 
 
-def open_for_judging(session: Session, *, session_id: int) -> bool:
+def open_for_judging(session: Session, *, calibration_id: int) -> bool:
     """True if the session is open, and then it stays open until this transaction ends: a no-op UPDATE takes
     the row lock on PostgreSQL and the write lock on SQLite, so a close waits for the verdict."""
     statement = (update(CalibrationSession)
-                 .where(CalibrationSession.id == session_id,
+                 .where(CalibrationSession.id == calibration_id,
                         CalibrationSession.status == CalibrationStatus.OPEN.value)
                  .values(status=CalibrationSession.status).returning(CalibrationSession.id))
     return session.execute(statement).first() is not None
 
 
-def record_verdict(session: Session, *, session_id: int, position: int, user_id: str, label: str, comment: str,
+def record_verdict(session: Session, *, calibration_id: int, position: int, user_id: str, label: str, comment: str,
                    now: datetime) -> None:
     """Keep a participant's label for an item (a second answer replaces the first)."""
-    table = CalibrationVerdict.__table__
-    statement = upsert_insert(session.get_bind().dialect.name)(table).values(
-        session_id=session_id, position=position, user_id=user_id, label=label, comment=comment, judged_at=now)
+    verdict = CalibrationVerdict
+    statement = upsert_insert(session.get_bind().dialect.name)(verdict).values(
+        calibration_id=calibration_id, position=position, user_id=user_id, label=label, comment=comment, judged_at=now)
     session.execute(statement.on_conflict_do_update(
-        index_elements=[table.c.session_id, table.c.position, table.c.user_id],
+        index_elements=[verdict.calibration_id, verdict.position, verdict.user_id],
         set_={"label": label, "comment": comment, "judged_at": now}))
 
 
-def judged_positions(session: Session, *, session_id: int, user_id: str) -> set[int]:
-    query = select(CalibrationVerdict.position).where(CalibrationVerdict.session_id == session_id,
+def judged_positions(session: Session, *, calibration_id: int, user_id: str) -> set[int]:
+    query = select(CalibrationVerdict.position).where(CalibrationVerdict.calibration_id == calibration_id,
                                                       CalibrationVerdict.user_id == user_id)
     return set(session.execute(query).scalars())
 
 
-def mark_started(session: Session, *, session_id: int, user_id: str, now: datetime) -> None:
+def mark_started(session: Session, *, calibration_id: int, user_id: str, now: datetime) -> None:
     session.execute(update(CalibrationParticipant)
-                    .where(CalibrationParticipant.session_id == session_id, CalibrationParticipant.user_id == user_id,
+                    .where(CalibrationParticipant.calibration_id == calibration_id,
+                           CalibrationParticipant.user_id == user_id,
                            CalibrationParticipant.started_at.is_(None))
                     .values(started_at=now))
 
 
-def mark_finished(session: Session, *, session_id: int, user_id: str, now: datetime) -> bool:
+def mark_finished(session: Session, *, calibration_id: int, user_id: str, now: datetime) -> bool:
     """True the first time only."""
     statement = (update(CalibrationParticipant)
-                 .where(CalibrationParticipant.session_id == session_id, CalibrationParticipant.user_id == user_id,
+                 .where(CalibrationParticipant.calibration_id == calibration_id, CalibrationParticipant.user_id == user_id,
                         CalibrationParticipant.finished_at.is_(None))
                  .values(finished_at=now).returning(CalibrationParticipant.user_id))
     return session.execute(statement).first() is not None
 
 
-def verdicts_by_item(session: Session, *, session_id: int) -> dict[int, dict[str, str]]:
+def verdicts_by_item(session: Session, *, calibration_id: int) -> dict[int, dict[str, str]]:
     """position -> participant -> label, for every item with at least one verdict."""
-    query = select(CalibrationVerdict).where(CalibrationVerdict.session_id == session_id)
+    query = select(CalibrationVerdict).where(CalibrationVerdict.calibration_id == calibration_id)
     verdicts: dict[int, dict[str, str]] = {}
     for verdict in session.execute(query).scalars():
         verdicts.setdefault(verdict.position, {})[verdict.user_id] = verdict.label
     return verdicts
 
 
-def claim_close(session: Session, *, session_id: int, now: datetime) -> bool:
+def claim_close(session: Session, *, calibration_id: int, now: datetime) -> bool:
     """Close an open session to new verdicts; False if another process closed it first."""
     statement = (update(CalibrationSession)
-                 .where(CalibrationSession.id == session_id,
+                 .where(CalibrationSession.id == calibration_id,
                         CalibrationSession.status == CalibrationStatus.OPEN.value)
                  .values(status=CalibrationStatus.CLOSED.value, closed_at=now, results_post_claimed_at=now)
                  .returning(CalibrationSession.id))
     return session.execute(statement).first() is not None
 
 
-def claim_results_post(session: Session, *, session_id: int, now: datetime, retry_after: timedelta) -> bool:
+def claim_results_post(session: Session, *, calibration_id: int, now: datetime, retry_after: timedelta) -> bool:
     """Claim another try at posting results Slack refused; False while a recent try may still be under way."""
     statement = (update(CalibrationSession)
-                 .where(CalibrationSession.id == session_id, CalibrationSession.results_posted_at.is_(None),
+                 .where(CalibrationSession.id == calibration_id, CalibrationSession.results_posted_at.is_(None),
                         CalibrationSession.results_post_claimed_at <= now - retry_after)
                  .values(results_post_claimed_at=now).returning(CalibrationSession.id))
     return session.execute(statement).first() is not None
 
 
-def save_results(session: Session, *, session_id: int, results: str) -> None:
-    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id).values(results=results))
+def save_results(session: Session, *, calibration_id: int, results: str) -> None:
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == calibration_id).values(results=results))
 
 
-def keep_chart(session: Session, *, session_id: int, chart_file_id: str) -> None:
-    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id)
+def keep_chart(session: Session, *, calibration_id: int, chart_file_id: str) -> None:
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == calibration_id)
                     .values(results_chart_file_id=chart_file_id))
 
 
-def results_settled(session: Session, *, session_id: int, now: datetime) -> None:
+def results_settled(session: Session, *, calibration_id: int, now: datetime) -> None:
     """Posting is over: the results reached their channel, or the channel is gone for good."""
-    session.execute(update(CalibrationSession).where(CalibrationSession.id == session_id)
+    session.execute(update(CalibrationSession).where(CalibrationSession.id == calibration_id)
                     .values(results_posted_at=now))
 
 
@@ -192,31 +194,31 @@ def recent_calibrations(session: Session, *, limit: int) -> list[CalibrationSess
     return list(session.execute(query.limit(limit)).scalars())
 
 
-def unfinished_count(session: Session, *, session_id: int) -> int:
+def unfinished_count(session: Session, *, calibration_id: int) -> int:
     query = select(func.count()).select_from(CalibrationParticipant).where(
-        CalibrationParticipant.session_id == session_id, CalibrationParticipant.finished_at.is_(None))
+        CalibrationParticipant.calibration_id == calibration_id, CalibrationParticipant.finished_at.is_(None))
     return session.execute(query).scalar_one()
 
 
-def claim_reminder(session: Session, *, session_id: int, now: datetime) -> bool:
+def claim_reminder(session: Session, *, calibration_id: int, now: datetime) -> bool:
     """True once per session: whoever sets `reminded_at` first sends the reminders."""
     statement = (update(CalibrationSession)
-                 .where(CalibrationSession.id == session_id, CalibrationSession.reminded_at.is_(None),
+                 .where(CalibrationSession.id == calibration_id, CalibrationSession.reminded_at.is_(None),
                         CalibrationSession.status == CalibrationStatus.OPEN.value)
                  .values(reminded_at=now).returning(CalibrationSession.id))
     return session.execute(statement).first() is not None
 
 
-def judged_counts(session: Session, *, session_id: int) -> dict[str, int]:
+def judged_counts(session: Session, *, calibration_id: int) -> dict[str, int]:
     """participant -> items judged so far."""
-    query = (select(CalibrationVerdict.user_id, func.count()).where(CalibrationVerdict.session_id == session_id)
+    query = (select(CalibrationVerdict.user_id, func.count()).where(CalibrationVerdict.calibration_id == calibration_id)
              .group_by(CalibrationVerdict.user_id))
     return {user: int(n) for user, n in session.execute(query)}
 
 
-def comments_by_item(session: Session, *, session_id: int) -> dict[int, list[tuple[str, str]]]:
+def comments_by_item(session: Session, *, calibration_id: int) -> dict[int, list[tuple[str, str]]]:
     """position -> (participant, comment), for the verdicts that came with a comment."""
-    query = (select(CalibrationVerdict).where(CalibrationVerdict.session_id == session_id,
+    query = (select(CalibrationVerdict).where(CalibrationVerdict.calibration_id == calibration_id,
                                               CalibrationVerdict.comment != "")
              .order_by(CalibrationVerdict.position, CalibrationVerdict.judged_at))
     comments: dict[int, list[tuple[str, str]]] = {}

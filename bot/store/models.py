@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table, text
+from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Table, text
 from sqlmodel import Field, SQLModel
 
 from bot.kpi.handle_time import BUCKET_COUNT
@@ -222,12 +222,17 @@ class CalibrationSession(SQLModel, table=True):
         return self.labels.splitlines()
 
 
+def _calibration_key() -> Column:
+    """The session a row belongs to: `calibration_id` in code, `session_id` in the tables (migration 0006)."""
+    return Column("session_id", Integer, ForeignKey("calibration_session.id"), primary_key=True)
+
+
 class CalibrationItem(SQLModel, table=True):
     """One item of a session, in the order every participant sees them."""
 
     __tablename__ = "calibration_item"
 
-    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    calibration_id: int = Field(sa_column=_calibration_key())
     position: int = Field(primary_key=True)
     item_id: str
     audit_id: str | None = None
@@ -240,7 +245,7 @@ class CalibrationItem(SQLModel, table=True):
 class CalibrationParticipant(SQLModel, table=True):
     __tablename__ = "calibration_participant"
 
-    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    calibration_id: int = Field(sa_column=_calibration_key())
     user_id: str = Field(primary_key=True)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -251,7 +256,7 @@ class CalibrationVerdict(SQLModel, table=True):
 
     __tablename__ = "calibration_verdict"
 
-    session_id: int = Field(foreign_key="calibration_session.id", primary_key=True)
+    calibration_id: int = Field(sa_column=_calibration_key())
     position: int = Field(primary_key=True)
     user_id: str = Field(primary_key=True)
     label: str

@@ -242,7 +242,7 @@ def wait_until_posted(engine, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with session_scope(engine) as session:
-            if get_calibration(session, session_id=1).results_posted_at is not None:
+            if get_calibration(session, calibration_id=1).results_posted_at is not None:
                 return
         time.sleep(0.05)
     raise AssertionError("the results were never marked posted")
@@ -259,7 +259,7 @@ def test_a_close_interrupted_before_the_results_were_kept_is_finished_by_the_job
         due=str(int((now + timedelta(hours=2)).timestamp())), channel=RESULTS))
     slack.wait_for(lambda calls: sum(c.method == "chat.postMessage" for c in calls) >= 3)
     with session_scope(engine) as session:  # as if the closing process stopped right after claiming
-        assert claim_close(session, session_id=1, now=now)
+        assert claim_close(session, calibration_id=1, now=now)
     waiting = bot_in_slack.reply(sender.slash_command("calibration 1", user_id=QA_LEAD))
     assert "its results are being worked out" in waiting["text"]
     context = job_context(slack, engine, slack_config, tmp_path)
@@ -268,4 +268,4 @@ def test_a_close_interrupted_before_the_results_were_kept_is_finished_by_the_job
     check_calibrations(context, now=now + timedelta(minutes=6))
     assert sum(c.args.get("channel") == RESULTS for c in slack.calls_to("chat.postMessage")) == 1
     with session_scope(engine) as session:
-        assert get_calibration(session, session_id=1).results_posted_at is not None
+        assert get_calibration(session, calibration_id=1).results_posted_at is not None

@@ -13,7 +13,7 @@ def session(labels: list[str]) -> CalibrationSession:
 
 
 def test_the_judging_view_shows_the_item_and_the_choices_only():
-    item = CalibrationItem(session_id=3, position=2, item_id="https://shop.example.com/l/9", audit_id="AUDIT-77",
+    item = CalibrationItem(calibration_id=3, position=2, item_id="https://shop.example.com/l/9", audit_id="AUDIT-77",
                            queue="shop", policy="counterfeit", agent_qa_disagreed=True)
     view = judge_view(session(["approve", "remove"]), item, total=5, done=1)
     text = str(view)

@@ -46,27 +46,27 @@ def test_a_session_from_draw_to_closing(engine, config, tmp_path, now):
             calibration=CalibrationSession(requester_id="ULEAD", policy="counterfeit", labels="approve\nremove",
                                            results_channel="C0CAL", due_at=now + timedelta(days=1), seed=42,
                                            created_at=now))
-        session_id = calibration.id
+        calibration_id = calibration.id
     with session_scope(engine) as session:
-        items = calibration_items(session, session_id=session_id)
+        items = calibration_items(session, calibration_id=calibration_id)
         assert [i.item_id for i in items] == [c.item_id for c in drawn] and items[0].position == 1
-        record_verdict(session, session_id=session_id, position=1, user_id="UANA", label="remove", comment="",
+        record_verdict(session, calibration_id=calibration_id, position=1, user_id="UANA", label="remove", comment="",
                        now=now)
-        record_verdict(session, session_id=session_id, position=1, user_id="UANA", label="approve",
+        record_verdict(session, calibration_id=calibration_id, position=1, user_id="UANA", label="approve",
                        comment="changed my mind", now=now)  # replaces the first
-        record_verdict(session, session_id=session_id, position=2, user_id="UBEN", label="remove", comment="",
+        record_verdict(session, calibration_id=calibration_id, position=2, user_id="UBEN", label="remove", comment="",
                        now=now)
-        assert judged_positions(session, session_id=session_id, user_id="UANA") == {1}
-        assert verdicts_by_item(session, session_id=session_id) == {1: {"UANA": "approve"}, 2: {"UBEN": "remove"}}
-        assert unfinished_count(session, session_id=session_id) == 2
-        assert mark_finished(session, session_id=session_id, user_id="UANA", now=now)
-        assert not mark_finished(session, session_id=session_id, user_id="UANA", now=now)
-        assert unfinished_count(session, session_id=session_id) == 1
-        assert open_for_judging(session, session_id=session_id)
+        assert judged_positions(session, calibration_id=calibration_id, user_id="UANA") == {1}
+        assert verdicts_by_item(session, calibration_id=calibration_id) == {1: {"UANA": "approve"}, 2: {"UBEN": "remove"}}
+        assert unfinished_count(session, calibration_id=calibration_id) == 2
+        assert mark_finished(session, calibration_id=calibration_id, user_id="UANA", now=now)
+        assert not mark_finished(session, calibration_id=calibration_id, user_id="UANA", now=now)
+        assert unfinished_count(session, calibration_id=calibration_id) == 1
+        assert open_for_judging(session, calibration_id=calibration_id)
     with session_scope(engine) as judging:
-        loaded = judging.get(CalibrationSession, session_id)  # loaded before another process closes it
+        loaded = judging.get(CalibrationSession, calibration_id)  # loaded before another process closes it
         with session_scope(engine) as closing:
-            assert claim_close(closing, session_id=session_id, now=now)
-            assert not claim_close(closing, session_id=session_id, now=now)
+            assert claim_close(closing, calibration_id=calibration_id, now=now)
+            assert not claim_close(closing, calibration_id=calibration_id, now=now)
         assert loaded.status == "open"  # the stale copy still says open...
-        assert not open_for_judging(judging, session_id=session_id)  # ...but judging is refused
+        assert not open_for_judging(judging, calibration_id=calibration_id)  # ...but judging is refused
