@@ -59,26 +59,25 @@ class HttpServer:
         """Stop taking connections, let the requests in flight be answered (up to `grace` seconds), then
         close every connection from inside the server's own loop, so it ends cleanly."""
         server = self._server
-        if not self._in_loop(lambda: _stop_listening(server)):
-            return
+        woken = self._in_loop(lambda: _stop_listening(server))
+        if not woken:
+            _stop_listening(server)  # the loop still polls every second: it sees this on its next pass
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline and _busy(server):
             time.sleep(0.02)
-        self._in_loop(lambda: wasyncore.close_all(server._map))
+        if not (woken and self._in_loop(lambda: wasyncore.close_all(server._map))):
+            wasyncore.close_all(server._map)
         if self._thread is not None:
             self._thread.join(timeout=10)
         server.task_dispatcher.shutdown()
 
     def _in_loop(self, thunk: Callable[[], None]) -> bool:
-        """Run `thunk` in the server's loop; if the loop's wake-up pipe is gone, close everything here instead."""
+        """Run `thunk` in the server's loop; False (logged) if the loop's wake-up pipe is gone."""
         try:
             self._server.trigger.pull_trigger(thunk)
             return True
         except OSError:
-            logger.warning("the HTTP server's loop could not be woken; closing its connections directly",
-                           exc_info=True)
-            wasyncore.close_all(self._server._map)
-            self._server.task_dispatcher.shutdown()
+            logger.warning("the HTTP server's loop could not be woken; stopping it from this thread", exc_info=True)
             return False
 
 

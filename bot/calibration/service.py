@@ -18,9 +18,9 @@ from bot.calibration.draw import Candidate, draw_items
 from bot.calibration.publishing import close_and_post, results_chart
 from bot.calibration.results import CalibrationResults
 from bot.calibration.rules import CalibrationRequest, request_problems, too_few_judges
-from bot.errors import AccessDenied, FormProblems, QabotError
+from bot.errors import FormProblems, QabotError
 from bot.runtime import Runtime
-from bot.slack.access import Viewer, may_see_calibration, require, require_qa_staff
+from bot.slack.access import Viewer, log_refusal, may_see_calibration, require, require_qa_staff
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.ids import COMMAND
 from bot.store import calibrations as store
@@ -49,6 +49,8 @@ class JudgingStep:
     next_item: CalibrationItem | None
     total: int
     done: int
+    closed: bool = False
+    """The session takes no more verdicts."""
     everyone_done: bool = False
     """This verdict was the last one of the last participant."""
 
@@ -86,6 +88,7 @@ def request_calibration(runtime: Runtime, form: CalibrationRequest, *, viewer: V
     now, config = runtime.clock(), runtime.config.calibration
     problems = request_problems(form, now=now, config=config)
     if not viewer.qa_staff:
+        log_refusal(viewer, "calibrate")
         problems = {"people": "Only QA staff can run calibration sessions."}
     if problems:
         raise FormProblems(problems)
@@ -177,7 +180,7 @@ def judge(runtime: Runtime, calibration_id: int, position: int, *, viewer: Viewe
     with session_scope(runtime.engine) as session:
         calibration = _participants_session(session, calibration_id, viewer)
         if not store.open_for_judging(session, calibration_id=calibration_id):  # holds off closing until we commit
-            return JudgingStep(calibration, None, 0, 0)
+            return JudgingStep(calibration, None, 0, 0, closed=True)
         labels = calibration.label_list
         if verdict is None or verdict >= len(labels):
             raise FormProblems({"verdict": "Pick one of the verdicts."})
@@ -199,15 +202,15 @@ def close_when_everyone_is_done(runtime: Runtime, step: JudgingStep) -> None:
 
 def _participants_session(session: Session, calibration_id: int, viewer: Viewer) -> CalibrationSession:
     calibration = store.get_calibration(session, calibration_id=calibration_id)
-    if calibration is None or viewer.user_id not in {
-            p.user_id for p in store.participants_of(session, calibration_id=calibration_id)}:
-        raise AccessDenied(f"You are not a participant of CAL-{calibration_id}.")
+    participants = {p.user_id for p in store.participants_of(session, calibration_id=calibration_id)}
+    require(calibration is not None and viewer.user_id in participants, viewer, f"judging CAL-{calibration_id}",
+            f"You are not a participant of CAL-{calibration_id}.")
     return calibration
 
 
 def _next_step(session: Session, calibration: CalibrationSession, user_id: str) -> JudgingStep:
     if calibration.status != CalibrationStatus.OPEN.value:
-        return JudgingStep(calibration, None, 0, 0)
+        return JudgingStep(calibration, None, 0, 0, closed=True)
     items = store.calibration_items(session, calibration_id=calibration.id)
     done = store.judged_positions(session, calibration_id=calibration.id, user_id=user_id)
     remaining = [item for item in items if item.position not in done]

@@ -1,4 +1,4 @@
-"""What people ask the bot for: the `/qa` Slack command and its buttons (and the terminal's kpi)."""
+"""The Slack listeners, one module per feature, each registered here once."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def _view(step: service.JudgingStep) -> dict:
     calibration = step.calibration
     if step.next_item is not None:
         return judge_view(calibration, step.next_item, total=step.total, done=step.done)
-    if step.total:
+    if not step.closed:
         return message_view(calibration, f":white_check_mark: You have judged all {step.total} items of "
                                          f"{calibration.readable_id}. Thank you! The results go to "
                                          f"<#{calibration.results_channel}> when everyone is done or time is up.")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import AccessDenied
 from bot.escalations import service
 from bot.render.escalation_blocks import escalation_modal, escalations_list_blocks, resolution_modal
 from bot.runtime import Runtime
-from bot.slack.access import Viewer
+from bot.slack.access import Viewer, refuse_outsiders
 from bot.slack.forms import (
     ESCALATION_FIELDS,
     RESOLUTION_FIELDS,
@@ -40,12 +39,12 @@ def open_modal(runtime: Runtime, *, viewer: Viewer, trigger_id: str, text: str,
         source_permalink=source_permalink))
 
 
-def handle_shortcut(ack: Ack, shortcut: dict, viewer: Viewer, client: WebClient, runtime: Runtime) -> None:
+def handle_shortcut(ack: Ack, shortcut: dict, viewer: Viewer, runtime: Runtime) -> None:
     """The "Escalate to QA" message shortcut: the same form, with the message's text and link."""
     ack()
     message, channel = shortcut.get("message", {}), shortcut.get("channel", {}).get("id")
     try:
-        link = client.chat_getPermalink(channel=channel, message_ts=message["ts"])["permalink"]
+        link = runtime.client.chat_getPermalink(channel=channel, message_ts=message["ts"])["permalink"]
     except SlackApiError:
         logger.exception("no permalink for the message being escalated")
         link = None
@@ -83,11 +82,11 @@ def handle_assign(ack: Ack, action: dict, viewer: Viewer, runtime: Runtime) -> N
     service.take(runtime, int(action["value"]), viewer=viewer)
 
 
-def handle_resolve_button(ack: Ack, body: dict, action: dict, viewer: Viewer, client: WebClient, runtime: Runtime
-                          ) -> None:
+def handle_resolve_button(ack: Ack, body: dict, action: dict, viewer: Viewer, runtime: Runtime) -> None:
     ack()
+    refuse_outsiders(viewer, "an escalation")
     escalation = service.closable(runtime, int(action["value"]), viewer=viewer, verb="resolve")
-    client.views_open(trigger_id=body["trigger_id"],
+    runtime.client.views_open(trigger_id=body["trigger_id"],
                       view=resolution_modal(escalation, root_causes=runtime.config.escalations.root_causes))
 
 

@@ -16,7 +16,7 @@ from slack_bolt import Ack, Respond
 
 from bot.commands import alerts, calibrate, escalate
 from bot.errors import QabotError
-from bot.kpi.scopes import SCOPE_KINDS
+from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.runtime import Runtime
@@ -26,7 +26,6 @@ from bot.slack.files import scorecard_chart
 from bot.slack.ids import COMMAND
 
 logger = logging.getLogger(__name__)
-SCORECARD_KINDS = tuple(SCOPE_KINDS)[:4]  # vendor, agent, queue, policy; market and site are for the terminal
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def _scorecard(call: QaCall) -> None:
 SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "": _help,
     "help": _help,
-    **{kind: _scorecard for kind in SCORECARD_KINDS},
+    **{kind: _scorecard for kind in SLACK_SCORECARD_KINDS},
     "escalate": lambda call: escalate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
                                                  text=call.words),
     "escalations": lambda call: escalate.list_command(call.respond, call.runtime, viewer=call.viewer,

@@ -74,8 +74,9 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
 
 def _with_demo_names(config: TeamConfig) -> TeamConfig:
     """Without a config naming the demo's vendors (a fresh directory), `acme` still means Acme BPO."""
-    named = {vendor.display_name(key) for key, vendor in config.vendors.items()}
-    missing = {demo_vendor_key(spec): Vendor(name=spec.name) for spec in VENDORS if spec.name not in named}
+    spelled = frozenset().union(*(vendor.spellings(key) for key, vendor in config.vendors.items()))
+    missing = {demo_vendor_key(spec): Vendor(name=spec.name) for spec in VENDORS
+               if not {spec.name.casefold(), demo_vendor_key(spec)} & spelled}
     return config.model_copy(update={"vendors": {**missing, **config.vendors}})
 
 

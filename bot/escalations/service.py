@@ -103,7 +103,6 @@ def take(runtime: Runtime, escalation_id: int, *, viewer: Viewer) -> None:
 
 def closable(runtime: Runtime, escalation_id: int, *, viewer: Viewer, verb: str) -> Escalation:
     """The escalation, if this user may resolve or reopen it; AccessDenied saying who may."""
-    refuse_outsiders(viewer, "an escalation")
     with session_scope(runtime.engine) as session:
         escalation = store.get_escalation(session, escalation_id=escalation_id)
     if escalation is None:
@@ -131,6 +130,7 @@ def resolve(runtime: Runtime, escalation: Escalation, *, viewer: Viewer, resolut
 
 
 def reopen(runtime: Runtime, escalation_id: int, *, viewer: Viewer) -> None:
+    refuse_outsiders(viewer, "an escalation")
     escalation = closable(runtime, escalation_id, viewer=viewer, verb="reopen")
     with session_scope(runtime.engine) as session:
         changed = store.reopen(session, escalation_id=escalation.id, user_id=viewer.user_id, now=runtime.clock())

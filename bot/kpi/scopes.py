@@ -24,6 +24,8 @@ SCOPE_KINDS = {
     "market": "market",
     "site": "site",
 }
+#: The kinds `/qa KIND NAME` answers in Slack (market and site: the terminal's `qabot kpi`).
+SLACK_SCORECARD_KINDS = ("vendor", "agent", "queue", "policy")
 SUGGESTIONS = 3
 
 

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
 
 from slack_bolt import App, BoltContext
 
@@ -39,16 +38,24 @@ class Viewer:
         self.user_id = user_id
         self._config = config
         self._groups = groups
+        self._qa_staff: bool | None = None
+        self._vendors: frozenset[str] | None = None
 
-    @cached_property
+    # Memoised by hand: Python 3.11's cached_property holds one lock for all instances while it computes,
+    # so one request waiting on Slack's usergroups API would hold up every other.
+    @property
     def qa_staff(self) -> bool:
-        return self._groups.contains(self._config.access.qa_staff, self.user_id)
+        if self._qa_staff is None:
+            self._qa_staff = self._groups.contains(self._config.access.qa_staff, self.user_id)
+        return self._qa_staff
 
-    @cached_property
+    @property
     def vendors(self) -> frozenset[str]:
         """Config keys of the vendors the user is a member of."""
-        return frozenset(key for key, vendor in self._config.vendors.items()
-                         if self._groups.contains(vendor.members, self.user_id))
+        if self._vendors is None:
+            self._vendors = frozenset(key for key, vendor in self._config.vendors.items()
+                                      if self._groups.contains(vendor.members, self.user_id))
+        return self._vendors
 
     def is_one_of(self, ids: list[str]) -> bool:
         """Is the user one of `ids` (users, or user groups S...)?"""

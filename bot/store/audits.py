@@ -170,6 +170,8 @@ class AuditLoad:
     def finish(self) -> MergeCounts:
         while self._pending:
             self.counts.add(self._pending.popleft().result())
+        if self._writer is not None:
+            self._writer.shutdown()  # the connection is this thread's again
         if self.postgres:
             STAGING.drop(self.connection, checkfirst=True)
         else:

@@ -121,8 +121,10 @@ def test_button_unexpected_error(bot_in_slack, monkeypatch):
 
 # ---------------------------------------------------------------- view submissions
 
-def test_refused_verdict_is_answered_inside_the_modal(bot_in_slack):
-    """AccessDenied before ack(): the modal shows why under its input, instead of Slack's connection error."""
+def test_refused_verdict_is_answered_inside_the_modal(bot_in_slack, caplog):
+    """AccessDenied before ack(): the modal shows why under its input, instead of Slack's connection error;
+    the refusal is logged like every other."""
+    caplog.set_level(logging.WARNING)
     for _ in range(REPEATS):
         delivery = judge(bot_in_slack, user_id=OUTSIDER)
         answered_quickly(delivery)
@@ -131,6 +133,7 @@ def test_refused_verdict_is_answered_inside_the_modal(bot_in_slack):
                           "errors": {BlockId.CALIBRATION_VERDICT: "You are not a participant of CAL-99."}}
     bot_in_slack.settle()
     assert dms_to(bot_in_slack, OUTSIDER) == []  # answered once: in the modal, not again by DM
+    assert f"access refused: user {OUTSIDER} asked for judging CAL-99" in caplog.text
 
 
 def test_bad_form_values_keep_their_errors(bot_in_slack):
