@@ -273,3 +273,22 @@ def test_rollups_match_the_audits_after_many_changes(engine, config, tmp_path, n
     agent_level = rollup_frame(engine).groupby(["day", "vendor", "queue"])[measures].sum()
     pd.testing.assert_frame_equal(scope_level, agent_level)
     assert agent_level[list(HISTOGRAM_COLUMNS)].to_numpy().sum() == raw["handle_time_s"].notna().sum()
+
+
+def test_an_audit_moved_to_a_day_without_audits_leaves_both_days_right(engine, config, tmp_path, now):
+    """New days' roll-ups are summed while loading; the day an audit moved away from is rebuilt from the table."""
+    run_import(engine, config, write_csv(tmp_path / "first.csv", [
+        audit_row("A1", audited_at="2026-11-18T09:00:00Z", decided_at="2026-11-18T08:00:00Z"),
+        audit_row("A2", audited_at="2026-11-18T10:00:00Z", decided_at="2026-11-18T08:00:00Z")]), now)
+    moved = run_import(engine, config, write_csv(tmp_path / "second.csv", [
+        audit_row("A1", audited_at="2026-11-19T09:00:00Z", decided_at="2026-11-18T08:00:00Z", handle_time_s="",
+                  agent_decision="counterfeit", error_category=""),
+        audit_row("A3", audited_at="2026-11-19T11:00:00Z", decided_at="2026-11-19T08:00:00Z")]), now)
+    assert counts(moved) == (1, 1, 0, 0)
+    for level in (AGENT_LEVEL, SCOPE_LEVEL):
+        by_day = rollup_frame(engine, level.counts).groupby("day")[["audits", "correct", "timed"]].sum()
+        assert by_day.loc[date(2026, 11, 18)].tolist() == [1, 1, 1]
+        assert by_day.loc[date(2026, 11, 19)].tolist() == [2, 1, 1]
+        errors = rollup_frame(engine, level.errors)
+        assert errors[["day", "error_category", "errors"]].values.tolist() == [
+            [date(2026, 11, 19), "(uncategorised)", 1]]
