@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from bot.config import SEVERITIES, Escalations
-from bot.store.models import Escalation
+
+if TYPE_CHECKING:
+    from bot.store.models import Escalation
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000

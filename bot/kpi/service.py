@@ -19,7 +19,7 @@ from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
 from bot.runtime import Runtime
-from bot.slack.access import Viewer, authorise, not_visible, refuse_outsiders
+from bot.slack.access import Viewer, authorise, narrowed_to_own_vendors, not_visible, refuse_outsiders
 from bot.store.audits import data_version
 from bot.store.db import session_scope
 from bot.store.kpi import (
@@ -170,5 +170,6 @@ def allowed_scopes(session: Session, *, config: TeamConfig, viewer: Viewer, scop
         return authorise(viewer, resolved, config=config, agent_vendors={}, own_vendors=[])
     agent_vendors = {scope.label: vendors_of_agents(session, agent_ids=scope.values)
                      for scope in resolved if scope.kind == "agent"}
-    own_vendors = [resolve_scopes(session, config=config, scopes={"vendor": key})[0] for key in sorted(viewer.vendors)]
+    own_vendors = [resolve_scopes(session, config=config, scopes={"vendor": key})[0]
+                   for key in sorted(viewer.vendors)] if narrowed_to_own_vendors(resolved) else []
     return authorise(viewer, resolved, config=config, agent_vendors=agent_vendors, own_vendors=own_vendors)

@@ -13,12 +13,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-
-from slack_bolt import App, BoltContext
+from typing import TYPE_CHECKING
 
 from bot.config import TeamConfig
 from bot.errors import AccessDenied
 from bot.kpi.scopes import ResolvedScope
+
+if TYPE_CHECKING:  # Bolt is needed only by the server, not by the terminal's commands
+    from slack_bolt import App, BoltContext
 
 logger = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 300
@@ -61,10 +63,14 @@ class Viewer:
         """Is the user one of `ids` (users, or user groups S...)?"""
         return self._groups.contains(ids, self.user_id)
 
+    @property
+    def vendor_spellings(self) -> frozenset[str]:
+        """Every casefolded way of writing the user's vendors (config keys, names, aliases)."""
+        return frozenset().union(*(self._config.vendors[key].spellings(key) for key in self.vendors))
+
     def works_for(self, vendor_name: str | None) -> bool:
         """Is `vendor_name` (as stored) one of the user's vendors, in any of its spellings?"""
-        return vendor_name is not None and any(
-            vendor_name.casefold() in self._config.vendors[key].spellings(key) for key in self.vendors)
+        return vendor_name is not None and vendor_name.casefold() in self.vendor_spellings
 
     def __repr__(self) -> str:
         return f"Viewer({self.user_id})"
@@ -99,16 +105,12 @@ class GroupDirectory:
         return user_id in ids or any(user_id in self.members(i) for i in ids if i.startswith("S"))
 
 
-def viewer_for(user_id: str, *, config: TeamConfig, groups: GroupDirectory) -> Viewer:
-    return Viewer(user_id, config=config, groups=groups)
-
-
 def register(app: App, *, config: TeamConfig, groups: GroupDirectory) -> None:
     """Every listener may take `viewer`: the person whose request it is (None when Slack names nobody)."""
 
     @app.middleware
     def hand_viewer(context: BoltContext, next) -> None:  # noqa: A002  (Bolt's name for the chain)
-        context["viewer"] = viewer_for(context.user_id, config=config, groups=groups) if context.user_id else None
+        context["viewer"] = Viewer(context.user_id, config=config, groups=groups) if context.user_id else None
         next()
 
 
@@ -174,9 +176,8 @@ def authorise(
     refuse_outsiders(viewer, asked)
     if viewer.qa_staff:
         return resolved
-    own = {key: config.vendors[key] for key in viewer.vendors}
-    own_names = frozenset().union(*(vendor.spellings(key) for key, vendor in own.items()))
-    names = " and ".join(vendor.display_name(key) for key, vendor in own.items())
+    own_names = viewer.vendor_spellings
+    names = " and ".join(config.vendors[key].display_name(key) for key in viewer.vendors)
     for scope in resolved:
         if scope.kind == "vendor" and scope.label.casefold() not in own_names:
             log_refusal(viewer, asked)
@@ -185,12 +186,17 @@ def authorise(
             vendors = {name.casefold() for name in agent_vendors.get(scope.label, ())}
             if not vendors or not vendors <= own_names:
                 raise not_visible(viewer, "agent", scope.label)
-    if any(scope.kind in ("vendor", "agent") for scope in resolved):
+    if not narrowed_to_own_vendors(resolved):
         return resolved
     narrowed = own_vendors[0] if len(own_vendors) == 1 else ResolvedScope(
         "vendor", " + ".join(scope.label for scope in own_vendors),
         tuple(v for scope in own_vendors for v in scope.values))
     return [*resolved, narrowed]
+
+
+def narrowed_to_own_vendors(resolved: list[ResolvedScope]) -> bool:
+    """A vendor member asking about no vendor or agent (a queue, the org) sees it within their own vendors."""
+    return not any(scope.kind in ("vendor", "agent") for scope in resolved)
 
 
 def log_refusal(viewer: Viewer, asked: str) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from bot.errors import AccessDenied
 from bot.kpi.scopes import ResolvedScope
-from bot.slack.access import GroupDirectory, authorise, viewer_for
+from bot.slack.access import GroupDirectory, Viewer, authorise
 
 ACME = ResolvedScope("vendor", "Acme BPO", ("Acme BPO",))
 GLOBEX = ResolvedScope("vendor", "Globex", ("Globex",))
@@ -15,7 +15,7 @@ AGENT = ResolvedScope("agent", "agent-1", ("agent-1",))
 def check(viewer_id, scopes, slack_config, *, agent_vendors=("Acme BPO",)):
     fetched = []
     groups = GroupDirectory(lambda group: fetched.append(group) or ["UQAGROUP1"])
-    viewer = viewer_for(viewer_id, config=slack_config, groups=groups)
+    viewer = Viewer(viewer_id, config=slack_config, groups=groups)
     return authorise(viewer, scopes, config=slack_config, agent_vendors={AGENT.label: list(agent_vendors)},
                      own_vendors=[ACME])
 
@@ -39,7 +39,7 @@ def test_members_of_two_vendors_see_a_queue_across_both(slack_config):
     raw = slack_config.model_dump(exclude_none=True)
     raw["vendors"]["globex"] = {"name": "Globex", "members": ["UACME0001"]}
     config = slack_config.model_validate(raw)
-    viewer = viewer_for("UACME0001", config=config, groups=GroupDirectory(lambda group: []))
+    viewer = Viewer("UACME0001", config=config, groups=GroupDirectory(lambda group: []))
     narrowed = authorise(viewer, [QUEUE], config=config, agent_vendors={}, own_vendors=[ACME, GLOBEX])
     assert narrowed[1] == ResolvedScope("vendor", "Acme BPO + Globex", ("Acme BPO", "Globex"))
 
