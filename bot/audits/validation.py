@@ -13,8 +13,8 @@ import pandas as pd
 from bot.audits.outcomes import classify
 from bot.config import CANONICAL_COLUMNS, REQUIRED_COLUMNS
 from bot.kpi.handle_time import bucket_of
+from bot.store.models import AUDIT_SEVERITIES
 
-SEVERITIES = ("critical", "major", "minor")
 OPTIONAL_TEXT_COLUMNS = ("policy", "market", "site", "error_category", "auditor_id")
 
 
@@ -97,8 +97,8 @@ def check_chunk(
     flag(np.isinf(handle), "handle_time_s is not finite")
 
     severity = frame["severity"].str.lower()
-    flag((severity != "") & ~severity.isin(SEVERITIES),
-         "severity '" + frame["severity"] + f"' is not one of {', '.join(SEVERITIES)}")
+    flag((severity != "") & ~severity.isin(AUDIT_SEVERITIES),
+         "severity '" + frame["severity"] + f"' is not one of {', '.join(AUDIT_SEVERITIES)}")
 
     flag(pd.Series(True, index=frame.index), duplicates.reasons(frame["audit_id"], lines))
 

@@ -56,6 +56,7 @@ from bot.store.db import IMPORT_CACHE_KIB, upsert_insert
 from bot.store.kpi import audit_counts, error_category
 from bot.store.models import (
     AGENT_LEVEL,
+    AUDIT_SEVERITIES,
     SCOPE_COLUMNS,
     SCOPE_LEVEL,
     Audit,
@@ -325,7 +326,12 @@ def _errors_from_audits(days: list[date]):
     category = error_category()
     keys = [a.audit_day, *(a[name] for name in AGENT_LEVEL.keys), category]
     return (
-        select(*keys, func.count())
+        select(
+            *keys,
+            func.count(),
+            *(func.count().filter(a.severity == level) for level in AUDIT_SEVERITIES),  # stored lower case
+            *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome if outcome is not Outcome.CORRECT),
+        )
         .where(and_(a.audit_day.in_(days), a.outcome != Outcome.CORRECT.value))
         .group_by(*keys)
     )

@@ -21,6 +21,8 @@ from bot.store.types import UTCDateTime
 #: Columns that slice audits into scopes, one per scope kind: the roll-ups' keys.
 SCOPE_COLUMNS = tuple(SCOPE_KINDS.values())
 HISTOGRAM_COLUMNS = tuple(f"ht_{index:02d}" for index in range(BUCKET_COUNT))
+#: Audit severities, as the importer accepts them (lower case).
+AUDIT_SEVERITIES = ("critical", "major", "minor")
 
 
 class Outcome(StrEnum):
@@ -302,6 +304,10 @@ class ScopeValue(SQLModel, table=True):
     value: str = Field(primary_key=True)
 
 
+#: The errors roll-ups' split of each category's errors: severities, then outcomes other than correct.
+ERROR_SPLIT_COLUMNS = (*AUDIT_SEVERITIES, *(outcome.value for outcome in Outcome if outcome is not Outcome.CORRECT))
+
+
 @dataclass(frozen=True)
 class RollupLevel:
     """A pair of roll-up tables (counts and error categories) keyed by day and `keys`."""
@@ -338,6 +344,9 @@ def _rollup_level(name: str, keys: tuple[str, ...], indexed: tuple[str, ...]) ->
         *key_columns(),
         Column("error_category", String, nullable=False),
         Column("errors", Integer, nullable=False),
+        # How each category's errors split, for root-cause analysis (bot/rca): by severity (the rest had
+        # none) and by outcome (the three add up to `errors`).
+        *[Column(name, Integer, nullable=False, server_default="0") for name in ERROR_SPLIT_COLUMNS],
         Index(f"ix_errors_{name}_day_day", "day"),
         *[Index(f"ix_errors_{name}_day_{key}", key, "day") for key in indexed],
     )
