@@ -290,6 +290,13 @@ class Calibration(_Strict):
     """Participants not finished are reminded this long before the deadline."""
 
 
+class Rca(_Strict):
+    """Root-cause analysis (`/qa errors`)."""
+
+    repeat_min: Annotated[int, Field(ge=2, le=1000)] = 3
+    """An agent who makes the same error category this many times in a period repeats it."""
+
+
 class TeamConfig(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     access: Access = Field(default_factory=Access)
@@ -302,6 +309,7 @@ class TeamConfig(_Strict):
     teams: dict[Name, Team] = Field(default_factory=dict)
     alerts: Alerts = Field(default_factory=Alerts)
     calibration: Calibration = Field(default_factory=Calibration)
+    rca: Rca = Field(default_factory=Rca)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:

@@ -32,6 +32,16 @@ def duration(span: timedelta) -> str:
     return f"{minutes} min"
 
 
+def plural(kind: str) -> str:
+    """'queues', 'policies': a scope kind (or any regular noun) in the plural."""
+    return kind[:-1] + "ies" if kind.endswith("y") and kind[-2:-1] not in "aeiou" else kind + "s"
+
+
+def p_value(value: float) -> str:
+    """'p<0.001' or 'p=0.034': a test's p-value as people read it."""
+    return "p<0.001" if value < 0.001 else f"p={value:.3f}"
+
+
 def interval(estimate: Estimate) -> str:
     return f"{percent(estimate.value)} (95% CI {percent(estimate.low)}–{percent(estimate.high)})"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 
-from bot.commands import alerts, calibrate, escalate
+from bot.commands import alerts, calibrate, errors, escalate
 from bot.errors import QabotError
 from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
@@ -65,6 +65,7 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
                                                  text=call.words),
     "escalations": lambda call: escalate.list_command(call.respond, call.runtime, viewer=call.viewer,
                                                       text=call.words),
+    "errors": lambda call: errors.errors_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "alerts": lambda call: alerts.list_command(call.respond, call.runtime, viewer=call.viewer),
     "calibrate": lambda call: calibrate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id),
     "calibration": lambda call: calibrate.show_command(call.respond, call.runtime, viewer=call.viewer,

@@ -107,15 +107,19 @@ class Change:
 def accuracy_change(current: Estimate | None, previous: Estimate | None) -> Change | None:
     if current is None or previous is None:
         return None
-    if (current.successes, current.trials) == (previous.successes, previous.trials) or \
-            current.successes + previous.successes in (0, current.trials + previous.trials):
-        p_value = 1.0  # identical or all-equal samples: the z-test is undefined, no evidence of change
-    else:
-        from statsmodels.stats.proportion import proportions_ztest  # imported here: see the module docstring
+    p_value = two_proportion_p_value(current.successes, current.trials, previous.successes, previous.trials)
+    return Change(previous, (current.value - previous.value) * 100, p_value)
 
-        _, p_value = proportions_ztest([current.successes, previous.successes],
-                                       [current.trials, previous.trials])
-    return Change(previous, (current.value - previous.value) * 100, float(p_value))
+
+def two_proportion_p_value(successes: int, trials: int, other_successes: int, other_trials: int) -> float:
+    """Two-sided p-value of a two-proportion z-test (pooled): is successes/trials different from the other?"""
+    if (successes, trials) == (other_successes, other_trials) or \
+            successes + other_successes in (0, trials + other_trials):
+        return 1.0  # identical or all-equal samples: the z-test is undefined, no evidence of change
+    from statsmodels.stats.proportion import proportions_ztest  # imported here: see the module docstring
+
+    _, p_value = proportions_ztest([successes, other_successes], [trials, other_trials])
+    return float(p_value)
 
 
 @dataclass(frozen=True)

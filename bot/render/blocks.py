@@ -9,7 +9,7 @@ from bot.kpi.scorecard import AhtStatus, Scorecard, Status
 from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
-from bot.wording import interval, percent, seconds
+from bot.wording import interval, percent, plural, seconds
 
 STATUS_MARK = {
     Status.MEETS: ":large_green_circle: meets target",
@@ -23,6 +23,8 @@ HELP_TEXT = (
     f"• `{COMMAND} agent mnl-acme-001` or `{COMMAND} agent @name`: an agent's scorecard and latest errors\n"
     f"• `{COMMAND} queue shop-listings since 2026-10-01`: a queue's scorecard\n"
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
+    f"• `{COMMAND} errors vendor acme 30d`: error categories (Pareto), repeat errors, escalation root causes; "
+    f"add a category in quotes, `{COMMAND} errors vendor acme \"missed context\"`, to see where it comes from\n"
     f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
     f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
     f"• `{COMMAND} alerts`: open SLA-breach alerts and who acknowledged them\n"
@@ -118,7 +120,7 @@ def scorecard_blocks(
         blocks.append(section("*Top error categories*\n" + "\n".join(
             f"• {error.category}: {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors)))
     for breakdown in card.breakdowns:
-        blocks.append(section(f"*Weakest {breakdown.kind}s*\n" + "\n".join(
+        blocks.append(section(f"*Weakest {plural(breakdown.kind)}*\n" + "\n".join(
             f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
             for group in breakdown.weakest)))
     if card.latest_errors:

@@ -60,6 +60,4 @@ def chart_key(card: Scorecard) -> str:
 
 
 class ChartCache(Memo[str]):
-    def file_id(self, card: Scorecard, make: Callable[[Scorecard], str]) -> str:
-        """The uploaded chart's file id; `make` draws and uploads it when nobody has yet."""
-        return self.get(chart_key(card), lambda: make(card))
+    """Uploaded charts' file ids by what they show (e.g. chart_key of a scorecard)."""

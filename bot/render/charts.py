@@ -95,6 +95,38 @@ def participant_chart(title: str, rates: list[tuple[str, float]]) -> bytes:
     return _png(figure)
 
 
+#: Bars a Pareto chart shows; the rest are one bar, so the picture stays readable and the total stays whole.
+PARETO_BARS = 12
+
+
+def pareto_chart(title: str, errors: list[tuple[str, int]]) -> bytes:
+    """Errors by category (bars, most first), their cumulative share (line) and the 80% line, as PNG."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    if len(errors) > PARETO_BARS:
+        rest = errors[PARETO_BARS - 1:]
+        errors = [*errors[:PARETO_BARS - 1], (f"{len(rest)} others", sum(n for _, n in rest))]
+    total = sum(n for _, n in errors) or 1
+    cumulative = [sum(n for _, n in errors[:index + 1]) / total for index in range(len(errors))]
+    figure = Figure(figsize=TREND_SIZE_INCHES, dpi=TREND_DPI)
+    figure.subplots_adjust(left=0.075, right=0.925, top=0.89, bottom=0.26)
+    axes = figure.add_subplot()
+    positions = list(range(len(errors)))
+    axes.bar(positions, [n for _, n in errors], color=_LINE, alpha=0.8)
+    axes.set_xticks(positions, [_short(name, 16) for name, _ in errors], rotation=30, ha="right", fontsize=8)
+    axes.set_ylabel("errors")
+    axes.spines[["top"]].set_visible(False)
+    share = axes.twinx()
+    share.plot(positions, cumulative, color=_TARGET, marker="o", markersize=3.5, linewidth=2)
+    share.axhline(0.8, color="#1D1C1D", linestyle="--", linewidth=1)
+    share.set_ylim(0, 1.05)
+    share.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    share.spines[["top"]].set_visible(False)
+    axes.set_title(f"{title}: errors by category, line = cumulative share, dashed = 80%", loc="left", fontsize=10)
+    return _png(figure)
+
+
 def _rows_figure(rows: int) -> tuple[Figure, object]:
     """A figure as wide as a phone, one row of bars per part."""
     from matplotlib.figure import Figure

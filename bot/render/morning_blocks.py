@@ -10,7 +10,7 @@ from bot.render.blocks import STATUS_MARK, mrkdwn, section
 from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND
-from bot.wording import interval, percent, seconds, slack_time
+from bot.wording import interval, percent, plural, seconds, slack_time
 
 TOP_ERRORS = 3
 
@@ -61,7 +61,7 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
     if comparison_file_id:
         blocks.append({"type": "image", "slack_file": {"id": comparison_file_id},
                        "alt_text": f"Accuracy by {report.compare_kind} over the last 7 days against each target"})
-    left_out = (f" The comparison shows the {len(report.parts)} largest {report.compare_kind}s; "
+    left_out = (f" The comparison shows the {len(report.parts)} largest {plural(report.compare_kind)}; "
                 f"{report.more_parts} smaller ones are left out." if report.more_parts and comparison_file_id else "")
     blocks.append({"type": "context", "elements": [mrkdwn(
         f"Days are local days in {report.timezone}.{left_out} `{COMMAND} help` for more.")]})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
-from bot.wording import interval, percent, seconds
+from bot.wording import interval, p_value, percent, plural, seconds
 
 _STATUS_MARK = {
     Status.MEETS: "OK",
@@ -32,7 +32,7 @@ def scorecard_text(card: Scorecard) -> str:
         lines.append("  Top errors   " + " · ".join(
             f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors))
     for breakdown in card.breakdowns:
-        lines.append(f"  Weakest {breakdown.kind}s: " + " · ".join(
+        lines.append(f"  Weakest {plural(breakdown.kind)}: " + " · ".join(
             f"{group.name} {percent(group.accuracy.value)} of {group.accuracy.trials:,}" for group in breakdown.weakest))
     for error in card.latest_errors:
         lines.append(f"  Error        {error.audited_at:%Y-%m-%d %H:%M} item {error.item_id}: "
@@ -51,7 +51,7 @@ def _change(card: Scorecard) -> str:
     change = card.change
     if change is None:
         return "no audits in the previous period to compare with"
-    shown = "p<0.001" if change.p_value < 0.001 else f"p={change.p_value:.3f}"
+    shown = p_value(change.p_value)
     verdict = f"significant ({shown})" if change.significant else f"not significant ({shown})"
     return f"{change_phrase(card)}, {verdict}"
 

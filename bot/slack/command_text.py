@@ -1,4 +1,5 @@
-"""Reading what people type after `/qa`: the subcommand, a name, a period at the end, agent mentions."""
+"""Reading what people type after `/qa`: the subcommand, a name or scopes, a quoted category, a period at the
+end, agent mentions."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from dataclasses import dataclass
 
 from bot.config import TeamConfig
 from bot.errors import QabotError
+from bot.kpi.scopes import SCOPE_KINDS
 
 DEFAULT_PERIOD = "7d"
 _PERIOD_AT_END = re.compile(r"^(?P<name>.*?)\s*(?P<period>\b\d+\s*d(?:ays?)?|\bsince\s+\S+|\S+\s*\.\.\s*\S+)?\s*$",
                             re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
 _MENTION = re.compile(r"^<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -45,3 +48,45 @@ def agent_id_from(text: str, *, config: TeamConfig) -> str:
             return agent_id
     raise QabotError(f"<@{user}> is not linked to an agent id. QA leads can link them in config/qabot.toml: "
                      f"`[agents.AGENT_ID]` with `slack_user = \"{user}\"`. Or type the agent id.")
+
+
+@dataclass(frozen=True)
+class ScopedRequest:
+    scopes: dict[str, str]
+    """kind -> name, in the order typed; empty for the whole organisation (`org`)."""
+    category: str | None
+    period_text: str
+
+
+def parse_scoped_text(text: str, *, usage: str, config: TeamConfig) -> ScopedRequest:
+    """`vendor Acme BPO queue video-uploads "missed context" 30d` -> scopes, category, period.
+
+    Scopes combine as in `qabot kpi --vendor ... --queue ...`; a name runs until the next scope kind;
+    `org` is everything the person may see. QabotError with `usage` for anything else.
+    """
+    quoted = _QUOTED.findall(text)
+    if len(quoted) > 1 or (quoted and not quoted[0].strip()):
+        raise QabotError(f"Name one error category, in quotes. {usage}")
+    match = _PERIOD_AT_END.match(_QUOTED.sub(" ", text).strip())
+    words, period = (match.group("name").split(), match.group("period")) if match else (text.split(), None)
+    request = ScopedRequest({}, quoted[0].strip() if quoted else None, (period or DEFAULT_PERIOD).strip())
+    if [word.lower() for word in words] == ["org"]:
+        return request
+    if not words or words[0].lower() not in SCOPE_KINDS:
+        start = f"`{words[0]}` is not something I can look at. " if words else ""
+        raise QabotError(f"{start}Start with {', '.join(SCOPE_KINDS)} or org. {usage}")
+    kind, names = None, {}
+    for word in words:
+        if word.lower() in SCOPE_KINDS:
+            kind = word.lower()
+            if kind in names:
+                raise QabotError(f"`{kind}` is given twice; name each kind of scope once. {usage}")
+            names[kind] = []
+        else:
+            names[kind].append(word)
+    for kind, parts in names.items():
+        if not parts:
+            raise QabotError(f"Say which {kind}: `{kind} NAME`. {usage}")
+        name = " ".join(parts)
+        request.scopes[kind] = agent_id_from(name, config=config) if kind == "agent" else name
+    return request

@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from slack_sdk import WebClient
 
 from bot.kpi.scorecard import Scorecard
-from bot.render.chart_cache import ChartCache
+from bot.render.chart_cache import ChartCache, chart_key
 from bot.render.charts import trend_chart
 from bot.slack.errors import SLACK_FAILURES
 
@@ -25,16 +25,18 @@ def upload_png(client: WebClient, png: bytes, *, name: str, title: str) -> str:
 
 def scorecard_chart(client: WebClient, card: Scorecard, *, charts: ChartCache, draw: Callable[..., bytes]
                     ) -> str | None:
-    """The scorecard's trend chart as an uploaded file id (drawn and uploaded once per figures: `charts`);
-    if drawing or uploading fails, None: the figures go out without it."""
+    """The scorecard's trend chart as an uploaded file id (see uploaded_chart)."""
+    return uploaded_chart(client, charts=charts, key=chart_key(card), png=lambda: draw(trend_chart, card),
+                          name=f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}",
+                          title=f"{card.label} daily accuracy")
 
-    def upload(card: Scorecard) -> str:
-        name = f"{card.label}-accuracy-{card.period.first_day}-{card.period.last_day}"
-        return upload_png(client, draw(trend_chart, card), name=name, title=f"{card.label} daily accuracy")
 
+def uploaded_chart(client: WebClient, *, charts: ChartCache, key: str, png: Callable[[], bytes], name: str,
+                   title: str) -> str | None:
+    """A chart as an uploaded file id, drawn and uploaded once per `key` (what it shows); if drawing or
+    uploading fails, None: the figures go out without it."""
     try:
-        return charts.file_id(card, upload)
+        return charts.get(key, lambda: upload_png(client, png(), name=name, title=title))
     except (*SLACK_FAILURES, TimeoutError, BrokenProcessPool):
-        logger.exception("the chart for %s could not be drawn or uploaded; sending the scorecard without it",
-                         card.label)
+        logger.exception("the chart %s could not be drawn or uploaded; sending the figures without it", name)
         return None

@@ -28,6 +28,7 @@ class CallbackId(StrEnum):
 class BlockId(StrEnum):
     SCORECARD_ACTIONS = "scorecard_actions"
     SCORECARD_CHART = "scorecard_chart"
+    ERRORS_CHART = "errors_chart"
     ESCALATION_TITLE = "title"
     ESCALATION_CATEGORY = "category"
     ESCALATION_SEVERITY = "severity"

@@ -61,6 +61,13 @@ def list_escalations(
     return list(session.execute(query).scalars())
 
 
+def resolved_between(session: Session, *, start: datetime, end: datetime) -> list[Escalation]:
+    """Escalations resolved in [start, end), with the root cause recorded then: for root-cause analysis."""
+    query = select(Escalation).where(Escalation.status == TrackedStatus.RESOLVED.value,
+                                     Escalation.resolved_at >= start, Escalation.resolved_at < end)
+    return list(session.execute(query.order_by(Escalation.id)).scalars())
+
+
 def unposted_escalations(session: Session) -> list[Escalation]:
     """Stored but never reached Slack (posting failed): to be posted again."""
     query = select(Escalation).where(Escalation.message_ts.is_(None)).order_by(Escalation.id)

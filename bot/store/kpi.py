@@ -50,30 +50,32 @@ def error_category():
     return func.coalesce(func.nullif(AUDIT.c.error_category, ""), UNCATEGORISED)
 
 
-def _level(scope: ScopeFilter) -> RollupLevel:
+def level_for(scope: ScopeFilter) -> RollupLevel:
+    """The smallest roll-up level that holds every column of the scope."""
     unknown = set(scope) - set(SCOPE_COLUMNS)
     if unknown:
         raise ValueError(f"unknown scope column(s) {sorted(unknown)}")
     return SCOPE_LEVEL if set(scope) <= set(SCOPE_LEVEL.keys) else AGENT_LEVEL
 
 
-def _where(table, scope: ScopeFilter, first_day: date, last_day: date):
+def scope_where(table, scope: ScopeFilter, first_day: date, last_day: date):
     return and_(table.c.day.between(first_day, last_day),
                 *(table.c[column].in_(list(values)) for column, values in scope.items()))
 
 
 def daily_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> dict[date, Counts]:
     """Counts per UTC day with audits in first_day..last_day."""
-    table = _level(scope).counts
-    query = select(table.c.day, *_counts_of(table)).where(_where(table, scope, first_day, last_day)).group_by(table.c.day)
+    table = level_for(scope).counts
+    query = (select(table.c.day, *_counts_of(table)).where(scope_where(table, scope, first_day, last_day))
+             .group_by(table.c.day))
     return {day: _as_counts(values) for day, *values in session.execute(query)}
 
 
 def handle_time_histogram(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> list[int]:
     """Audits per handle-time bucket (see bot.kpi.handle_time) over the whole period."""
-    table = _level(scope).counts
+    table = level_for(scope).counts
     query = select(*(func.coalesce(func.sum(table.c[name]), 0) for name in HISTOGRAM_COLUMNS)).where(
-        _where(table, scope, first_day, last_day))
+        scope_where(table, scope, first_day, last_day))
     return [int(value) for value in session.execute(query).one()]
 
 
@@ -81,11 +83,11 @@ def error_category_counts(
     session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
 ) -> list[tuple[str, int]]:
     """Errors per root-cause category, most frequent first."""
-    table = _level(scope).errors
+    table = level_for(scope).errors
     errors = func.sum(table.c.errors)
     query = (
         select(table.c.error_category, errors)
-        .where(_where(table, scope, first_day, last_day))
+        .where(scope_where(table, scope, first_day, last_day))
         .group_by(table.c.error_category)
         .order_by(errors.desc(), table.c.error_category)
     )
@@ -104,10 +106,10 @@ def counts_by(
     session: Session, *, scope: ScopeFilter, column: str, first_day: date, last_day: date, min_audits: int = 1
 ) -> list[tuple[str, Counts]]:
     """Counts of each `column` value inside the scope over the days, for values with at least `min_audits`."""
-    table = _level({**scope, column: ()}).counts
+    table = level_for({**scope, column: ()}).counts
     query = (
         select(table.c[column], *_counts_of(table))
-        .where(_where(table, scope, first_day, last_day), table.c[column].is_not(None))
+        .where(scope_where(table, scope, first_day, last_day), table.c[column].is_not(None))
         .group_by(table.c[column])
         .having(func.sum(table.c.audits) >= min_audits)
         .order_by(table.c[column])

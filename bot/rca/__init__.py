@@ -1,0 +1,1 @@
+"""Root-cause analysis: which errors drive a drop, where they come from, who repeats them."""
