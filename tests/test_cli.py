@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import subprocess
@@ -62,6 +63,30 @@ def test_import_then_kpi(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Acme BPO · vendor · 2026-11-14 to 2026-11-20" in result.output
     assert "Accuracy     100.0%" in result.output
+
+
+def test_errors_prints_the_pareto_and_writes_every_row_as_csv(run, tmp_path):
+    wrong = {"agent_decision": "approve", "qa_decision": "counterfeit", "audited_at": "2026-11-20T12:00:00Z"}
+    rows = [audit_row(f"A{index}", **wrong, error_category=f"category {index % 12}") for index in range(24)]
+    rows += [audit_row("B1", **wrong, error_category="", agent_id="agent-2"),
+             audit_row("C1", audited_at="2026-11-20T12:00:00Z")]
+    assert run("import", "audits", str(write_csv(tmp_path / "audits.csv", rows))).exit_code == 0
+    table = tmp_path / "out" / "errors.csv"
+    table.parent.mkdir()
+    result = run("errors", "vendor", "acme", "--period", "2026-11-14..2026-11-20", "--csv", str(table))
+    assert result.exit_code == 0, result.output
+    assert "Acme BPO · errors · 2026-11-14 to 2026-11-20" in result.output
+    assert "26 audits, 25 errors" in result.output and "(uncategorised): 1 (4%" in result.output
+    assert "Wrote 13 rows" in result.output
+    with table.open(encoding="utf-8") as handle:
+        written = list(csv.DictReader(handle))
+    assert len(written) == 13 and sum(int(row["errors"]) for row in written) == 25  # every category, none dropped
+    assert written[0]["rate_per_1000"] and float(written[-1]["cumulative_share"]) == 1.0
+
+    drill = run("errors", "vendor", "acme", "--period", "2026-11-14..2026-11-20", "--category", "category 1")
+    assert drill.exit_code == 0 and "Acme BPO · category 1" in drill.output
+    unknown = run("errors", "vendor", "acme", "--period", "2026-11-14..2026-11-20", "--category", "nope")
+    assert unknown.exit_code == 1 and 'No errors of category "nope"' in unknown.output
 
 
 def test_import_missing_columns_is_a_clear_error(run, tmp_path):
