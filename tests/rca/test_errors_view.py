@@ -107,10 +107,9 @@ def test_category_sources_match_pandas(engine, config, audits_frame):
 
 
 def test_unknown_category_names_the_closest(engine, config, audits_frame):
-    with session_scope(engine) as session:
-        with pytest.raises(QabotError, match='Did you mean "missed context"'):
-            terminal_errors(session, config=config, scopes={"vendor": "acme"}, period=PERIOD,
-                            category_text="missed contxt")
+    with session_scope(engine) as session, pytest.raises(QabotError, match='Did you mean "missed context"'):
+        terminal_errors(session, config=config, scopes={"vendor": "acme"}, period=PERIOD,
+                        category_text="missed contxt")
 
 
 def test_escalation_root_causes_of_the_scope(engine, config, audits_frame):
