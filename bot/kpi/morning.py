@@ -71,6 +71,8 @@ class MorningReport:
     escalations: EscalationDigest
     alerts: list[AlertLine]
     last_audit_at: datetime | None
+    repeats: list[tuple[str, int]] = field(default_factory=list)
+    """(error category, agents who repeat it over the last 7 days), most agents first."""
 
     @property
     def has_yesterday(self) -> bool:
@@ -98,6 +100,7 @@ def build_morning_report(
     escalations: EscalationDigest,
     alerts: list[AlertLine],
     last_audit_at: datetime | None,
+    repeats: list[tuple[str, int]] | None = None,
 ) -> MorningReport:
     """`day_counts` maps (day index from the first trend day, part value) to counts;
     `part_targets` maps each part value to its display name and accuracy target."""
@@ -126,7 +129,7 @@ def build_morning_report(
         parts=sorted(by_volume, key=lambda part: (part.accuracy.value, part.name)),
         more_parts=len(parts) - len(by_volume),
         movers=movers[:MOVERS],
-        escalations=escalations, alerts=alerts, last_audit_at=last_audit_at,
+        escalations=escalations, alerts=alerts, last_audit_at=last_audit_at, repeats=repeats or [],
     )
 
 

@@ -7,7 +7,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -26,6 +26,7 @@ from bot.kpi.morning import (
 )
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import Counts, Targets
+from bot.rca.analysis import repeats_by_category
 from bot.render.charts import comparison_chart, trend_chart
 from bot.render.morning_blocks import morning_blocks, morning_first_line
 from bot.runtime import Runtime
@@ -36,6 +37,7 @@ from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
 from bot.store.models import Alert, Escalation, TrackedStatus
+from bot.store.rca import repeated_errors
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,9 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
         alerts=[AlertLine(alert.readable_id, alert.title, alert.status == TrackedStatus.ACKNOWLEDGED.value)
                 for alert in sorted(alerts, key=lambda alert: alert.id)],
         last_audit_at=None if any(day == last_day for day, _ in day_counts) else last_audit_at(session, scope=scope),
+        repeats=repeats_by_category(repeated_errors(  # UTC days: the roll-ups', close enough for a count
+            session, scope=scope, first_day=yesterday - timedelta(days=WEEK_DAYS - 1), last_day=yesterday,
+            at_least=config.rca.repeat_min)),
     )
 
 

@@ -50,6 +50,10 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
         if week.top_errors:
             blocks.append(section("*Top error categories (7 days)*: " + " · ".join(
                 f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in week.top_errors[:TOP_ERRORS])))
+    if report.repeats:
+        blocks.append(section("*Repeat errors (7 days)*: " + " · ".join(
+            f"{agents} agent{'s' if agents > 1 else ''} repeat{'' if agents > 1 else 's'} *{category}*"
+            for category, agents in report.repeats[:TOP_ERRORS]) + f". `{COMMAND} errors` shows who."))
     if report.movers:
         blocks.append(section(f"*Biggest movers by {report.compare_kind}* (7 days against the 7 before)\n" + "\n".join(
             _mover(part) for part in report.movers)))

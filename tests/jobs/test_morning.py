@@ -100,6 +100,9 @@ def test_dublin_posts_at_nine_local_across_the_dst_change_with_local_days(bot_in
     assert "*Last 7 days* (Mon 19 Oct to Sun 25 Oct)" in text and "Days are local days in Europe/Dublin" in text
     assert "*Target 95.0%*" in text and "*Escalations*: none open." in text and "*Alerts*: none open." in text
     assert "policy misread" in text and "*Biggest movers by queue*" in text
+    # agent-1 misread a policy once a day: 7 times in the week, over [rca].repeat_min (3); a count, no names
+    assert "*Repeat errors (7 days)*: 1 agent repeats *policy misread*. `/qa errors` shows who." in text
+    assert "agent-1" not in text
     images = [block for block in monday["blocks"] if block["type"] == "image"]
     assert len(images) == 2 and all(image["slack_file"]["id"] in slack.files for image in images)
     assert "Accuracy by queue" in images[1]["alt_text"]
