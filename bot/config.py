@@ -2,22 +2,37 @@
 
 The file is checked strictly (unknown keys, wrong types and bad values are all
 reported with where they are) so a typo never runs the bot on silently wrong
-settings. Later features add their own sections here.
+settings. Each feature's own section lives beside it (bot/alerts/config.py, ...); the
+kinds of value they share in bot/config_types.py.
 """
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 import zoneinfo
 from datetime import time
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from bot.alerts.config import Alerts
+from bot.calibration.config import Calibration
+from bot.config_types import (
+    WEEKDAYS,
+    ChannelId,
+    Fraction,
+    LocalTime,
+    Name,
+    Seconds,
+    SlackId,
+    Strict,
+    TimeZoneName,
+    Weekday,
+)
 from bot.errors import ConfigError
+from bot.escalations.config import Escalations
+from bot.rca.config import Rca
 
 CANONICAL_COLUMNS = (
     "audit_id", "item_id", "queue", "policy", "market", "vendor", "site", "agent_id",
@@ -29,23 +44,15 @@ REQUIRED_COLUMNS = (
     "agent_decision", "qa_decision", "decided_at", "audited_at",
 )
 
-Fraction = Annotated[float, Field(gt=0, le=1)]
-Seconds = Annotated[float, Field(gt=0)]
-Name = Annotated[str, Field(min_length=1)]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class TargetOverrides(_Strict):
+class TargetOverrides(Strict):
     """A scope's own SLA targets, as configured; unset ones fall back to [defaults] (see kpi.scopes.targets_for)."""
 
     accuracy_target: Fraction | None = None
     aht_target_s: Seconds | None = None
 
 
-class Defaults(_Strict):
+class Defaults(Strict):
     accuracy_target: Fraction = 0.95
     aht_target_s: Seconds = 120.0
     no_violation_labels: list[Name] = Field(default_factory=lambda: ["approve"], min_length=1)
@@ -65,8 +72,6 @@ class NamedScope(TargetOverrides):
         return frozenset(spelling.casefold() for spelling in (key, self.display_name(key), *self.aliases))
 
 
-SlackId = Annotated[str, Field(pattern=r"^[UWS][A-Z0-9]{2,}$")]
-
 
 class Vendor(NamedScope):
     """A vendor (BPO) may also name its people in Slack: they see their own vendor only."""
@@ -74,67 +79,20 @@ class Vendor(NamedScope):
     members: list[SlackId] = Field(default_factory=list)
 
 
-class Agent(_Strict):
+class Agent(Strict):
     """Links an agent id in the audits to a Slack user, so `/qa agent @name` works."""
 
     slack_user: SlackId
 
 
-class Access(_Strict):
+class Access(Strict):
     """Who may see quality figures. Everyone else is refused (and the refusal logged)."""
 
     qa_staff: list[SlackId] = Field(default_factory=list)
     """Slack user ids (U..., W...) or user group ids (S...) who may see every scope."""
 
 
-ChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9]{2,}$")]
-Minutes = Annotated[int, Field(gt=0)]
-SEVERITIES = ("P0", "P1", "P2", "P3")
-DEFAULT_ROOT_CAUSES = (
-    "policy gap", "policy misapplied", "training gap", "tooling defect", "capacity / backlog", "vendor process",
-    "not an error",
-)
-DEFAULT_ESCALATION_CATEGORIES = (
-    "missed violation", "wrong enforcement", "IP rights complaint", "policy unclear",
-    "tool or system issue", "vendor SLA",
-)
-
-
-class SlaRule(_Strict):
-    """How long an escalation of one severity may wait for acknowledgement and for resolution."""
-
-    acknowledge_min: Minutes
-    resolve_min: Minutes
-
-
-class SlaRules(_Strict):
-    P0: SlaRule = SlaRule(acknowledge_min=15, resolve_min=4 * 60)
-    P1: SlaRule = SlaRule(acknowledge_min=60, resolve_min=24 * 60)
-    P2: SlaRule = SlaRule(acknowledge_min=4 * 60, resolve_min=3 * 24 * 60)
-    P3: SlaRule = SlaRule(acknowledge_min=24 * 60, resolve_min=7 * 24 * 60)
-
-
-class Route(_Strict):
-    """Escalations matching any listed vendor, queue or category go to `channel` (first match wins)."""
-
-    channel: ChannelId
-    vendors: list[Name] = Field(default_factory=list)
-    queues: list[Name] = Field(default_factory=list)
-    categories: list[Name] = Field(default_factory=list)
-
-
-class Escalations(_Strict):
-    categories: list[Name] = Field(default_factory=lambda: list(DEFAULT_ESCALATION_CATEGORIES), min_length=1)
-    root_causes: list[Name] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1)
-    acknowledge_emoji: list[Name] = Field(default_factory=lambda: ["eyes", "white_check_mark"], min_length=1)
-    """Reacting with one of these on an escalation's message acknowledges it."""
-    sla: SlaRules = Field(default_factory=SlaRules)
-    routes: list[Route] = Field(default_factory=list)
-    default_channel: ChannelId | None = None
-    """Where escalations no route matches go; without it they are refused with a clear message."""
-
-
-class Source(_Strict):
+class Source(Strict):
     """How one tool's or vendor's export maps onto the canonical audit columns."""
 
     columns: dict[Name, Literal[CANONICAL_COLUMNS]] = Field(default_factory=dict)  # type: ignore[valid-type]
@@ -151,17 +109,7 @@ class Source(_Strict):
         return columns
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
-LocalTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-
-
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-class Team(_Strict):
+class Team(Strict):
     """A QA team: its channel gets the morning KPI post at `post_at`, local time, on `weekdays`.
 
     The scope narrows what the post covers (vendors AND queues AND markets; empty means all),
@@ -171,8 +119,7 @@ class Team(_Strict):
     name: Name | None = None
     """How the post names the team; the key by default."""
     channel: ChannelId
-    timezone: Name
-    """An IANA time zone such as Asia/Manila, Europe/Dublin or America/Los_Angeles."""
+    timezone: TimeZoneName
     post_at: LocalTime = "09:00"
     weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
     vendors: list[Name] = Field(default_factory=list)
@@ -182,15 +129,6 @@ class Team(_Strict):
     """The comparison chart's parts; by default vendors when the team has several, else queues."""
     accuracy_target: Fraction | None = None
     aht_target_s: Seconds | None = None
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_time_zone(cls, name: str) -> str:
-        if name not in _time_zones():
-            close = difflib.get_close_matches(name, sorted(_time_zones()), n=3)
-            hint = f"did you mean {' or '.join(close)}?" if close else "e.g. Asia/Manila, Europe/Dublin"
-            raise ValueError(f"'{name}' is not an IANA time zone; {hint}")
-        return name
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -206,98 +144,7 @@ class Team(_Strict):
                 (("vendor", self.vendors), ("queue", self.queues), ("market", self.markets)) if names}
 
 
-class AlertRule(_Strict):
-    """What every monitor rule may set; channel and owners fall back to [alerts]."""
-
-    enabled: bool = True
-    channel: ChannelId | None = None
-    owners: list[SlackId] | None = None
-
-
-class EscalationOverdueRule(AlertRule):
-    """An escalation past its acknowledgement or resolution deadline ([escalations.sla])."""
-
-
-WindowDays = Annotated[int, Field(ge=1, le=90)]
-AuditCount = Annotated[int, Field(ge=1)]
-
-
-class ScopeRule(AlertRule):
-    """A rule over each vendor's or queue's audits of the last `window_days` full UTC days."""
-
-    window_days: WindowDays = 7
-    min_audits: AuditCount = 200
-    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
-
-
-class AccuracyRule(ScopeRule):
-    """Accuracy significantly below target: the 95% interval's upper bound under it."""
-
-
-class AhtRule(ScopeRule):
-    """Mean handling time above target by more than `tolerance` (a fraction)."""
-
-    tolerance: Annotated[float, Field(ge=0, le=10)] = 0.1
-
-
-class StaleDataRule(AlertRule):
-    """No audits imported for longer than `max_hours`."""
-
-    max_hours: Annotated[float, Field(gt=0)] = 26.0
-
-
-ALERT_RULES = ("escalation_overdue", "accuracy", "aht", "stale_data")
-
-
-class Alerts(_Strict):
-    """The SLA-breach monitor. A rule runs only when it is enabled and has a channel (its own or this one)."""
-
-    channel: ChannelId | None = None
-    owners: list[SlackId] = Field(default_factory=list)
-    """Mentioned when an alert stays unacknowledged: user ids (U...) or user groups (S...)."""
-    check_every_min: Minutes = 5
-    acknowledge_emoji: list[Name] = Field(default_factory=lambda: ["eyes", "white_check_mark"], min_length=1)
-    renotify_every_min: Minutes = 30
-    renotify_max: Annotated[int, Field(ge=0, le=100)] = 3
-    escalation_overdue: EscalationOverdueRule = Field(default_factory=EscalationOverdueRule)
-    accuracy: AccuracyRule = Field(default_factory=AccuracyRule)
-    aht: AhtRule = Field(default_factory=AhtRule)
-    stale_data: StaleDataRule = Field(default_factory=StaleDataRule)
-
-    def rule(self, name: str) -> AlertRule:
-        return getattr(self, name)
-
-    def channel_for(self, name: str) -> str | None:
-        return self.rule(name).channel or self.channel
-
-    def owners_for(self, name: str) -> list[str]:
-        owners = self.rule(name).owners
-        return self.owners if owners is None else owners
-
-    def active_rules(self) -> list[str]:
-        """The rules the monitor checks: enabled, with somewhere to post."""
-        return [name for name in ALERT_RULES if self.rule(name).enabled and self.channel_for(name)]
-
-
-class Calibration(_Strict):
-    """Calibration sessions (`/qa calibrate`)."""
-
-    default_items: Annotated[int, Field(ge=1, le=200)] = 20
-    max_items: Annotated[int, Field(ge=1, le=500)] = 200
-    lookback_days: WindowDays = 30
-    """Items are drawn from audits of this many days back."""
-    remind_before_h: Annotated[float, Field(gt=0)] = 24.0
-    """Participants not finished are reminded this long before the deadline."""
-
-
-class Rca(_Strict):
-    """Root-cause analysis (`/qa errors`)."""
-
-    repeat_min: Annotated[int, Field(ge=2, le=1000)] = 3
-    """An agent who makes the same error category this many times in a period repeats it."""
-
-
-class TeamConfig(_Strict):
+class TeamConfig(Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     access: Access = Field(default_factory=Access)
     vendors: dict[Name, Vendor] = Field(default_factory=dict)

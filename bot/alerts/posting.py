@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bot.config import Alerts
+from bot.alerts.config import Alerts
 from bot.render.alert_blocks import alert_blocks, alert_line
 from bot.slack.tracked import TrackedMessage
 from bot.store.models import Alert

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
 from bot.store.models import Escalation

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from bot.alerts.config import ALERT_RULES
 from bot.alerts.posting import alert_message
-from bot.config import ALERT_RULES
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, may_acknowledge_alert, refuse_outsiders, require
 from bot.slack.reactions import ReactionAcknowledgement

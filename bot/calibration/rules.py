@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Calibration
+from bot.calibration.config import Calibration
 
 SHORTEST_SESSION = timedelta(minutes=30)
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from bot.config import SEVERITIES, Escalations
+from bot.escalations.config import SEVERITIES, Escalations
 
 if TYPE_CHECKING:
     from bot.store.models import Escalation

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.alerts.config import ScopeRule
 from bot.alerts.posting import alert_message
 from bot.alerts.rules import (
     ACCURACY,
@@ -25,7 +26,7 @@ from bot.alerts.rules import (
     overdue_escalations,
     stale_data,
 )
-from bot.config import ScopeRule, TeamConfig
+from bot.config import TeamConfig
 from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import WEEKDAYS
+from bot.config_types import WEEKDAYS
 
 LOOK_BACK_DAYS = 8
 

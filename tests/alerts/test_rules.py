@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.alerts.rules import (
     ScopeFigures,
     accuracy_breaches,
@@ -8,7 +9,6 @@ from bot.alerts.rules import (
     overdue_escalations,
     stale_data,
 )
-from bot.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.kpi.scorecard import Counts, Targets, wilson
 from bot.store.models import Escalation, TrackedStatus
 

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from bot.config import Escalations, parse_team_config
+from bot.config import parse_team_config
+from bot.escalations.config import Escalations
 from bot.escalations.rules import EscalationForm, clean_items, deadlines, form_problems, route
 
 CONFIG = parse_team_config({"escalations": {

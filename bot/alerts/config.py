@@ -1,0 +1,78 @@
+"""`[alerts]`: the SLA-breach monitor and its rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from bot.config_types import AuditCount, ChannelId, Minutes, Name, SlackId, Strict, WindowDays
+
+
+class AlertRule(Strict):
+    """What every monitor rule may set; channel and owners fall back to [alerts]."""
+
+    enabled: bool = True
+    channel: ChannelId | None = None
+    owners: list[SlackId] | None = None
+
+
+class EscalationOverdueRule(AlertRule):
+    """An escalation past its acknowledgement or resolution deadline ([escalations.sla])."""
+
+
+class ScopeRule(AlertRule):
+    """A rule over each vendor's or queue's audits of the last `window_days` full UTC days."""
+
+    window_days: WindowDays = 7
+    min_audits: AuditCount = 200
+    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
+
+
+class AccuracyRule(ScopeRule):
+    """Accuracy significantly below target: the 95% interval's upper bound under it."""
+
+
+class AhtRule(ScopeRule):
+    """Mean handling time above target by more than `tolerance` (a fraction)."""
+
+    tolerance: Annotated[float, Field(ge=0, le=10)] = 0.1
+
+
+class StaleDataRule(AlertRule):
+    """No audits imported for longer than `max_hours`."""
+
+    max_hours: Annotated[float, Field(gt=0)] = 26.0
+
+
+ALERT_RULES = ("escalation_overdue", "accuracy", "aht", "stale_data")
+
+
+class Alerts(Strict):
+    """The SLA-breach monitor. A rule runs only when it is enabled and has a channel (its own or this one)."""
+
+    channel: ChannelId | None = None
+    owners: list[SlackId] = Field(default_factory=list)
+    """Mentioned when an alert stays unacknowledged: user ids (U...) or user groups (S...)."""
+    check_every_min: Minutes = 5
+    acknowledge_emoji: list[Name] = Field(default_factory=lambda: ["eyes", "white_check_mark"], min_length=1)
+    renotify_every_min: Minutes = 30
+    renotify_max: Annotated[int, Field(ge=0, le=100)] = 3
+    escalation_overdue: EscalationOverdueRule = Field(default_factory=EscalationOverdueRule)
+    accuracy: AccuracyRule = Field(default_factory=AccuracyRule)
+    aht: AhtRule = Field(default_factory=AhtRule)
+    stale_data: StaleDataRule = Field(default_factory=StaleDataRule)
+
+    def rule(self, name: str) -> AlertRule:
+        return getattr(self, name)
+
+    def channel_for(self, name: str) -> str | None:
+        return self.rule(name).channel or self.channel
+
+    def owners_for(self, name: str) -> list[str]:
+        owners = self.rule(name).owners
+        return self.owners if owners is None else owners
+
+    def active_rules(self) -> list[str]:
+        """The rules the monitor checks: enabled, with somewhere to post."""
+        return [name for name in ALERT_RULES if self.rule(name).enabled and self.channel_for(name)]
