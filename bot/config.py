@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from bot.alerts.config import Alerts
 from bot.calibration.config import Calibration
+from bot.coaching.config import Coaching
 from bot.config_types import (
     WEEKDAYS,
     ChannelId,
@@ -77,6 +78,10 @@ class Vendor(NamedScope):
     """A vendor (BPO) may also name its people in Slack: they see their own vendor only."""
 
     members: list[SlackId] = Field(default_factory=list)
+    leads: list[SlackId] = Field(default_factory=list)
+    """The vendor's team leads: members too; they record coaching and hear of its follow-ups."""
+    leads_channel: ChannelId | None = None
+    """Where the leads get the weekly digest of coaching candidates."""
 
 
 class Agent(Strict):
@@ -157,6 +162,7 @@ class TeamConfig(Strict):
     alerts: Alerts = Field(default_factory=Alerts)
     calibration: Calibration = Field(default_factory=Calibration)
     rca: Rca = Field(default_factory=Rca)
+    coaching: Coaching = Field(default_factory=Coaching)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import alerts, calibrate, escalate, qa, reactions
+from bot.commands import alerts, calibrate, coach, escalate, qa, reactions
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 from bot.slack.listeners import answered
 
@@ -25,3 +25,7 @@ def register(app: App) -> None:
     app.view(CallbackId.CALIBRATION_MODAL)(answered(calibrate.handle_request))
     app.view(CallbackId.CALIBRATION_JUDGE)(answered(calibrate.handle_judgement))
     app.action(ActionId.CALIBRATION_START)(answered(calibrate.handle_start))
+    app.action(ActionId.COACH_AGENT)(answered(coach.handle_coach_button))
+    app.view(CallbackId.COACHING_MODAL)(answered(coach.handle_submission))
+    app.action(ActionId.COACHING_CLOSE)(answered(coach.handle_close))
+    app.action(ActionId.COACHING_EXTEND)(answered(coach.handle_extend))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 
-from bot.commands import alerts, calibrate, errors, escalate
+from bot.commands import alerts, calibrate, coach, errors, escalate
 from bot.errors import QabotError
 from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
@@ -66,6 +66,9 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "escalations": lambda call: escalate.list_command(call.respond, call.runtime, viewer=call.viewer,
                                                       text=call.words),
     "errors": lambda call: errors.errors_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
+    "coach": lambda call: coach.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
+                                           text=call.words),
+    "coaching": lambda call: coach.list_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "alerts": lambda call: alerts.list_command(call.respond, call.runtime, viewer=call.viewer),
     "calibrate": lambda call: calibrate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id),
     "calibration": lambda call: calibrate.show_command(call.respond, call.runtime, viewer=call.viewer,
@@ -102,8 +105,10 @@ def send_scorecard(respond: Respond, runtime: Runtime, *, viewer: Viewer, scopes
     if card.accuracy is not None and chart_file_id is None:
         chart_file_id = scorecard_chart(runtime.client, card, charts=runtime.charts, draw=runtime.draw)
     offer_share = not (visible.about_people or shared)
+    agents = [scope.label for scope in visible.scopes if scope.kind == "agent"]
     blocks = scorecard_blocks(
         card, chart_file_id=chart_file_id, private=visible.about_people,
+        coach_agent=agents[0] if len(agents) == 1 and not shared else None,
         share_value=share_value(scopes={scope.kind: scope.label for scope in visible.scopes},
                                 period_text=period_text, chart_file_id=chart_file_id) if offer_share else None,
     )

@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import wall_now
+from bot.coaching.follow_up import follow_up_due, post_digest
 from bot.config import TeamConfig
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
@@ -117,6 +118,16 @@ def jobs_for(config: TeamConfig) -> list[Job]:
         Job("calibrations", "remind calibration participants; post results when done or due", _calibrations,
             every=timedelta(minutes=5)),
     ]
+    jobs.append(Job("coaching-follow-ups", "measure coaching due for follow-up and tell the coach and leads",
+                    lambda runtime, *, now, slot: follow_up_due(runtime, now=now), every=timedelta(hours=1)))
+    digest = config.coaching
+    for key, vendor in config.vendors.items():
+        if vendor.leads_channel:
+            jobs.append(Job(f"coaching-digest:{key}", f"weekly coaching candidates of {vendor.display_name(key)} in "
+                            f"{vendor.leads_channel}",
+                            lambda runtime, *, now, slot, key=key: post_digest(runtime, vendor_key=key, now=now),
+                            local=LocalSchedule(ZoneInfo(digest.digest_timezone), time.fromisoformat(digest.digest_at),
+                                                (digest.digest_day,))))
     for key, team in config.teams.items():
         jobs.append(Job(f"morning-post:{key}", f"morning KPI post of {team.name or key} in {team.channel}",
                         lambda runtime, *, now, slot, key=key: post_morning(runtime, team_key=key, now=now,

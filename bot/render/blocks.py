@@ -25,6 +25,8 @@ HELP_TEXT = (
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
     f"• `{COMMAND} errors vendor acme 30d`: error categories (Pareto), repeat errors, escalation root causes; "
     f"add a category in quotes, `{COMMAND} errors vendor acme \"missed context\"`, to see where it comes from\n"
+    f"• `{COMMAND} coach AGENT [\"category\"]`: record coaching (a form opens; followed up with a significance "
+    f"test); `{COMMAND} coaching [due|agent ID|vendor NAME]`: coaching records and how they went\n"
     f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
     f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
     f"• `{COMMAND} alerts`: open SLA-breach alerts and who acknowledged them\n"
@@ -85,11 +87,13 @@ def scorecard_summary(card: Scorecard) -> str:
 
 
 def scorecard_blocks(
-    card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None, private: bool = False
+    card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None, private: bool = False,
+    coach_agent: str | None = None,
 ) -> list[dict]:
     """The scorecard message: figures, weakest parts or latest errors, the chart, a share button.
 
-    `private` (figures about a person) replaces the share button with a note saying why.
+    `private` (figures about a person) replaces the share button with a note saying why; `coach_agent`
+    adds a Coach button that opens the coaching form for that agent.
     """
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{card.label} · {card.kind} scorecard",
@@ -133,6 +137,11 @@ def scorecard_blocks(
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
                        "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})
+    if coach_agent is not None:
+        blocks.append({"type": "actions", "block_id": BlockId.SCORECARD_ACTIONS, "elements": [
+            {"type": "button", "action_id": ActionId.COACH_AGENT, "value": coach_agent,
+             "text": {"type": "plain_text", "text": "Coach"}},
+        ]})
     if private:
         blocks.append({"type": "context", "elements": [mrkdwn(
             ":lock: Agent figures are only shown to you, so this scorecard has no share button.")]})

@@ -1,9 +1,9 @@
 """Who sees what. Quality figures about people are sensitive, and vendors share the workspace.
 
 - QA staff (config [access].qa_staff, users or user groups) see every scope.
-- A vendor's members ([vendors.X].members) see their own vendor, its agents, and any
-  queue or policy narrowed to their vendor(s); nothing else, not even which other
-  agents exist.
+- A vendor's members ([vendors.X].members, and its leads) see their own vendor, its agents,
+  and any queue or policy narrowed to their vendor(s); nothing else, not even which other
+  agents exist. Its leads also record coaching of its agents.
 - Everyone else is refused before anything is looked up, and the refusal is logged.
 """
 
@@ -56,8 +56,14 @@ class Viewer:
         """Config keys of the vendors the user is a member of."""
         if self._vendors is None:
             self._vendors = frozenset(key for key, vendor in self._config.vendors.items()
-                                      if self._groups.contains(vendor.members, self.user_id))
+                                      if self._groups.contains([*vendor.members, *vendor.leads], self.user_id))
         return self._vendors
+
+    def leads(self, vendor_name: str | None) -> bool:
+        """Is the user one of the leads of `vendor_name` (as stored, in any of its spellings)?"""
+        return vendor_name is not None and any(
+            vendor_name.casefold() in vendor.spellings(key) and self._groups.contains(vendor.leads, self.user_id)
+            for key, vendor in self._config.vendors.items())
 
     def is_one_of(self, ids: list[str]) -> bool:
         """Is the user one of `ids` (users, or user groups S...)?"""
@@ -151,6 +157,11 @@ def may_acknowledge_alert(viewer: Viewer, *, owners: list[str], vendor: str | No
 
 def may_see_calibration(viewer: Viewer, *, requester_id: str, participant_ids: set[str]) -> bool:
     return viewer.qa_staff or viewer.user_id == requester_id or viewer.user_id in participant_ids
+
+
+def may_coach(viewer: Viewer, *, vendor: str | None) -> bool:
+    """QA staff, and the leads of the agent's vendor, record and close coaching."""
+    return viewer.qa_staff or viewer.leads(vendor)
 
 
 def not_visible(viewer: Viewer, kind: str, name: str) -> AccessDenied:

@@ -58,18 +58,25 @@ class ScopedRequest:
     period_text: str
 
 
+def quoted_part(text: str, *, usage: str) -> tuple[str, str | None]:
+    """`agent-7 "missed context"` -> ('agent-7', 'missed context'): the text without its one quoted part (an
+    error category, straight or curly quotes), and that part."""
+    quoted = _QUOTED.findall(text)
+    if len(quoted) > 1 or (quoted and not quoted[0].strip()):
+        raise QabotError(f"Name one error category, in quotes. {usage}")
+    return _QUOTED.sub(" ", text).strip(), quoted[0].strip() if quoted else None
+
+
 def parse_scoped_text(text: str, *, usage: str, config: TeamConfig) -> ScopedRequest:
     """`vendor Acme BPO queue video-uploads "missed context" 30d` -> scopes, category, period.
 
     Scopes combine as in `qabot kpi --vendor ... --queue ...`; a name runs until the next scope kind;
     `org` is everything the person may see. QabotError with `usage` for anything else.
     """
-    quoted = _QUOTED.findall(text)
-    if len(quoted) > 1 or (quoted and not quoted[0].strip()):
-        raise QabotError(f"Name one error category, in quotes. {usage}")
-    match = _PERIOD_AT_END.match(_QUOTED.sub(" ", text).strip())
-    words, period = (match.group("name").split(), match.group("period")) if match else (text.split(), None)
-    request = ScopedRequest({}, quoted[0].strip() if quoted else None, (period or DEFAULT_PERIOD).strip())
+    rest, category = quoted_part(text, usage=usage)
+    match = _PERIOD_AT_END.match(rest)
+    words, period = (match.group("name").split(), match.group("period")) if match else (rest.split(), None)
+    request = ScopedRequest({}, category, (period or DEFAULT_PERIOD).strip())
     if [word.lower() for word in words] == ["org"]:
         return request
     if not words or words[0].lower() not in SCOPE_KINDS:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.calibration.rules import CalibrationRequest, parse_lines, parse_list
+from bot.coaching.rules import CoachingForm
 from bot.escalations.rules import EscalationForm
 from bot.slack.ids import ActionId, BlockId
 
@@ -28,11 +29,23 @@ REQUEST_FIELDS = {
     "channel": BlockId.CALIBRATION_CHANNEL,
 }
 JUDGEMENT_FIELDS = {"verdict": BlockId.CALIBRATION_VERDICT, "comment": BlockId.CALIBRATION_COMMENT}
+COACHING_FIELDS = {
+    "category": BlockId.COACHING_CATEGORY, "policy": BlockId.COACHING_POLICY, "audit_ids": BlockId.COACHING_AUDITS,
+    "notes": BlockId.COACHING_NOTES, "coach_id": BlockId.COACHING_COACH, "follow_up_on": BlockId.COACHING_FOLLOW_UP,
+}
 
 
-def field_errors(problems: Mapping[str, str], *, fields: Mapping[str, BlockId]) -> dict[str, str]:
-    """Problems by field name, keyed by block id as `response_action: errors` shows them under each field."""
-    return {fields[name]: problem for name, problem in problems.items()}
+def field_errors(problems: Mapping[str, str], *, fields: Mapping[str, BlockId], view: dict | None = None,
+                 fallback: str | None = None) -> dict[str, str]:
+    """Problems by field name, keyed by block id as `response_action: errors` shows them under each field.
+
+    With `view`, a problem about a field the form left out (no choices to offer) goes under `fallback`."""
+    shown = {block.get("block_id") for block in view["blocks"]} if view is not None else set(fields.values())
+    errors: dict[str, str] = {}
+    for name, problem in problems.items():
+        block = fields[name] if fields[name] in shown else fields[fallback]
+        errors[block] = f"{errors[block]} {problem}" if block in errors else problem
+    return errors
 
 
 def read_form(view: dict) -> EscalationForm:
@@ -72,6 +85,18 @@ def read_judgement(view: dict) -> tuple[int | None, str]:
     field = _fields(view, JUDGEMENT_FIELDS)
     index = _choice(field("verdict")) or ""
     return (int(index) if index.isdigit() else None), _text(field("comment")).strip()
+
+
+def read_coaching(view: dict) -> CoachingForm:
+    field = _fields(view, COACHING_FIELDS)
+    follow_up = field("follow_up_on").get("selected_date")
+    return CoachingForm(
+        agent_id=json.loads(view["private_metadata"])["agent"],
+        category=_choice(field("category")), policy=_choice(field("policy")),
+        audit_ids=parse_lines(_text(field("audit_ids"))), notes=_text(field("notes")).strip(),
+        coach_id=field("coach_id").get("selected_user"),
+        follow_up_on=date.fromisoformat(follow_up) if follow_up else None,
+    )
 
 
 def judging_position(view: dict) -> tuple[int, int]:

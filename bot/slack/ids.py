@@ -15,6 +15,9 @@ class ActionId(StrEnum):
     ESCALATION_REOPEN = "escalation_reopen"
     ALERT_ACKNOWLEDGE = "alert_acknowledge"
     CALIBRATION_START = "calibration_start"
+    COACH_AGENT = "coach_agent"
+    COACHING_CLOSE = "coaching_close"
+    COACHING_EXTEND = "coaching_extend"
 
 
 class CallbackId(StrEnum):
@@ -23,6 +26,7 @@ class CallbackId(StrEnum):
     ESCALATE_SHORTCUT = "escalate_message"
     CALIBRATION_MODAL = "calibration_modal"
     CALIBRATION_JUDGE = "calibration_judge"
+    COACHING_MODAL = "coaching_modal"
 
 
 class BlockId(StrEnum):
@@ -53,3 +57,10 @@ class BlockId(StrEnum):
     CALIBRATION_VERDICT = "cal_verdict"
     CALIBRATION_COMMENT = "cal_comment"
     CALIBRATION_ACTIONS = "cal_actions"
+    COACHING_CATEGORY = "coach_category"
+    COACHING_POLICY = "coach_policy"
+    COACHING_AUDITS = "coach_audits"
+    COACHING_NOTES = "coach_notes"
+    COACHING_COACH = "coach_coach"
+    COACHING_FOLLOW_UP = "coach_follow_up"
+    COACHING_ACTIONS = "coach_actions"

@@ -7,6 +7,7 @@ They are rebuilt for every day an import touches (see bot.store.audits).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -264,6 +265,53 @@ class CalibrationVerdict(SQLModel, table=True):
     label: str
     comment: str = ""
     judged_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CoachingStatus(StrEnum):
+    OPEN = "open"
+    """Waiting for its follow-up date."""
+    FOLLOWED_UP = "followed up"
+    """The result was sent; the coach may close it or extend the follow-up."""
+    CLOSED = "closed"
+
+
+class CoachingRecord(SQLModel, table=True):
+    """One agent coached on one focus, followed up on a date; shown to people as COACH-<id>."""
+
+    __tablename__ = "coaching"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: str = Field(index=True)
+    vendor: str | None = Field(default=None, description="the agent's vendor as in the data, if they have one")
+    focus_category: str | None = None
+    focus_policy: str | None = None
+    audit_ids: str = Field(default="", description="the audits the coaching is about, one a line")
+    notes: str = ""
+    coach_id: str
+    created_by: str
+    coached_at: datetime = Field(sa_type=UTCDateTime)
+    follow_up_on: date
+    status: str = Field(default=CoachingStatus.OPEN.value, sa_type=String(16), index=True)
+    follow_up_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime,
+                                                  description="who follows up is claimed, so replicas send once")
+    followed_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verdict: str | None = None
+    result: str | None = Field(default=None, description="the follow-up's figures as JSON, kept")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = None
+
+    @property
+    def readable_id(self) -> str:
+        return f"COACH-{self.id}"
+
+    @property
+    def audit_list(self) -> list[str]:
+        return self.audit_ids.splitlines()
+
+    @property
+    def result_figures(self) -> dict:
+        """The follow-up's figures (bot.coaching.effect.Effect.as_json); empty before the follow-up."""
+        return json.loads(self.result) if self.result else {}
 
 
 class JobRun(SQLModel, table=True):

@@ -110,7 +110,8 @@ def test_agent_by_mention_shows_latest_errors_and_cannot_be_shared(bot_in_slack,
                                                                  user_id=QA_GROUP_MEMBER))
     body = texts(reply)
     assert "agent-1 · agent scorecard" in body and "Latest errors" in body and "listing-777" in body
-    assert not any(block["type"] == "actions" for block in reply["blocks"])
+    buttons = [element for block in reply["blocks"] if block["type"] == "actions" for element in block["elements"]]
+    assert [(button["action_id"], button["value"]) for button in buttons] == [(ActionId.COACH_AGENT, "agent-1")]
     refused = bot_in_slack.reply(bot_in_slack.sender.block_action(
         action_id=ActionId.SHARE_SCORECARD, user_id=QA_LEAD,
         value=json.dumps({"scopes": {"agent": "agent-1"}, "period": "7d", "chart": None})))

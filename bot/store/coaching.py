@@ -1,0 +1,98 @@
+"""Coaching records, changed by conditional updates so that double clicks and replicas change each once;
+and the focus counts a follow-up compares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from bot.store.models import AGENT_LEVEL, CoachingRecord, CoachingStatus
+
+#: A claimed follow-up not sent after this long (the process died) may be claimed again.
+FOLLOW_UP_RETRY = timedelta(minutes=30)
+
+
+def create_coaching(session: Session, *, record: CoachingRecord) -> CoachingRecord:
+    session.add(record)
+    session.flush()
+    return record
+
+
+def get_coaching(session: Session, *, coaching_id: int) -> CoachingRecord | None:
+    return session.get(CoachingRecord, coaching_id)
+
+
+def list_coaching(session: Session, *, agent_ids: Sequence[str] | None = None, vendors: Sequence[str] | None = None,
+                  coach_id: str | None = None, due_by: date | None = None, statuses: Sequence[str] | None = None,
+                  limit: int | None = None) -> list[CoachingRecord]:
+    """Newest first, narrowed by whichever filters are given."""
+    query = select(CoachingRecord).order_by(CoachingRecord.coached_at.desc(), CoachingRecord.id.desc()).limit(limit)
+    if agent_ids is not None:
+        query = query.where(CoachingRecord.agent_id.in_(list(agent_ids)))
+    if vendors is not None:
+        query = query.where(func.lower(CoachingRecord.vendor).in_([vendor.casefold() for vendor in vendors]))
+    if coach_id is not None:
+        query = query.where(CoachingRecord.coach_id == coach_id)
+    if due_by is not None:
+        query = query.where(CoachingRecord.follow_up_on <= due_by)
+    if statuses is not None:
+        query = query.where(CoachingRecord.status.in_(list(statuses)))
+    return list(session.execute(query).scalars())
+
+
+def claim_follow_up(session: Session, *, coaching_id: int, today: date, now: datetime) -> CoachingRecord | None:
+    """The record, if its follow-up is due and no process is sending it (or one gave up long ago)."""
+    statement = (update(CoachingRecord)
+                 .where(CoachingRecord.id == coaching_id, CoachingRecord.status == CoachingStatus.OPEN.value,
+                        CoachingRecord.follow_up_on <= today,
+                        CoachingRecord.follow_up_claimed_at.is_(None)
+                        | (CoachingRecord.follow_up_claimed_at <= now - FOLLOW_UP_RETRY))
+                 .values(follow_up_claimed_at=now).returning(CoachingRecord.id))
+    return get_coaching(session, coaching_id=coaching_id) if session.execute(statement).first() else None
+
+
+def record_follow_up(session: Session, *, coaching_id: int, verdict: str, result: str, now: datetime) -> None:
+    session.execute(update(CoachingRecord).where(CoachingRecord.id == coaching_id).values(
+        status=CoachingStatus.FOLLOWED_UP.value, verdict=verdict, result=result, followed_up_at=now))
+
+
+def close_coaching(session: Session, *, coaching_id: int, user_id: str, now: datetime) -> CoachingRecord | None:
+    """Close it; None if it was closed already (a second click changes nothing)."""
+    statement = (update(CoachingRecord)
+                 .where(CoachingRecord.id == coaching_id, CoachingRecord.status != CoachingStatus.CLOSED.value)
+                 .values(status=CoachingStatus.CLOSED.value, closed_at=now, closed_by=user_id)
+                 .returning(CoachingRecord.id))
+    return get_coaching(session, coaching_id=coaching_id) if session.execute(statement).first() else None
+
+
+def extend_follow_up(session: Session, *, coaching_id: int, follow_up_on: date) -> CoachingRecord | None:
+    """Follow up again on a later date; None if it is closed or already waits for that date or later."""
+    statement = (update(CoachingRecord)
+                 .where(CoachingRecord.id == coaching_id, CoachingRecord.status != CoachingStatus.CLOSED.value,
+                        CoachingRecord.follow_up_on < follow_up_on)
+                 .values(status=CoachingStatus.OPEN.value, follow_up_on=follow_up_on, follow_up_claimed_at=None)
+                 .returning(CoachingRecord.id))
+    return get_coaching(session, coaching_id=coaching_id) if session.execute(statement).first() else None
+
+
+def focus_counts(session: Session, *, agent_id: str, category: str | None, policy: str | None, first_day: date,
+                 last_day: date) -> tuple[int, int]:
+    """(audits, audits right on the focus) of the agent over the days: within the focus policy if there is one;
+    right means no error of the focus category if there is one, else correct."""
+    counts, errors = AGENT_LEVEL.counts, AGENT_LEVEL.errors
+
+    def where(table):
+        conditions = [table.c.agent_id == agent_id, table.c.day.between(first_day, last_day)]
+        return conditions + ([table.c.policy == policy] if policy is not None else [])
+
+    audits, correct = session.execute(
+        select(func.coalesce(func.sum(counts.c.audits), 0), func.coalesce(func.sum(counts.c.correct), 0))
+        .where(*where(counts))).one()
+    if category is None:
+        return int(audits), int(correct)
+    wrong = session.execute(select(func.coalesce(func.sum(errors.c.errors), 0))
+                            .where(*where(errors), errors.c.error_category == category)).scalar_one()
+    return int(audits), int(audits) - int(wrong)
