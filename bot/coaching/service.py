@@ -21,6 +21,7 @@ from bot.slack.access import Viewer, may_coach, refuse_outsiders, require
 from bot.slack.command_text import agent_id_from
 from bot.slack.errors import SLACK_FAILURES
 from bot.store.coaching import (
+    agents_of_audits,
     close_coaching,
     create_coaching,
     extend_follow_up,
@@ -30,7 +31,7 @@ from bot.store.coaching import (
 )
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values, latest_errors, vendors_of_agents
-from bot.store.models import Audit, CoachingRecord, CoachingStatus
+from bot.store.models import CoachingRecord, CoachingStatus
 from bot.store.rca import category_errors
 
 logger = logging.getLogger(__name__)
@@ -75,11 +76,13 @@ def start_form(runtime: Runtime, *, viewer: Viewer, agent_text: str, category_te
             key=lambda row: (-row.errors, row.category))]
         category = _pick_category(category_text, categories, agent=agent.label) if category_text else \
             (categories[0] if categories else None)
-        errors = latest_errors(session, agent_ids=agent.values, first_day=first_day, last_day=today, limit=200)
         policies = distinct_values(session, column="policy", scope={"agent_id": agent.values})
-    return FormStart(agent.label, vendor, categories, policies, category,
-                     [audit.audit_id for audit in errors if _of_category(audit, category)][:PREFILLED_AUDITS],
-                     viewer.user_id, today + timedelta(days=runtime.config.coaching.default_follow_up_days))
+        if not categories and not policies:
+            raise QabotError(f"{agent.label} has no errors and no policies in the last {lookback} days: there is "
+                             "nothing to focus coaching on yet.")
+        prefilled = _latest_of_focus(session, agent.values, category, first_day=first_day, last_day=today)
+    return FormStart(agent.label, vendor, categories, policies, category, prefilled, viewer.user_id,
+                     today + timedelta(days=runtime.config.coaching.default_follow_up_days))
 
 
 def record_coaching(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> CoachingRecord:
@@ -92,8 +95,7 @@ def record_coaching(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> 
             raise FormProblems({"notes": "Only QA staff and the leads of the agent's vendor record coaching."})
         audits, right = focus_counts(session, agent_id=form.agent_id, category=form.category, policy=form.policy,
                                      first_day=now.date() - timedelta(days=lookback), last_day=now.date())
-        cited = {audit.audit_id: audit.agent_id for audit in session.query(Audit).filter(
-            Audit.audit_id.in_(form.audit_ids))} if form.audit_ids else {}
+        cited = agents_of_audits(session, audit_ids=form.audit_ids)
         coach = Viewer(form.coach_id, config=runtime.config, groups=runtime.groups) if form.coach_id else None
         facts = FormFacts(today=now.date(), agent_of_audit=cited, focus_audits=audits, focus_errors=audits - right,
                           coach_allowed=coach is not None and may_coach(coach, vendor=vendor),
@@ -101,9 +103,12 @@ def record_coaching(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> 
         problems = form_problems(form, facts)
         if problems:
             raise FormProblems(problems)
+        cited_ids = form.audit_ids or _latest_of_focus(session, [form.agent_id], form.category,
+                                                       first_day=now.date() - timedelta(days=lookback),
+                                                       last_day=now.date())
         record = create_coaching(session, record=CoachingRecord(
             agent_id=form.agent_id, vendor=vendor, focus_category=form.category, focus_policy=form.policy,
-            audit_ids="\n".join(form.audit_ids), notes=form.notes, coach_id=form.coach_id,
+            audit_ids="\n".join(cited_ids), notes=form.notes, coach_id=form.coach_id,
             created_by=viewer.user_id, coached_at=now, follow_up_on=form.follow_up_on))
     logger.info("user %s recorded %s for %s", viewer.user_id, record.readable_id, record.agent_id)
     tell(runtime, record, text=f"{record.readable_id}: coaching of {record.agent_id} recorded",
@@ -204,8 +209,11 @@ def _pick_category(text: str, categories: list[str], *, agent: str) -> str:
     raise QabotError(f"{agent} made no errors of category \"{text.strip()}\" lately.{hint}")
 
 
-def _of_category(audit: Audit, category: str | None) -> bool:
-    return category is None or (audit.error_category or "").casefold() == category.casefold()
+def _latest_of_focus(session, agent_ids, category: str | None, *, first_day: date, last_day: date) -> list[str]:
+    """The agent's latest errors of the category (any error without one): the audits coaching is about."""
+    errors = latest_errors(session, agent_ids=agent_ids, first_day=first_day, last_day=last_day, limit=200)
+    return [audit.audit_id for audit in errors
+            if category is None or (audit.error_category or "").casefold() == category.casefold()][:PREFILLED_AUDITS]
 
 
 def _names(scope: ResolvedScope) -> list[str]:

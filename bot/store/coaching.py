@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from bot.store.models import AGENT_LEVEL, CoachingRecord, CoachingStatus
+from bot.store.models import AGENT_LEVEL, Audit, CoachingRecord, CoachingStatus
 
 #: A claimed follow-up not sent after this long (the process died) may be claimed again.
 FOLLOW_UP_RETRY = timedelta(minutes=30)
@@ -76,6 +76,14 @@ def extend_follow_up(session: Session, *, coaching_id: int, follow_up_on: date) 
                  .values(status=CoachingStatus.OPEN.value, follow_up_on=follow_up_on, follow_up_claimed_at=None)
                  .returning(CoachingRecord.id))
     return get_coaching(session, coaching_id=coaching_id) if session.execute(statement).first() else None
+
+
+def agents_of_audits(session: Session, *, audit_ids: Sequence[str]) -> dict[str, str]:
+    """audit id -> its agent, for the ids that exist."""
+    if not audit_ids:
+        return {}
+    query = select(Audit.audit_id, Audit.agent_id).where(Audit.audit_id.in_(list(audit_ids)))
+    return dict(session.execute(query).all())
 
 
 def focus_counts(session: Session, *, agent_id: str, category: str | None, policy: str | None, first_day: date,
