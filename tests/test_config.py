@@ -158,3 +158,18 @@ def test_alert_rules_run_only_with_somewhere_to_post():
     assert config.alerts.active_rules() == ["escalation_overdue", "accuracy", "stale_data"]
     assert config.alerts.channel_for("stale_data") == "C0DATAOPS" and config.alerts.owners_for("stale_data") == []
     assert config.alerts.channel_for("accuracy") == "C0ALERTS" and config.alerts.owners_for("accuracy") == ["S0LEADS"]
+
+
+def test_root_cause_and_coaching_keys_are_checked(tmp_path):
+    problems = problems_of(tmp_path, "[rca]\nrepeat_min = 1\n[coaching]\nmin_audit = 3\ndigest_day = 'monday'\n"
+                                     "digest_timezone = 'Europe/Dublinn'\ndefault_follow_up_days = 0\n"
+                                     "[vendors.x]\nleads = ['nope']\nleads_channel = '#leads'\n")
+    joined = "\n".join(problems)
+    assert "rca.repeat_min: Input should be greater than or equal to 2 (got 1)" in joined
+    assert "vendors.x.leads.0: 'nope' is not a Slack user or user group id" in joined
+    assert "vendors.x.leads_channel: '#leads' is not a Slack channel id" in joined
+    assert "coaching.min_audit: unknown key" in joined
+    assert "coaching.digest_day: Input should be 'mon'" in joined
+    assert "coaching.digest_timezone: 'Europe/Dublinn' is not an IANA time zone; did you mean Europe/Dublin" in joined
+    assert "coaching.default_follow_up_days: Input should be greater than or equal to 1" in joined
+    assert len(problems) == 7

@@ -49,7 +49,14 @@ def config_check(app: AppContext) -> None:
     click.echo(f"  calibration: {calibration.default_items} items by default (at most {calibration.max_items}), "
                f"drawn from the last {calibration.lookback_days} days; reminder {calibration.remind_before_h:g} h "
                "before the end")
-    if not config.access.qa_staff and not any(vendor.members for vendor in config.vendors.values()):
+    coaching = config.coaching
+    digests = [f"{key} in {vendor.leads_channel}" for key, vendor in config.vendors.items() if vendor.leads_channel]
+    click.echo(f"  root causes: an agent repeats an error category at {config.rca.repeat_min}+ in a period")
+    click.echo(f"  coaching: follow-up after {coaching.default_follow_up_days} days by default, against the "
+               f"{coaching.before_days} days before; at least {coaching.min_audits} audits to tell; weekly digest "
+               f"{coaching.digest_day} {coaching.digest_at} {coaching.digest_timezone}: "
+               + (", ".join(digests) if digests else "off (set a vendor's leads_channel to turn it on)"))
+    if not config.access.qa_staff and not any(vendor.members or vendor.leads for vendor in config.vendors.values()):
         click.echo("  note: [access] names no QA staff and no vendor has members: in Slack, everyone will be "
                    "refused until you add some.")
 
