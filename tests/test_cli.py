@@ -161,6 +161,12 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     assert "Acme BPO · vendor scorecard" in out and "significantly below target" in out
     assert "Weakest agents" in out and "[Share in channel]" in out
     assert (tmp_path / "qabot-demo-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "> /qa errors vendor acme 30d" in out and "Acme BPO · errors" in out and "make 80% of the errors" in out
+    assert "Agents repeating an error (3 or more of one category)" in out
+    assert (tmp_path / "qabot-demo-chart-errors.png").read_bytes().startswith(b"\x89PNG")
+    assert re.search(r"COACH-1: <@UDEMOQALEAD> coached \S+ on \S", out), out
+    follow_up = re.search(r"COACH-2 follow-up: (improved|no measurable change|worse)\n", out)
+    assert follow_up and "Before coaching: " in out and "two-proportion test p" in out, out
     assert "> morning post of team 'demo'" in out and "Morning quality · QA demo team" in out
     expected = acme_accuracy_last_week(tmp_path / "demo.db", now=now, zone="Asia/Manila")
     mover = re.search(r"Acme BPO (\d+\.\d)% \((-\d+\.\d) pp from \d+\.\d%, significant\)", out)

@@ -1,7 +1,8 @@
 """`qabot demo`: the real bot against the Slack stand-in, driven the way people use it, printed as they read it.
 
-A QA lead asks `/qa vendor acme`; a team's morning post and a pass of the SLA-breach monitor run;
-a calibration session runs through the real modals. Everything the bot sends reaches the stand-in,
+A QA lead asks `/qa vendor acme` and `/qa errors vendor acme 30d`, coaches the agent who repeats the top
+error (bot/demo/coaching.py); a team's morning post and a pass of the SLA-breach monitor run; a calibration
+session runs through the real modals. Everything the bot sends reaches the stand-in,
 which prints it; charts are saved beside `chart_path`. The bot is stopped (requests and listeners
 in flight finished) before the stand-in goes, so the run ends clean.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from bot.app import build_app, build_web_client, listener_pool
 from bot.config import Access, Team, TeamConfig, Vendor
+from bot.demo.coaching import errors_and_coaching
 from bot.demo.seed import VENDORS, demo_vendor_key
 from bot.jobs.alerts import check_alerts
 from bot.kpi.morning_service import post_morning
@@ -64,6 +66,8 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
             sender = SlackSender(app_url=server.url, signing_secret=DEMO_SIGNING_SECRET, slack=slack)
             echo(f"Slack stand-in on {slack.base_url}; bot serving {server.url}")
             _scorecard(sender, slack, chart_path=chart_path, echo=echo)
+            errors_and_coaching(runtime, sender=sender, slack=slack, user_id=DEMO_USER, now=now,
+                                chart_path=chart_path, echo=echo)
             _jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path, now=now, echo=echo)
             _calibration(engine, sender=sender, slack=slack, now=now, chart_path=chart_path, echo=echo)
         finally:
