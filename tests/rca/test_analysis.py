@@ -76,3 +76,15 @@ def test_excess_errors_of_nothing_is_empty():
 def test_repeats_counted_by_category():
     repeats = [Repeat("a1", "missed context", 5), Repeat("a2", "missed context", 3), Repeat("a1", "policy", 4)]
     assert repeats_by_category(repeats) == [("missed context", 2), ("policy", 1)]
+
+
+def test_holm_matches_statsmodels():
+    import numpy as np
+    from statsmodels.stats.multitest import multipletests
+
+    from bot.rca.analysis import holm
+
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 7, 60):
+        p_values = rng.uniform(0, 0.2, size) ** 2
+        assert holm(p_values) == pytest.approx(multipletests(p_values, method="holm")[1])
