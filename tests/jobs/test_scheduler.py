@@ -66,6 +66,20 @@ def test_a_morning_slot_follows_local_time_across_the_dst_change():
     assert manila.slot(datetime(2026, 11, 22, 23, tzinfo=UTC)) == datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
 
 
+def test_a_weekly_coaching_digest_for_each_vendor_with_a_leads_channel():
+    config = parse_team_config({
+        "coaching": {"digest_day": "tue", "digest_at": "08:15", "digest_timezone": "America/New_York"},
+        "vendors": {"acme": {"name": "Acme BPO", "leads_channel": "C0ACMELEAD"}, "globex": {"name": "Globex"}},
+    }, origin="test")
+    jobs = {job.id: job for job in jobs_for(config)}
+    assert "coaching-follow-ups" in jobs and "coaching-digest:globex" not in jobs
+    digest = jobs["coaching-digest:acme"]
+    # Tuesday 08:15 in New York: 13:15 UTC in winter (EST); the week's slot holds until the next Tuesday.
+    assert digest.slot(datetime(2026, 12, 1, 13, 20, tzinfo=UTC)) == datetime(2026, 12, 1, 13, 15, tzinfo=UTC)
+    assert digest.slot(datetime(2026, 12, 8, 13, 14, tzinfo=UTC)) == datetime(2026, 12, 1, 13, 15, tzinfo=UTC)
+    assert digest.schedule() == "08:15 America/New_York tue"
+
+
 def test_catch_up_runs_a_missed_slot_once_and_only_while_it_is_relevant(engine, tmp_path):
     ran = []
     jobs = [Job("daily", "test", lambda context, *, now, slot: ran.append(now) or "done", every=timedelta(days=1)),
