@@ -141,7 +141,7 @@ def digest(url: str) -> dict:
                                            slack_bot_token=slack.token, slack_api_url=slack.api_url))
         runtime = Runtime(engine=engine, config=config, client=client, clock=lambda: NOW)
         started = time.perf_counter()
-        outcomes = [post_digest(runtime, vendor_key=key, now=NOW + timedelta(days=1)) for key in vendors]
+        outcomes = [post_digest(runtime, vendor_key=key, day_of=NOW + timedelta(days=1)) for key in vendors]
         seconds = time.perf_counter() - started
         posts = len(slack.calls_to("chat.postMessage"))
     engine.dispose()

@@ -11,9 +11,21 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.kpi.scorecard import SIGNIFICANCE, Estimate, two_proportion_p_value, wilson
+
+
+def before_days_of(coached: date, *, before_days: int) -> tuple[date, date]:
+    """The whole UTC days "before coaching": `before_days` of them, up to the day before the coaching day."""
+    return coached - timedelta(days=before_days), coached - timedelta(days=1)
+
+
+def after_days_of(coached: date, *, follow_up_on: date) -> tuple[date, date]:
+    """The whole UTC days "since coaching": from the day after the coaching day (that day's audits may be the
+    very errors that prompted it) up to the day before the follow-up."""
+    return coached + timedelta(days=1), follow_up_on - timedelta(days=1)
 
 
 class Verdict(StrEnum):

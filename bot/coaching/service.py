@@ -10,11 +10,14 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.coaching.effect import Effectiveness, effectiveness
+from sqlmodel import Session
+
+from bot.coaching.effect import Effectiveness, before_days_of, effectiveness
 from bot.coaching.rules import CoachingForm, FormFacts, form_problems
 from bot.errors import FormProblems, QabotError
-from bot.kpi.scopes import ResolvedScope, suggest
+from bot.kpi.scopes import ResolvedScope
 from bot.kpi.service import allowed_scopes, resolve_scopes
+from bot.rca.analysis import named_category
 from bot.render.coaching_blocks import coaching_record_blocks
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, may_coach, refuse_outsiders, require
@@ -27,16 +30,16 @@ from bot.store.coaching import (
     extend_follow_up,
     focus_counts,
     get_coaching,
+    latest_focus_errors,
     list_coaching,
 )
 from bot.store.db import session_scope
-from bot.store.kpi import distinct_values, latest_errors, vendors_of_agents
+from bot.store.kpi import distinct_values, vendors_of_agents
 from bot.store.models import CoachingRecord, CoachingStatus
 from bot.store.rca import category_errors
 
 logger = logging.getLogger(__name__)
 PREFILLED_AUDITS = 5
-LIST_LIMIT = 20
 LIST_USAGE = ("Use `/qa coaching` (what you coach), `/qa coaching due`, `/qa coaching agent ID` or "
               "`/qa coaching vendor NAME`.")
 
@@ -68,52 +71,69 @@ def start_form(runtime: Runtime, *, viewer: Viewer, agent_text: str, category_te
     with session_scope(runtime.engine) as session:
         agent = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"agent": agent_id})[0]
         vendor = _vendor_of(session, agent)
-        require(may_coach(viewer, vendor=vendor), viewer, f"coaching of {agent.label}",
-                "Only QA staff and the leads of the agent's vendor record coaching.")
+        _require_coach(viewer, vendor=vendor, agent=agent.label)
         first_day = today - timedelta(days=lookback)
         categories = [row.category for row in sorted(
             category_errors(session, scope={"agent_id": agent.values}, first_day=first_day, last_day=today),
             key=lambda row: (-row.errors, row.category))]
-        category = _pick_category(category_text, categories, agent=agent.label) if category_text else \
-            (categories[0] if categories else None)
+        category = named_category(category_text, categories, missing=f"{agent.label} made no errors of category "
+                                  f"\"{category_text.strip()}\" in the last {lookback} days.") \
+            if category_text else (categories[0] if categories else None)
         policies = distinct_values(session, column="policy", scope={"agent_id": agent.values})
         if not categories and not policies:
             raise QabotError(f"{agent.label} has no errors and no policies in the last {lookback} days: there is "
                              "nothing to focus coaching on yet.")
-        prefilled = _latest_of_focus(session, agent.values, category, first_day=first_day, last_day=today)
+        prefilled = latest_focus_errors(session, agent_ids=agent.values, category=category, policy=None,
+                                        first_day=first_day, last_day=today, limit=PREFILLED_AUDITS)
     return FormStart(agent.label, vendor, categories, policies, category, prefilled, viewer.user_id,
                      today + timedelta(days=runtime.config.coaching.default_follow_up_days))
 
 
-def record_coaching(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> CoachingRecord:
-    """Store the coaching (FormProblems, by field, if it cannot be) and tell the coach and the vendor's leads."""
-    now = runtime.clock()
-    lookback = runtime.config.coaching.before_days
+def coaching_problems(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> dict[str, str]:
+    """What is wrong with a submitted coaching form, by field (empty when it can be stored); AccessDenied, logged,
+    when the viewer may not record coaching of this agent."""
     with session_scope(runtime.engine) as session:
-        vendor = _vendor_of(session, resolve_scopes(session, config=runtime.config, scopes={"agent": form.agent_id})[0])
-        if not may_coach(viewer, vendor=vendor):
-            raise FormProblems({"notes": "Only QA staff and the leads of the agent's vendor record coaching."})
-        audits, right = focus_counts(session, agent_id=form.agent_id, category=form.category, policy=form.policy,
-                                     first_day=now.date() - timedelta(days=lookback), last_day=now.date())
-        cited = agents_of_audits(session, audit_ids=form.audit_ids)
-        coach = Viewer(form.coach_id, config=runtime.config, groups=runtime.groups) if form.coach_id else None
-        facts = FormFacts(today=now.date(), agent_of_audit=cited, focus_audits=audits, focus_errors=audits - right,
-                          coach_allowed=coach is not None and may_coach(coach, vendor=vendor),
-                          lookback_days=lookback)
-        problems = form_problems(form, facts)
+        return _problems(session, runtime, viewer=viewer, form=form)[0]
+
+
+def record_coaching(runtime: Runtime, *, viewer: Viewer, form: CoachingForm) -> CoachingRecord:
+    """Store the coaching (checked again: FormProblems if it cannot be) and tell the coach and the vendor's leads.
+    Slack's listener checks first (coaching_problems) and calls this after acknowledging the form."""
+    now = runtime.clock()
+    with session_scope(runtime.engine) as session:
+        problems, vendor = _problems(session, runtime, viewer=viewer, form=form)
         if problems:
             raise FormProblems(problems)
-        cited_ids = form.audit_ids or _latest_of_focus(session, [form.agent_id], form.category,
-                                                       first_day=now.date() - timedelta(days=lookback),
-                                                       last_day=now.date())
+        cited = form.audit_ids or latest_focus_errors(
+            session, agent_ids=[form.agent_id], category=form.category, policy=form.policy,
+            first_day=now.date() - timedelta(days=runtime.config.coaching.before_days), last_day=now.date(),
+            limit=PREFILLED_AUDITS)
         record = create_coaching(session, record=CoachingRecord(
             agent_id=form.agent_id, vendor=vendor, focus_category=form.category, focus_policy=form.policy,
-            audit_ids="\n".join(cited_ids), notes=form.notes, coach_id=form.coach_id,
-            created_by=viewer.user_id, coached_at=now, follow_up_on=form.follow_up_on))
+            audit_ids="\n".join(cited), notes=form.notes, coach_id=form.coach_id, created_by=viewer.user_id,
+            coached_at=now, follow_up_on=form.follow_up_on))
     logger.info("user %s recorded %s for %s", viewer.user_id, record.readable_id, record.agent_id)
     tell(runtime, record, text=f"{record.readable_id}: coaching of {record.agent_id} recorded",
          blocks=coaching_record_blocks(record))
     return record
+
+
+def _problems(session: Session, runtime: Runtime, *, viewer: Viewer, form: CoachingForm
+              ) -> tuple[dict[str, str], str | None]:
+    """(the form's problems, the agent's vendor as in the data)."""
+    today = runtime.clock().date()
+    lookback = runtime.config.coaching.before_days
+    agent = resolve_scopes(session, config=runtime.config, scopes={"agent": form.agent_id})[0]
+    vendor = _vendor_of(session, agent)
+    _require_coach(viewer, vendor=vendor, agent=agent.label)
+    first_day, last_day = before_days_of(today, before_days=lookback)  # what a follow-up will compare against
+    audits, right = focus_counts(session, agent_id=form.agent_id, category=form.category, policy=form.policy,
+                                 first_day=first_day, last_day=last_day)
+    coach = Viewer(form.coach_id, config=runtime.config, groups=runtime.groups) if form.coach_id else None
+    facts = FormFacts(today=today, agent_of_audit=agents_of_audits(session, audit_ids=form.audit_ids),
+                      focus_audits=audits, focus_errors=audits - right,
+                      coach_allowed=coach is not None and may_coach(coach, vendor=vendor), lookback_days=lookback)
+    return form_problems(form, facts), vendor
 
 
 @dataclass(frozen=True)
@@ -135,7 +155,7 @@ def coaching_list(runtime: Runtime, *, viewer: Viewer, text: str) -> CoachingLis
         if word in ("agent", "vendor"):
             name = agent_id_from(rest, config=runtime.config) if word == "agent" else rest
             scope = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={word: name})[0]
-            filters = {"agent_ids": scope.values} if word == "agent" else {"vendors": _names(scope)}
+            filters = {"agent_ids": scope.values} if word == "agent" else {"vendors": scope.values}
             title = f"Coaching of {scope.label}"
         elif word == "due":
             filters = {"due_by": runtime.clock().date(), "statuses": [CoachingStatus.OPEN.value]}
@@ -181,10 +201,18 @@ def tell(runtime: Runtime, record: CoachingRecord, *, text: str, blocks: list[di
 
 
 def _leads(runtime: Runtime, vendor: str | None) -> list[str]:
+    """The vendor's leads as people: user groups (S...) are expanded to their members."""
     if vendor is None:
         return []
-    return [lead for key, config in runtime.config.vendors.items() if vendor.casefold() in config.spellings(key)
-            for lead in config.leads if not lead.startswith("S")]  # user groups get no DM
+    leads = [lead for key, config in runtime.config.vendors.items() if vendor.casefold() in config.spellings(key)
+             for lead in config.leads]
+    return [person for lead in leads
+            for person in (sorted(runtime.groups.members(lead)) if lead.startswith("S") else [lead])]
+
+
+def _require_coach(viewer: Viewer, *, vendor: str | None, agent: str) -> None:
+    require(may_coach(viewer, vendor=vendor), viewer, f"coaching of {agent}",
+            "Only QA staff and the leads of the agent's vendor record coaching.")
 
 
 def _may_change(viewer: Viewer, record: CoachingRecord | None) -> None:
@@ -194,28 +222,7 @@ def _may_change(viewer: Viewer, record: CoachingRecord | None) -> None:
             record.readable_id, "Only the coach, QA staff and the vendor's leads can close or extend coaching.")
 
 
-def _vendor_of(session, agent: ResolvedScope) -> str | None:
+def _vendor_of(session: Session, agent: ResolvedScope) -> str | None:
     """The agent's vendor as in the data, when they work for exactly one."""
     vendors = vendors_of_agents(session, agent_ids=agent.values)
     return vendors[0] if len(vendors) == 1 else None
-
-
-def _pick_category(text: str, categories: list[str], *, agent: str) -> str:
-    for category in categories:
-        if category.casefold() == text.strip().casefold():
-            return category
-    close = suggest(text, {category: category for category in categories})
-    hint = f" Did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
-    raise QabotError(f"{agent} made no errors of category \"{text.strip()}\" lately.{hint}")
-
-
-def _latest_of_focus(session, agent_ids, category: str | None, *, first_day: date, last_day: date) -> list[str]:
-    """The agent's latest errors of the category (any error without one): the audits coaching is about."""
-    errors = latest_errors(session, agent_ids=agent_ids, first_day=first_day, last_day=last_day, limit=200)
-    return [audit.audit_id for audit in errors
-            if category is None or (audit.error_category or "").casefold() == category.casefold()][:PREFILLED_AUDITS]
-
-
-def _names(scope: ResolvedScope) -> list[str]:
-    return sorted(scope.spellings | {value.casefold() for value in scope.values})
-

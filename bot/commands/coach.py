@@ -7,7 +7,6 @@ from __future__ import annotations
 from slack_bolt import Ack, Respond
 
 from bot.coaching import service
-from bot.errors import FormProblems
 from bot.render.coaching_blocks import coaching_list_blocks, coaching_modal
 from bot.runtime import Runtime
 from bot.slack.access import Viewer
@@ -31,13 +30,16 @@ def handle_coach_button(ack: Ack, body: dict, action: dict, viewer: Viewer, runt
 
 
 def handle_submission(ack: Ack, view: dict, viewer: Viewer, runtime: Runtime) -> None:
-    try:
-        service.record_coaching(runtime, viewer=viewer, form=read_coaching(view))
-    except FormProblems as problems:
-        ack(response_action="errors", errors=field_errors(problems.problems, fields=COACHING_FIELDS, view=view,
+    """Checked before the form closes (problems go under their fields); stored and told after, so the DMs
+    never hold up Slack's answer."""
+    form = read_coaching(view)
+    problems = service.coaching_problems(runtime, viewer=viewer, form=form)
+    if problems:
+        ack(response_action="errors", errors=field_errors(problems, fields=COACHING_FIELDS, view=view,
                                                           fallback="notes"))
         return
     ack()
+    service.record_coaching(runtime, viewer=viewer, form=form)
 
 
 def list_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:

@@ -20,7 +20,7 @@ from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
 from bot.render.blocks import help_blocks, scorecard_blocks, scorecard_summary, share_value
 from bot.runtime import Runtime
-from bot.slack.access import Viewer
+from bot.slack.access import Viewer, may_coach_someone
 from bot.slack.command_text import agent_id_from, parse_qa_text, words_after_subcommand
 from bot.slack.files import scorecard_chart
 from bot.slack.ids import COMMAND
@@ -108,7 +108,7 @@ def send_scorecard(respond: Respond, runtime: Runtime, *, viewer: Viewer, scopes
     agents = [scope.label for scope in visible.scopes if scope.kind == "agent"]
     blocks = scorecard_blocks(
         card, chart_file_id=chart_file_id, private=visible.about_people,
-        coach_agent=agents[0] if len(agents) == 1 and not shared else None,
+        coach_agent=agents[0] if len(agents) == 1 and not shared and may_coach_someone(viewer) else None,
         share_value=share_value(scopes={scope.kind: scope.label for scope in visible.scopes},
                                 period_text=period_text, chart_file_id=chart_file_id) if offer_share else None,
     )

@@ -125,7 +125,7 @@ def jobs_for(config: TeamConfig) -> list[Job]:
         if vendor.leads_channel:
             jobs.append(Job(f"coaching-digest:{key}", f"weekly coaching candidates of {vendor.display_name(key)} in "
                             f"{vendor.leads_channel}",
-                            lambda runtime, *, now, slot, key=key: post_digest(runtime, vendor_key=key, now=now),
+                            lambda runtime, *, now, slot, key=key: post_digest(runtime, vendor_key=key, day_of=slot),
                             local=LocalSchedule(ZoneInfo(digest.digest_timezone), time.fromisoformat(digest.digest_at),
                                                 (digest.digest_day,))))
     for key, team in config.teams.items():

@@ -13,13 +13,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.errors import QabotError
 from bot.kpi.periods import Period
+from bot.kpi.scopes import suggest
 from bot.kpi.scorecard import SIGNIFICANCE, two_proportion_p_value
 from bot.store.models import AUDIT_SEVERITIES
 
 #: The Pareto principle's line: the "vital few" categories make up this share of the errors.
 VITAL_SHARE = 0.8
 PER = 1000
+
+
+def named_category(text: str, known: Iterable[str], *, missing: str) -> str:
+    """The category as the data spells it, whatever the case typed; QabotError(`missing` and the closest known
+    ones) when there is no such category."""
+    known = list(known)
+    wanted = text.strip().casefold()
+    for category in known:
+        if category.casefold() == wanted:
+            return category
+    close = suggest(text, {category: category for category in known})
+    if close:
+        hint = "Did you mean " + " or ".join(f"\"{name}\"" for name in close) + "?"
+    elif known:
+        hint = "The categories: " + ", ".join(f"\"{name}\"" for name in sorted(known)) + "."
+    else:
+        hint = "There are no errors at all in this period."
+    raise QabotError(f"{missing} {hint}")
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from datetime import UTC, datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.config import TeamConfig
-from bot.errors import QabotError
 from bot.kpi.periods import Period, parse_period
-from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, suggest
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
 from bot.kpi.scorecard import total
 from bot.kpi.service import allowed_scopes, resolve_scopes
-from bot.rca.analysis import CategoryView, ErrorsView, PartVolume, build_pareto, excess_errors
+from bot.rca.analysis import CategoryView, ErrorsView, PartVolume, build_pareto, excess_errors, named_category
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, refuse_outsiders
 from bot.store.db import session_scope
@@ -60,7 +59,8 @@ def category_view(session: Session, *, resolved: list[ResolvedScope], period: Pe
     store_scope = _store_scope(resolved)
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
     by_category = {row.category: row.errors for row in category_errors(session, **current)}
-    category = _category_named(category_text, by_category, label=_label(resolved), period=period)
+    category = named_category(category_text, by_category, missing=f"No errors of category \"{category_text.strip()}\" "
+                                                                  f"for {_label(resolved)} {period.describe()}.")
     audits = total(daily_counts(session, **current).values()).audits
     sources = []
     for kind in SOURCE_KINDS:
@@ -108,22 +108,6 @@ def _store_scope(resolved: list[ResolvedScope]) -> ScopeFilter:
 
 def _label(resolved: list[ResolvedScope]) -> str:
     return " · ".join(scope.label for scope in resolved) or "All audits"
-
-
-def _category_named(text: str, errors: Mapping[str, int], *, label: str, period: Period) -> str:
-    """The category as the data spells it, whatever the case typed; QabotError naming the closest ones."""
-    wanted = text.strip().casefold()
-    for category in errors:
-        if category.casefold() == wanted:
-            return category
-    close = suggest(text, {category: category for category in errors})
-    if close:
-        hint = "Did you mean " + " or ".join(f"\"{name}\"" for name in close) + "?"
-    elif errors:
-        hint = "Its categories: " + ", ".join(f"\"{name}\"" for name in sorted(errors)) + "."
-    else:
-        hint = "It has no errors at all in this period."
-    raise QabotError(f"No errors of category \"{text.strip()}\" for {label} {period.describe()}. {hint}")
 
 
 def _root_causes(session: Session, resolved: list[ResolvedScope], period: Period) -> list[tuple[str, int]] | None:

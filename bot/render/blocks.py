@@ -64,6 +64,10 @@ def form_input(block_id: str, label: str, element: dict, *, optional: bool = Fal
     return block
 
 
+def header(text: str) -> dict:
+    return {"type": "header", "text": plain(_clip(text, limits.HEADER_TEXT))}
+
+
 def section(text: str) -> dict:
     return {"type": "section", "text": mrkdwn(_clip(text, limits.SECTION_TEXT))}
 

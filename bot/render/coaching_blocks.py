@@ -7,8 +7,7 @@ from datetime import date
 
 from bot.coaching.candidates import Candidate
 from bot.coaching.effect import Effect, Effectiveness, Verdict
-from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
-from bot.slack import limits
+from bot.render.blocks import MAX_OPTIONS, form_input, header, mrkdwn, option, plain, section
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.store.models import CoachingRecord, CoachingStatus
 from bot.wording import interval, p_value, percent
@@ -94,7 +93,7 @@ def follow_up_blocks(record: CoachingRecord, effect: Effect) -> list[dict]:
 
 
 def coaching_list_blocks(title: str, records: list[CoachingRecord], summary: Effectiveness | None) -> list[dict]:
-    blocks: list[dict] = [{"type": "header", "text": plain(title[:limits.HEADER_TEXT])}]
+    blocks: list[dict] = [header(title)]
     if not records:
         blocks.append(section("No coaching records here yet."))
     lines = [_list_line(record) for record in records[:LIST_SHOWN]]
@@ -127,7 +126,7 @@ def _effectiveness_words(summary: Effectiveness) -> str:
 def digest_blocks(label: str, candidates: list[Candidate], *, first_day: date, last_day: date) -> list[dict]:
     """The weekly digest of a vendor's agents significantly under target, worst first."""
     blocks: list[dict] = [
-        {"type": "header", "text": plain(f"Coaching candidates · {label}"[:limits.HEADER_TEXT])},
+        header(f"Coaching candidates · {label}"),
         {"type": "context", "elements": [mrkdwn(
             f"{first_day:%a %d %b} to {last_day:%a %d %b} (UTC) · agents whose accuracy is significantly under "
             "target (the 95% interval's top is under it), worst first")]},

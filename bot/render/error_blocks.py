@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.rca.analysis import CategoryView, ErrorsView, ParetoRow
-from bot.render.blocks import mrkdwn, section
+from bot.render.blocks import header, mrkdwn, section
 from bot.render.error_text import (
     CATEGORIES_SHOWN,
     REPEATS_SHOWN,
@@ -14,7 +14,6 @@ from bot.render.error_text import (
     scope_words,
     split_words,
 )
-from bot.slack import limits
 from bot.slack.ids import COMMAND, BlockId
 from bot.wording import percent, plural
 
@@ -32,7 +31,7 @@ def errors_summary(view: ErrorsView) -> str:
 def errors_blocks(view: ErrorsView, *, chart_file_id: str | None) -> list[dict]:
     pareto = view.pareto
     blocks: list[dict] = [
-        _header(f"{view.label} · errors"),
+        header(f"{view.label} · errors"),
         {"type": "context", "elements": [mrkdwn(
             f"{view.period.describe()} · {pareto.audits:,} audits · {pareto.errors:,} errors")]},
     ]
@@ -67,7 +66,7 @@ def errors_blocks(view: ErrorsView, *, chart_file_id: str | None) -> list[dict]:
 
 def category_blocks(view: CategoryView) -> list[dict]:
     blocks: list[dict] = [
-        _header(f"{view.label} · {view.category}"),
+        header(f"{view.label} · {view.category}"),
         {"type": "context", "elements": [mrkdwn(view.period.describe())]},
         section(category_headline(view)),
     ]
@@ -77,11 +76,6 @@ def category_blocks(view: CategoryView) -> list[dict]:
     if view.examples:
         blocks.append(section("*Examples* (latest days first): " + " · ".join(f"`{item}`" for item in view.examples)))
     return blocks
-
-
-def _header(text: str) -> dict:
-    clipped = text if len(text) <= limits.HEADER_TEXT else text[: limits.HEADER_TEXT - 1] + "…"
-    return {"type": "header", "text": {"type": "plain_text", "text": clipped}}
 
 
 def _row_text(position: int, row: ParetoRow) -> str:

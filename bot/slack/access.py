@@ -59,6 +59,10 @@ class Viewer:
                                       if self._groups.contains([*vendor.members, *vendor.leads], self.user_id))
         return self._vendors
 
+    @property
+    def leads_a_vendor(self) -> bool:
+        return any(self._groups.contains(vendor.leads, self.user_id) for vendor in self._config.vendors.values())
+
     def leads(self, vendor_name: str | None) -> bool:
         """Is the user one of the leads of `vendor_name` (as stored, in any of its spellings)?"""
         return vendor_name is not None and any(
@@ -162,6 +166,11 @@ def may_see_calibration(viewer: Viewer, *, requester_id: str, participant_ids: s
 def may_coach(viewer: Viewer, *, vendor: str | None) -> bool:
     """QA staff, and the leads of the agent's vendor, record and close coaching."""
     return viewer.qa_staff or viewer.leads(vendor)
+
+
+def may_coach_someone(viewer: Viewer) -> bool:
+    """Whether to offer the Coach button at all (the form checks the agent's vendor when it opens)."""
+    return viewer.qa_staff or viewer.leads_a_vendor
 
 
 def not_visible(viewer: Viewer, kind: str, name: str) -> AccessDenied:

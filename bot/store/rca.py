@@ -38,15 +38,16 @@ def category_errors_by(session: Session, *, scope: ScopeFilter, category: str, c
     return {value: int(errors) for value, errors in session.execute(query)}
 
 
-def repeated_errors(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date, at_least: int
-                    ) -> list[Repeat]:
-    """Agents with at least `at_least` errors of one category, most first. Uncategorised errors are left out:
-    two of them are not the same error made twice."""
+def repeated_errors(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date, at_least: int,
+                    uncategorised: bool = False) -> list[Repeat]:
+    """Agents with at least `at_least` errors of one category, most first. Uncategorised errors are left out
+    unless asked for: two of them are not the same error made twice."""
     table = AGENT_LEVEL.errors
     errors = func.sum(table.c.errors)
     query = (
         select(table.c.agent_id, table.c.error_category, errors)
-        .where(scope_where(table, scope, first_day, last_day), table.c.error_category != UNCATEGORISED)
+        .where(scope_where(table, scope, first_day, last_day),
+               *([] if uncategorised else [table.c.error_category != UNCATEGORISED]))
         .group_by(table.c.agent_id, table.c.error_category)
         .having(errors >= at_least)
         .order_by(errors.desc(), table.c.error_category, table.c.agent_id)
@@ -58,14 +59,21 @@ def example_items(session: Session, *, scope: ScopeFilter, category: str, first_
                   limit: int) -> list[str]:
     """Item ids of audits with an error of the category, from the latest days first.
 
-    Ordered by day only, so the audit_day index is walked backwards and the scan stops at `limit`.
+    The errors roll-up names the latest days that have such errors, so only those days' audits are read,
+    however rare the category.
     """
+    table = level_for(scope).errors
+    days = list(session.execute(
+        select(table.c.day).where(scope_where(table, scope, first_day, last_day), table.c.error_category == category)
+        .group_by(table.c.day).order_by(table.c.day.desc()).limit(limit)).scalars())
+    if not days:
+        return []
     a = AUDIT.c
     query = (
         select(a.item_id)
-        .where(a.audit_day.between(first_day, last_day), a.outcome != Outcome.CORRECT.value,
-               error_category() == category, *(a[column].in_(list(values)) for column, values in scope.items()))
-        .order_by(a.audit_day.desc())
+        .where(a.audit_day.in_(days), a.outcome != Outcome.CORRECT.value, error_category() == category,
+               *(a[column].in_(list(values)) for column, values in scope.items()))
+        .order_by(a.audit_day.desc(), a.audited_at.desc())
         .limit(limit)
     )
     return list(session.execute(query).scalars())

@@ -14,7 +14,7 @@ from bot.coaching.follow_up import follow_up_due, post_digest
 from bot.config import parse_team_config
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.limits import block_problems, view_problems
-from bot.store.coaching import create_coaching, get_coaching
+from bot.store.coaching import claim_follow_up, close_coaching, create_coaching, get_coaching, record_follow_up
 from bot.store.db import session_scope
 from bot.store.models import CoachingRecord
 from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
@@ -22,6 +22,7 @@ from tests.factories import audit_row, write_csv
 from tests.slack.test_answers import answered_quickly
 
 ACME_LEAD = "UACMELEAD1"
+GLOBEX_LEAD = "UGLOBEXLD1"
 LEADS_CHANNEL = "C0ACMELEAD"
 COACHED_AT = datetime(2026, 11, 8, 12, tzinfo=UTC)
 
@@ -30,7 +31,7 @@ COACHED_AT = datetime(2026, 11, 8, 12, tzinfo=UTC)
 def slack_config(slack_config):
     raw = slack_config.model_dump(exclude_none=True)
     raw["vendors"]["acme"].update(leads=[ACME_LEAD], leads_channel=LEADS_CHANNEL)
-    raw["vendors"]["globex"] = {"name": "Globex"}
+    raw["vendors"]["globex"] = {"name": "Globex", "leads": [GLOBEX_LEAD]}
     return parse_team_config(raw, origin="test")
 
 
@@ -40,7 +41,7 @@ def texts(message: dict) -> str:
 
 @pytest.fixture
 def audits(engine, slack_config, tmp_path, now):
-    """agent-7 (Acme): 100 audits before 2026-11-08 with 20 'missed context' errors, 60 after with one.
+    """agent-7 (Acme): 100 audits before 2026-11-08 with 20 'missed context' errors, 60 after it with one.
     agent-8 (Acme): 40 audits in the last two weeks, 10 wrong. g-1 works for Globex."""
     rows = []
 
@@ -53,8 +54,8 @@ def audits(engine, slack_config, tmp_path, now):
 
     for index in range(100):
         add("agent-7", date(2026, 10, 20) + timedelta(days=index % 19), wrong=index % 5 == 0)
-    for index in range(60):
-        add("agent-7", date(2026, 11, 8) + timedelta(days=index % 14), wrong=index == 30)
+    for index in range(60):  # from the day after the coaching day (2026-11-08), which counts on neither side
+        add("agent-7", date(2026, 11, 9) + timedelta(days=index % 13), wrong=index == 30)
     for index in range(40):
         add("agent-8", date(2026, 11, 8) + timedelta(days=index % 14), wrong=index % 4 == 0, category="policy misread")
     add("g-1", date(2026, 11, 20), wrong=True, vendor="Globex")
@@ -146,7 +147,7 @@ def test_bad_input_is_answered_next_to_each_field_and_nothing_stored(bot_in_slac
     (OUTSIDER, "coach agent-7", "not on the QA staff or a vendor's member list"),
     (ACME_LEAD, "coach g-1", "No agent called 'g-1' that you can see."),
     (QA_LEAD, "coach agent-77", "Did you mean: agent-7"),
-    (QA_LEAD, 'coach agent-7 "missed contxt"', "Did you mean 'missed context'"),
+    (QA_LEAD, 'coach agent-7 "missed contxt"', 'Did you mean "missed context"'),
     (QA_LEAD, "coach", "Say who: `/qa coach AGENT_ID`"),
 ])
 def test_who_may_coach_and_bad_names(bot_in_slack, audits, user, text, message):
@@ -161,6 +162,9 @@ def test_the_coach_button_on_an_agent_scorecard_opens_the_form(bot_in_slack, aud
     button = next(e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"])
     view = bot_in_slack.sender.open_with_button(action_id=button["action_id"], value=button["value"], user_id=QA_LEAD)
     assert view["callback_id"] == CallbackId.COACHING_MODAL and "agent-7" in view["private_metadata"]
+    member = bot_in_slack.reply(bot_in_slack.sender.slash_command("agent agent-7 30d", user_id=ACME_MEMBER))
+    assert "agent-7 · agent scorecard" in texts(member)
+    assert not any(b["type"] == "actions" for b in member["blocks"])  # members who are not leads do not coach
 
 
 def z_test(x1: int, n1: int, x2: int, n2: int) -> float:
@@ -210,8 +214,8 @@ def test_too_few_audits_after_coaching_and_extend(bot_in_slack, audits, engine, 
             agent_id="agent-7", vendor="Acme BPO", focus_category="missed context", coach_id=QA_LEAD,
             created_by=QA_LEAD, coached_at=datetime(2026, 11, 20, 9, tzinfo=UTC), follow_up_on=now.date()))
     follow_up_due(bot_in_slack.runtime, now=now)
-    after = sum(1 for row in audits if row["agent_id"] == "agent-7" and row["audited_at"] >= "2026-11-20"
-                and row["audited_at"] < "2026-11-22")
+    after = sum(1 for row in audits if row["agent_id"] == "agent-7" and row["audited_at"] >= "2026-11-21"
+                and row["audited_at"] < "2026-11-22")  # the day after the coaching day to the day before now
     body = texts(bot_in_slack.slack.calls_to("chat.postMessage")[0].args)
     assert "follow-up: too few audits after coaching to tell" in body
     assert f"{30 - after:,} more audits after coaching are needed" in body
@@ -227,7 +231,8 @@ def test_weekly_digest_lists_candidates_worst_first_in_the_leads_channel(bot_in_
         create_coaching(session, record=CoachingRecord(
             agent_id="agent-8", vendor="Acme BPO", focus_category="policy misread", coach_id=ACME_LEAD,
             created_by=ACME_LEAD, coached_at=now, follow_up_on=date(2026, 12, 6)))
-    assert post_digest(bot_in_slack.runtime, vendor_key="acme", now=now) == f"posted to {LEADS_CHANNEL}: 1 candidate(s)"
+    outcome = post_digest(bot_in_slack.runtime, vendor_key="acme", day_of=now)
+    assert outcome == f"posted to {LEADS_CHANNEL}: 1 candidate(s)"
     (post,) = bot_in_slack.slack.calls_to("chat.postMessage")
     body = texts(post.args)
     assert post.args["channel"] == LEADS_CHANNEL and block_problems(post.args["blocks"]) == []
@@ -243,5 +248,40 @@ def test_audits_left_empty_are_the_latest_errors_of_the_focus(bot_in_slack, audi
     prefilled = block(view, BlockId.COACHING_AUDITS)["element"]["initial_value"].splitlines()
     answer = submit(bot_in_slack, view, user_id=ACME_LEAD, **{BlockId.COACHING_AUDITS: {"value": ""}})
     assert answer.status == 200 and answer.body == ""
+    bot_in_slack.settle()  # stored after the form closed
     with session_scope(engine) as session:
         assert get_coaching(session, coaching_id=1).audit_list == prefilled
+
+
+def test_others_may_not_see_or_change_coaching(bot_in_slack, audits, engine, now):
+    with session_scope(engine) as session:
+        create_coaching(session, record=CoachingRecord(
+            agent_id="agent-7", vendor="Acme BPO", focus_category="missed context", coach_id=ACME_LEAD,
+            created_by=ACME_LEAD, coached_at=COACHED_AT, follow_up_on=now.date()))
+    sender = bot_in_slack.sender
+    outsider = bot_in_slack.reply(sender.slash_command("coaching vendor acme", user_id=OUTSIDER))
+    assert "not on the QA staff or a vendor's member list" in outsider["text"]
+    other_vendor = bot_in_slack.reply(sender.slash_command("coaching vendor acme", user_id=GLOBEX_LEAD))
+    assert other_vendor["text"] == "You can see Globex only." and "COACH-1" not in texts(other_vendor)
+    due = bot_in_slack.reply(sender.slash_command("coaching due", user_id=GLOBEX_LEAD))
+    assert "COACH-1" not in texts(due) and "No coaching records here yet." in texts(due)
+    closing = sender.block_action(action_id=ActionId.COACHING_CLOSE, value="1", user_id=GLOBEX_LEAD)
+    answered_quickly(closing)
+    assert "Only the coach, QA staff and the vendor's leads" in bot_in_slack.reply(closing)["text"]
+    own = bot_in_slack.reply(sender.slash_command("coaching due", user_id=ACME_MEMBER))
+    assert "COACH-1" in texts(own)
+    with session_scope(engine) as session:
+        assert get_coaching(session, coaching_id=1).status == "open"
+
+
+def test_a_close_during_a_follow_up_stands(engine, now):
+    with session_scope(engine) as session:
+        create_coaching(session, record=CoachingRecord(
+            agent_id="agent-7", focus_category="missed context", coach_id=QA_LEAD, created_by=QA_LEAD,
+            coached_at=COACHED_AT, follow_up_on=now.date()))
+    with session_scope(engine) as session:
+        assert claim_follow_up(session, coaching_id=1, today=now.date(), now=now) is not None
+        assert claim_follow_up(session, coaching_id=1, today=now.date(), now=now) is None  # claimed once
+        assert close_coaching(session, coaching_id=1, user_id=QA_LEAD, now=now) is not None
+        assert not record_follow_up(session, coaching_id=1, claimed_at=now, verdict="improved", result="{}", now=now)
+        assert get_coaching(session, coaching_id=1).status == "closed"
