@@ -66,7 +66,7 @@ def run(url: str) -> dict:
     from bot.settings import Settings
     from bot.standin import FakeSlack
     from bot.store.db import make_engine, session_scope
-    from bot.store.models import Alert
+    from bot.store.records import Alert
 
     config = team_config()
     engine = make_engine(url)

@@ -7,7 +7,7 @@ from functools import partial
 from bot.alerts.config import Alerts
 from bot.render.alert_blocks import alert_blocks, alert_line
 from bot.slack.tracked import TrackedMessage
-from bot.store.models import Alert
+from bot.store.records import Alert
 
 
 def alert_message(config: Alerts) -> TrackedMessage[Alert]:

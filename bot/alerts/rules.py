@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.store.models import Escalation
+from bot.store.records import Escalation
 from bot.wording import duration, interval, percent, seconds, slack_time
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"

@@ -12,7 +12,7 @@ from bot.slack.access import Viewer, may_acknowledge_alert, refuse_outsiders, re
 from bot.slack.reactions import ReactionAcknowledgement
 from bot.store.alerts import acknowledge_alert, find_alert_by_message, get_alert, unresolved_alerts
 from bot.store.db import session_scope
-from bot.store.models import Alert
+from bot.store.records import Alert
 
 
 def may_acknowledge(runtime: Runtime, viewer: Viewer, alert: Alert) -> bool:

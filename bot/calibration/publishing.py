@@ -31,7 +31,7 @@ from bot.store.calibrations import (
     verdicts_by_item,
 )
 from bot.store.db import session_scope
-from bot.store.models import CalibrationSession
+from bot.store.records import CalibrationSession
 
 logger = logging.getLogger(__name__)
 CHANNEL_GONE = {"channel_not_found", "is_archived"}

@@ -26,7 +26,8 @@ from bot.slack.ids import COMMAND
 from bot.store import calibrations as store
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
-from bot.store.models import Audit, CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
+from bot.store.models import Audit
+from bot.store.records import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
 from bot.wording import slack_time
 
 logger = logging.getLogger(__name__)

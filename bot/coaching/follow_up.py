@@ -18,8 +18,8 @@ from bot.runtime import Runtime
 from bot.store.coaching import claim_follow_up, focus_counts, list_coaching, record_follow_up
 from bot.store.db import session_scope
 from bot.store.kpi import counts_by, distinct_values
-from bot.store.models import CoachingRecord, CoachingStatus
 from bot.store.rca import repeated_errors
+from bot.store.records import CoachingRecord, CoachingStatus
 
 logger = logging.getLogger(__name__)
 

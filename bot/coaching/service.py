@@ -35,8 +35,8 @@ from bot.store.coaching import (
 )
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values, vendors_of_agents
-from bot.store.models import CoachingRecord, CoachingStatus
 from bot.store.rca import category_errors
+from bot.store.records import CoachingRecord, CoachingStatus
 
 logger = logging.getLogger(__name__)
 PREFILLED_AUDITS = 5

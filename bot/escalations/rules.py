@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from bot.escalations.config import SEVERITIES, Escalations
 
 if TYPE_CHECKING:
-    from bot.store.models import Escalation
+    from bot.store.records import Escalation
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000

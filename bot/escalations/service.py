@@ -22,7 +22,7 @@ from bot.slack.reactions import ReactionAcknowledgement
 from bot.store import escalations as store
 from bot.store.db import session_scope
 from bot.store.kpi import distinct_values
-from bot.store.models import Escalation
+from bot.store.records import Escalation
 from bot.wording import slack_time
 
 logger = logging.getLogger(__name__)

@@ -46,7 +46,7 @@ from bot.store.alerts import (
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by
-from bot.store.models import Alert, TrackedStatus
+from bot.store.records import Alert, TrackedStatus
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=1)

@@ -21,7 +21,7 @@ from bot.store.calibrations import (
     unposted_results,
 )
 from bot.store.db import session_scope
-from bot.store.models import CalibrationSession
+from bot.store.records import CalibrationSession
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=5)

@@ -36,8 +36,8 @@ from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
 from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
-from bot.store.models import Alert, Escalation, TrackedStatus
 from bot.store.rca import repeated_errors
+from bot.store.records import Alert, Escalation, TrackedStatus
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.render.blocks import mrkdwn, section
 from bot.slack.ids import ActionId, BlockId
-from bot.store.models import Alert, TrackedStatus
+from bot.store.records import Alert, TrackedStatus
 from bot.wording import duration, slack_time
 
 STATUS_ICON = {

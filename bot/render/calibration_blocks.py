@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.calibration.results import CalibrationResults
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, notice_view, option, plain, section
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
-from bot.store.models import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
+from bot.store.records import CalibrationItem, CalibrationParticipant, CalibrationSession, CalibrationStatus
 from bot.wording import percent, slack_time
 
 RADIO_OPTIONS = 10  # Slack's limit for radio buttons; more labels get a select menu

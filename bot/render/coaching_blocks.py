@@ -9,7 +9,7 @@ from bot.coaching.candidates import Candidate
 from bot.coaching.effect import Effect, Effectiveness, Verdict
 from bot.render.blocks import MAX_OPTIONS, form_input, header, mrkdwn, option, plain, section
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
-from bot.store.models import CoachingRecord, CoachingStatus
+from bot.store.records import CoachingRecord, CoachingStatus
 from bot.wording import interval, p_value, percent
 
 NOTES_MAX = 3000

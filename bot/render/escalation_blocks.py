@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.escalations.rules import DESCRIPTION_MAX, TITLE_MAX
 from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
 from bot.slack.ids import ActionId, BlockId, CallbackId
-from bot.store.models import Escalation, TrackedStatus
+from bot.store.records import Escalation, TrackedStatus
 from bot.wording import duration, slack_time
 
 SEVERITY_MEANING = {

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.store.db import session_scope
-from bot.store.models import Alert, Escalation
+from bot.store.records import Alert, Escalation
 from bot.store.tracked import set_message
 
 Tracked = TypeVar("Tracked", Escalation, Alert)

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from bot.store.db import upsert_insert
-from bot.store.models import Alert, ImportRun, TrackedStatus
+from bot.store.models import ImportRun
+from bot.store.records import Alert, TrackedStatus
 
 _UNRESOLVED = Alert.status != TrackedStatus.RESOLVED.value
 

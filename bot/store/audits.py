@@ -54,16 +54,7 @@ from sqlmodel import Session
 from bot.kpi.handle_time import BUCKET_COUNT
 from bot.store.db import IMPORT_CACHE_KIB, upsert_insert
 from bot.store.kpi import audit_counts, error_category
-from bot.store.models import (
-    AGENT_LEVEL,
-    AUDIT_SEVERITIES,
-    SCOPE_COLUMNS,
-    SCOPE_LEVEL,
-    Audit,
-    ImportRun,
-    Outcome,
-    ScopeValue,
-)
+from bot.store.models import AGENT_LEVEL, AUDIT_SEVERITIES, SCOPE_COLUMNS, SCOPE_LEVEL, Audit, ImportRun, Outcome, ScopeValue
 
 AUDIT = Audit.__table__
 SCOPE_VALUE = ScopeValue.__table__

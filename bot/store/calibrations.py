@@ -9,14 +9,13 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from bot.store.db import upsert_insert
-from bot.store.models import (
-    Audit,
+from bot.store.models import Audit, Outcome
+from bot.store.records import (
     CalibrationItem,
     CalibrationParticipant,
     CalibrationSession,
     CalibrationStatus,
     CalibrationVerdict,
-    Outcome,
 )
 
 CANDIDATES_PER_STRATUM = 2000

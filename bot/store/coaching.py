@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from bot.store.kpi import AUDIT, error_category
-from bot.store.models import AGENT_LEVEL, Audit, CoachingRecord, CoachingStatus, Outcome
+from bot.store.models import AGENT_LEVEL, Audit, Outcome
+from bot.store.records import CoachingRecord, CoachingStatus
 
 #: A claimed follow-up not sent after this long (the process died) may be claimed again.
 FOLLOW_UP_RETRY = timedelta(minutes=30)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, select, update
 from sqlmodel import Session
 
-from bot.store.models import Escalation, EscalationEvent, TrackedStatus
+from bot.store.records import Escalation, EscalationEvent, TrackedStatus
 
 
 def create_escalation(session: Session, *, escalation: Escalation, now: datetime) -> Escalation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session
 
-from bot.store.models import Alert, Escalation
+from bot.store.records import Alert, Escalation
 
 
 def set_message(session: Session, *, table: type[Escalation] | type[Alert], row_id: int, channel_id: str,

@@ -10,7 +10,7 @@ from bot.alerts.rules import (
     stale_data,
 )
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.store.models import Escalation, TrackedStatus
+from bot.store.records import Escalation, TrackedStatus
 
 NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
 TARGETS = Targets(accuracy=0.95, aht_s=100)

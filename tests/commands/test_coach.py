@@ -16,7 +16,7 @@ from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.limits import block_problems, view_problems
 from bot.store.coaching import claim_follow_up, close_coaching, create_coaching, get_coaching, record_follow_up
 from bot.store.db import session_scope
-from bot.store.models import CoachingRecord
+from bot.store.records import CoachingRecord
 from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
 from tests.factories import audit_row, write_csv
 from tests.slack.test_answers import answered_quickly

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.clock import utc_now
 from bot.standin import FakeSlack
 from bot.store.db import make_engine, session_scope, upgrade_database
-from bot.store.models import Alert, JobRun
+from bot.store.models import JobRun
+from bot.store.records import Alert
 
 pytestmark = [pytest.mark.postgres, pytest.mark.clock]
 REPLICAS = 4

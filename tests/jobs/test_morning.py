@@ -144,7 +144,7 @@ def test_escalations_and_alerts_are_the_teams_own_whatever_the_spelling(bot_in_s
     from bot.store.alerts import open_alert
     from bot.store.db import session_scope
     from bot.store.escalations import create_escalation
-    from bot.store.models import Escalation
+    from bot.store.records import Escalation
 
     now = datetime(2026, 10, 26, 9, tzinfo=UTC)
     with session_scope(engine) as session:

@@ -14,7 +14,7 @@ from bot.kpi.periods import Period
 from bot.rca.service import terminal_errors
 from bot.store.db import session_scope
 from bot.store.escalations import create_escalation, resolve
-from bot.store.models import Escalation
+from bot.store.records import Escalation
 from tests.factories import audit_row, write_csv
 
 PERIOD = Period(date(2026, 11, 16), date(2026, 11, 22))

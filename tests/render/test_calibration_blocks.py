@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from bot.render.calibration_blocks import judge_view
 from bot.slack.limits import view_problems
-from bot.store.models import CalibrationItem, CalibrationSession
+from bot.store.records import CalibrationItem, CalibrationSession
 
 NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from bot.store.calibrations import (
     verdicts_by_item,
 )
 from bot.store.db import session_scope
-from bot.store.models import CalibrationItem, CalibrationSession
+from bot.store.records import CalibrationItem, CalibrationSession
 from tests.factories import audit_row, write_csv
 
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import bot.store.records  # noqa: F401
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
