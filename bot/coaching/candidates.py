@@ -13,6 +13,8 @@ CANDIDATE_DAYS = 14
 
 @dataclass(frozen=True)
 class Candidate:
+    """An agent worth coaching, with what to coach them on and what is already under way."""
+
     agent_id: str
     accuracy: Estimate
     top_category: tuple[str, int] | None

@@ -65,6 +65,8 @@ class CategoryErrors:
 
 @dataclass(frozen=True)
 class ParetoRow:
+    """One category in the Pareto: its errors, where it stands, and how its rate moved."""
+
     counts: CategoryErrors
     share: float
     """Of all errors in the period."""
@@ -87,6 +89,8 @@ class ParetoRow:
 
 @dataclass(frozen=True)
 class Pareto:
+    """Every error category of a scope and period, most errors first, over `audits` audits."""
+
     audits: int
     previous_audits: int
     rows: list[ParetoRow] = field(default_factory=list)
@@ -137,6 +141,8 @@ class PartVolume:
 
 @dataclass(frozen=True)
 class Excess:
+    """A part of the scope (a queue, an agent, ...) with more errors of a category than its volume predicts."""
+
     name: str
     audits: int
     errors: int

@@ -37,6 +37,8 @@ NO_ROOT_CAUSE = "(none recorded)"
 
 def errors_view(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period
                 ) -> ErrorsView:
+    """The Pareto of the scope's error categories against the previous period, its repeat errors, and its
+    escalations' root causes."""
     store_scope = _store_scope(resolved)
     previous = period.previous()
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
@@ -56,6 +58,8 @@ def errors_view(session: Session, *, config: TeamConfig, resolved: list[Resolved
 
 def category_view(session: Session, *, resolved: list[ResolvedScope], period: Period, category_text: str
                   ) -> CategoryView:
+    """Where one category's errors come from, by each kind of part not already in the scope; QabotError naming
+    the closest categories when the scope has none of it."""
     store_scope = _store_scope(resolved)
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
     by_category = {row.category: row.errors for row in category_errors(session, **current)}
