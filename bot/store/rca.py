@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -59,21 +59,25 @@ def example_items(session: Session, *, scope: ScopeFilter, category: str, first_
                   limit: int) -> list[str]:
     """Item ids of audits with an error of the category, from the latest days first.
 
-    The errors roll-up names the latest days that have such errors, so only those days' audits are read,
-    however rare the category.
+    The agent-level errors roll-up names the latest (day, agent) pairs with such errors, so the audits are
+    read through the partial index of agents' errors (agent_id, audited_at), a few rows however rare the
+    category or large the scope.
     """
-    table = level_for(scope).errors
-    days = list(session.execute(
-        select(table.c.day).where(scope_where(table, scope, first_day, last_day), table.c.error_category == category)
-        .group_by(table.c.day).order_by(table.c.day.desc()).limit(limit)).scalars())
-    if not days:
+    table = AGENT_LEVEL.errors
+    found = session.execute(
+        select(table.c.day, table.c.agent_id)
+        .where(scope_where(table, scope, first_day, last_day), table.c.error_category == category)
+        .group_by(table.c.day, table.c.agent_id).order_by(table.c.day.desc(), table.c.agent_id).limit(limit)).all()
+    if not found:
         return []
     a = AUDIT.c
     query = (
         select(a.item_id)
-        .where(a.audit_day.in_(days), a.outcome != Outcome.CORRECT.value, error_category() == category,
-               *(a[column].in_(list(values)) for column, values in scope.items()))
-        .order_by(a.audit_day.desc(), a.audited_at.desc())
+        .where(a.agent_id.in_(sorted({agent for _, agent in found})), a.outcome != Outcome.CORRECT.value,
+               a.audited_at >= datetime.combine(min(day for day, _ in found), time.min, tzinfo=UTC),
+               a.audited_at < datetime.combine(max(day for day, _ in found) + timedelta(days=1), time.min, tzinfo=UTC),
+               error_category() == category, *(a[column].in_(list(values)) for column, values in scope.items()))
+        .order_by(a.audited_at.desc(), a.audit_id)
         .limit(limit)
     )
     return list(session.execute(query).scalars())
