@@ -31,6 +31,7 @@ from bot.config_types import (
     TimeZoneName,
     Weekday,
 )
+from bot.disputes.config import Disputes
 from bot.errors import ConfigError
 from bot.escalations.config import Escalations
 from bot.rca.config import Rca
@@ -154,6 +155,8 @@ class TeamConfig(Strict):
     access: Access = Field(default_factory=Access)
     vendors: dict[Name, Vendor] = Field(default_factory=dict)
     agents: dict[Name, Agent] = Field(default_factory=dict)
+    auditors: dict[Name, Agent] = Field(default_factory=dict)
+    """QA reviewers (auditor_id in the audits) linked to Slack users: nobody decides a dispute of their own audit."""
     queues: dict[Name, NamedScope] = Field(default_factory=dict)
     policies: dict[Name, NamedScope] = Field(default_factory=dict)
     sources: dict[Name, Source] = Field(default_factory=dict)
@@ -163,6 +166,7 @@ class TeamConfig(Strict):
     calibration: Calibration = Field(default_factory=Calibration)
     rca: Rca = Field(default_factory=Rca)
     coaching: Coaching = Field(default_factory=Coaching)
+    disputes: Disputes = Field(default_factory=Disputes)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:

@@ -23,9 +23,11 @@ from tqdm import tqdm
 
 from bot.audits.validation import DuplicateTracker, check_chunk
 from bot.config import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Source, TeamConfig
+from bot.disputes.final_verdicts import keep_final_verdicts
 from bot.errors import ImportFileError, MissingColumnsError
 from bot.store.audits import AuditLoad, MergeCounts, record_import_run
 from bot.store.db import session_scope
+from bot.store.disputes import overturned_verdicts, supersede
 from bot.store.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,10 @@ class ImportSummary:
     rejects_path: Path | None = None
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    kept_final_verdicts: list[str] = field(default_factory=list)
+    """Audits overturned in a dispute whose row still had QA's original label: the final verdict was kept."""
+    superseded_disputes: list[str] = field(default_factory=list)
+    """Audits re-audited (a new QA label): the new verdict replaced the dispute's final one."""
 
 
 @dataclass(frozen=True)
@@ -193,11 +199,15 @@ def load_chunks(
     """Check and upsert chunks inside the caller's transaction, then refresh roll-ups."""
     duplicates = DuplicateTracker()
     labels = config.defaults.no_violation_labels
+    overturned = overturned_verdicts(session)
     with AuditLoad(session, source=source, now=now) as load:
         for chunk in chunks:
             checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
                                   no_violation_labels=labels)
-            load.add(checked.good)
+            final = keep_final_verdicts(checked.good, overturned)
+            summary.kept_final_verdicts += final.kept
+            summary.superseded_disputes += final.superseded
+            load.add(final.rows)
             summary.rows_read += len(chunk.canonical)
             summary.rejected += len(checked.rejected_index)
             if len(checked.rejected_index):
@@ -205,6 +215,7 @@ def load_chunks(
             if on_progress:
                 on_progress(len(chunk.canonical))
         summary.counts = load.finish()
+    supersede(session, audit_ids=summary.superseded_disputes)
     return summary
 
 

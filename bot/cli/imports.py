@@ -34,6 +34,13 @@ def import_audits_command(app: AppContext, file: Path, source: str | None, dry_r
     click.echo(f"{verb} {summary.file_name}: {summary.rows_read:,} rows read; "
                f"{counts.inserted:,} new, {counts.updated:,} updated, {counts.unchanged:,} unchanged, "
                f"{summary.rejected:,} rejected.")
+    if summary.kept_final_verdicts:
+        shown = ", ".join(summary.kept_final_verdicts[:10]) + (" …" if len(summary.kept_final_verdicts) > 10 else "")
+        click.echo(f"Kept the final verdict of {len(summary.kept_final_verdicts):,} audit(s) overturned in a dispute "
+                   f"(the file still has QA's original label): {shown}")
+    if summary.superseded_disputes:
+        click.echo(f"Re-audited (a new QA label replaces the dispute's verdict): "
+                   f"{', '.join(summary.superseded_disputes[:10])}")
     if summary.ignored_columns:
         click.echo(f"Ignored columns (not audit fields): {', '.join(summary.ignored_columns)}")
     if summary.rejects_path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import alerts, calibrate, coach, escalate, qa, reactions
+from bot.commands import alerts, calibrate, coach, dispute, escalate, qa, reactions
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 from bot.slack.listeners import answered
 
@@ -29,3 +29,9 @@ def register(app: App) -> None:
     app.view(CallbackId.COACHING_MODAL)(answered(coach.handle_submission))
     app.action(ActionId.COACHING_CLOSE)(answered(coach.handle_close))
     app.action(ActionId.COACHING_EXTEND)(answered(coach.handle_extend))
+    app.action(ActionId.DISPUTE_AUDIT)(answered(dispute.handle_dispute_button))
+    app.view(CallbackId.DISPUTE_MODAL)(answered(dispute.handle_submission))
+    app.action(ActionId.DISPUTE_UPHOLD)(answered(dispute.handle_uphold))
+    app.action(ActionId.DISPUTE_OVERTURN)(answered(dispute.handle_overturn))
+    app.action(ActionId.DISPUTE_ASSIGN)(answered(dispute.handle_assign))
+    app.view(CallbackId.DISPUTE_DECISION_MODAL)(answered(dispute.handle_decision))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 
-from bot.commands import alerts, calibrate, coach, errors, escalate
+from bot.commands import alerts, calibrate, coach, dispute, errors, escalate
 from bot.errors import QabotError
 from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
@@ -69,6 +69,8 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "coach": lambda call: coach.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
                                            text=call.words),
     "coaching": lambda call: coach.list_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
+    "dispute": lambda call: dispute.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
+                                               text=call.words),
     "alerts": lambda call: alerts.list_command(call.respond, call.runtime, viewer=call.viewer),
     "calibrate": lambda call: calibrate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id),
     "calibration": lambda call: calibrate.show_command(call.respond, call.runtime, viewer=call.viewer,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.calibration.rules import CalibrationRequest, parse_lines, parse_list
 from bot.coaching.rules import CoachingForm
+from bot.disputes.rules import DisputeForm
 from bot.escalations.rules import EscalationForm
 from bot.slack.ids import ActionId, BlockId
 
@@ -29,6 +31,9 @@ REQUEST_FIELDS = {
     "channel": BlockId.CALIBRATION_CHANNEL,
 }
 JUDGEMENT_FIELDS = {"verdict": BlockId.CALIBRATION_VERDICT, "comment": BlockId.CALIBRATION_COMMENT}
+DISPUTE_FIELDS = {"proposed_label": BlockId.DISPUTE_LABEL, "reason": BlockId.DISPUTE_REASON,
+                  "evidence": BlockId.DISPUTE_EVIDENCE}
+DECISION_FIELDS = {"final_label": BlockId.DECISION_LABEL, "note": BlockId.DECISION_NOTE}
 COACHING_FIELDS = {
     "category": BlockId.COACHING_CATEGORY, "policy": BlockId.COACHING_POLICY, "audit_ids": BlockId.COACHING_AUDITS,
     "notes": BlockId.COACHING_NOTES, "coach_id": BlockId.COACHING_COACH, "follow_up_on": BlockId.COACHING_FOLLOW_UP,
@@ -97,6 +102,28 @@ def read_coaching(view: dict) -> CoachingForm:
         coach_id=field("coach_id").get("selected_user"),
         follow_up_on=date.fromisoformat(follow_up) if follow_up else None,
     )
+
+
+def read_dispute(view: dict) -> DisputeForm:
+    field = _fields(view, DISPUTE_FIELDS)
+    return DisputeForm(audit_id=json.loads(view["private_metadata"])["audit"],
+                       proposed_label=_choice(field("proposed_label")), reason=_text(field("reason")).strip(),
+                       evidence=_text(field("evidence")).strip())
+
+
+@dataclass(frozen=True)
+class Decision:
+    dispute_id: int
+    overturn: bool
+    final_label: str | None
+    note: str
+
+
+def read_decision(view: dict) -> Decision:
+    field = _fields(view, DECISION_FIELDS)
+    metadata = json.loads(view["private_metadata"])
+    return Decision(int(metadata["dispute"]), bool(metadata["overturn"]), _choice(field("final_label")),
+                    _text(field("note")).strip())
 
 
 def judging_position(view: dict) -> tuple[int, int]:

@@ -18,6 +18,10 @@ class ActionId(StrEnum):
     COACH_AGENT = "coach_agent"
     COACHING_CLOSE = "coaching_close"
     COACHING_EXTEND = "coaching_extend"
+    DISPUTE_AUDIT = "dispute_audit"
+    DISPUTE_UPHOLD = "dispute_uphold"
+    DISPUTE_OVERTURN = "dispute_overturn"
+    DISPUTE_ASSIGN = "dispute_assign"
 
 
 class CallbackId(StrEnum):
@@ -27,6 +31,8 @@ class CallbackId(StrEnum):
     CALIBRATION_MODAL = "calibration_modal"
     CALIBRATION_JUDGE = "calibration_judge"
     COACHING_MODAL = "coaching_modal"
+    DISPUTE_MODAL = "dispute_modal"
+    DISPUTE_DECISION_MODAL = "dispute_decision_modal"
 
 
 class BlockId(StrEnum):
@@ -64,3 +70,9 @@ class BlockId(StrEnum):
     COACHING_COACH = "coach_coach"
     COACHING_FOLLOW_UP = "coach_follow_up"
     COACHING_ACTIONS = "coach_actions"
+    DISPUTE_LABEL = "dsp_label"
+    DISPUTE_REASON = "dsp_reason"
+    DISPUTE_EVIDENCE = "dsp_evidence"
+    DISPUTE_ACTIONS = "dsp_actions"
+    DECISION_LABEL = "dsp_final_label"
+    DECISION_NOTE = "dsp_note"

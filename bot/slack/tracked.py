@@ -1,4 +1,5 @@
-"""Tracked messages: a stored escalation or alert posted once, then edited, with a thread line, as it changes.
+"""Tracked messages: a stored escalation, alert or dispute posted once, then edited, with a thread line, as it
+changes.
 
 The feature gives the look (text and blocks); posting, remembering where, and showing
 a change are the same for every kind.
@@ -14,10 +15,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.store.db import session_scope
-from bot.store.records import Alert, Escalation
+from bot.store.records import Alert, Dispute, Escalation
 from bot.store.tracked import set_message
 
-Tracked = TypeVar("Tracked", Escalation, Alert)
+Tracked = TypeVar("Tracked", Escalation, Alert, Dispute)
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,50 @@ class CoachingRecord(SQLModel, table=True):
     def result_figures(self) -> dict:
         """The follow-up's figures (bot.coaching.effect.Effect.as_json); empty before the follow-up."""
         return json.loads(self.result) if self.result else {}
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+    SUPERSEDED = "superseded"
+    """A re-import brought a new QA verdict for the audit (a re-audit): that verdict stands."""
+
+
+class Dispute(SQLModel, table=True):
+    """A vendor contests one audit's QA verdict; shown to people as DSP-<id>. Keeps the audit's history: the
+    original QA label and outcome, the final ones, who decided, when and why."""
+
+    __tablename__ = "dispute"
+    __table_args__ = (
+        Index("ux_dispute_open", "audit_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: str = Field(index=True)
+    vendor: str = Field(description="the audit's vendor as in the data")
+    agent_id: str
+    auditor_id: str | None = None
+    audit_day: date = Field(description="the audit's UTC day: the figures count a dispute there")
+    filer_id: str
+    proposed_label: str
+    reason: str
+    evidence: str = ""
+    status: str = Field(default=DisputeStatus.OPEN.value, sa_type=String(16), index=True)
+    original_label: str
+    original_outcome: str = Field(sa_type=String(16))
+    final_label: str | None = None
+    final_outcome: str | None = Field(default=None, sa_type=String(16))
+    assignee_id: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_note: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    decide_due_at: datetime = Field(sa_type=UTCDateTime)
+    channel_id: str
+    message_ts: str | None = Field(default=None, description="set once the post reached Slack")
+
+    @property
+    def readable_id(self) -> str:
+        return f"DSP-{self.id}"

@@ -1,0 +1,89 @@
+"""Block Kit for disputes: the filing form, the posted dispute with its buttons, the decision form. Pure."""
+
+from __future__ import annotations
+
+import json
+
+from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
+from bot.slack.ids import ActionId, BlockId, CallbackId
+from bot.store.models import Audit
+from bot.store.records import Dispute, DisputeStatus
+from bot.wording import slack_time
+
+REASON_MAX = 3000
+STATUS_MARK = {DisputeStatus.OPEN: ":hourglass_flowing_sand: open", DisputeStatus.UPHELD: ":white_check_mark: QA upheld",
+               DisputeStatus.OVERTURNED: ":leftwards_arrow_with_hook: overturned",
+               DisputeStatus.SUPERSEDED: ":arrows_counterclockwise: superseded by a re-audit"}
+
+
+def audit_facts(audit: Audit) -> str:
+    return (f"*Audit {audit.audit_id}* · item `{audit.item_id}` · {audit.vendor} · queue {audit.queue}"
+            f"{f' · policy {audit.policy}' if audit.policy else ''}\nAgent `{audit.agent_id}`: *{audit.agent_decision}* · "
+            f"QA{f' ({audit.auditor_id})' if audit.auditor_id else ''}: *{audit.qa_decision}* · audited "
+            f"{slack_time(audit.audited_at)}")
+
+
+def dispute_modal(audit: Audit, *, labels: list[str], reason: str) -> dict:
+    """The filing form: the audit read-only, the verdict proposed, why, an evidence link."""
+    return {
+        "type": "modal", "callback_id": CallbackId.DISPUTE_MODAL, "title": plain("Dispute an audit"),
+        "submit": plain("File dispute"), "close": plain("Cancel"), "private_metadata": json.dumps({"audit": audit.audit_id}),
+        "blocks": [
+            section(audit_facts(audit)),
+            form_input(BlockId.DISPUTE_LABEL, "The right verdict", {
+                "type": "static_select", "options": [option(label) for label in labels[:MAX_OPTIONS]]}),
+            form_input(BlockId.DISPUTE_REASON, "Why QA's verdict is wrong", {
+                "type": "plain_text_input", "multiline": True, "max_length": REASON_MAX,
+                **({"initial_value": reason[:REASON_MAX]} if reason else {})}),
+            form_input(BlockId.DISPUTE_EVIDENCE, "Evidence link", {"type": "plain_text_input"}, optional=True),
+        ],
+    }
+
+
+def dispute_summary(dispute: Dispute) -> str:
+    return (f"{dispute.readable_id}: audit {dispute.audit_id} ({dispute.vendor}), QA said {dispute.original_label}, "
+            f"the vendor proposes {dispute.proposed_label} · {dispute.status}")
+
+
+def dispute_blocks(dispute: Dispute) -> list[dict]:
+    """The dispute as posted in its channel; open ones carry Uphold, Overturn and Assign to me."""
+    fields = [mrkdwn(f"*Audit*\n{dispute.audit_id} · agent `{dispute.agent_id}`"),
+              mrkdwn(f"*Vendor*\n{dispute.vendor}"),
+              mrkdwn(f"*QA said*\n{dispute.original_label}"),
+              mrkdwn(f"*Proposed*\n{dispute.proposed_label}"),
+              mrkdwn(f"*Status*\n{STATUS_MARK[DisputeStatus(dispute.status)]}"),
+              mrkdwn(f"*Decide by*\n{slack_time(dispute.decide_due_at)}")]
+    blocks = [section(f"*{dispute.readable_id}* · filed by <@{dispute.filer_id}>"),
+              {"type": "section", "fields": fields},
+              section(f"*Why*\n{dispute.reason}" + (f"\n<{dispute.evidence}|evidence>" if dispute.evidence else ""))]
+    if dispute.status == DisputeStatus.OPEN.value:
+        if dispute.assignee_id:
+            blocks.append({"type": "context", "elements": [mrkdwn(f"Taken by <@{dispute.assignee_id}>")]})
+        blocks.append({"type": "actions", "block_id": BlockId.DISPUTE_ACTIONS, "elements": [
+            {"type": "button", "action_id": action, "value": str(dispute.id), "text": plain(text)}
+            for action, text in ((ActionId.DISPUTE_UPHOLD, "Uphold QA"), (ActionId.DISPUTE_OVERTURN, "Overturn"),
+                                 (ActionId.DISPUTE_ASSIGN, "Assign to me"))]})
+    else:
+        final = f" · final verdict *{dispute.final_label}*" if dispute.final_label else ""
+        blocks.append({"type": "context", "elements": [mrkdwn(
+            f"Decided by <@{dispute.decided_by}>{final}: {dispute.decision_note or ''}" if dispute.decided_by
+            else "Superseded by a re-audit")]})
+    return blocks
+
+
+def decision_modal(dispute: Dispute, *, overturn: bool, labels: list[str]) -> dict:
+    """Overturn asks for the final verdict and a note; Uphold for a note."""
+    blocks = [section(f"*{dispute.readable_id}*: QA said *{dispute.original_label}*, the vendor proposes "
+                      f"*{dispute.proposed_label}*.\n{dispute.reason}")]
+    if overturn:
+        choices = [option(label) for label in labels[:MAX_OPTIONS]]
+        element = {"type": "static_select", "options": choices}
+        if dispute.proposed_label in labels[:MAX_OPTIONS]:
+            element["initial_option"] = option(dispute.proposed_label)
+        blocks.append(form_input(BlockId.DECISION_LABEL, "Final verdict", element))
+    blocks.append(form_input(BlockId.DECISION_NOTE, "Note", {"type": "plain_text_input", "multiline": True,
+                                                             "max_length": REASON_MAX}))
+    return {"type": "modal", "callback_id": CallbackId.DISPUTE_DECISION_MODAL,
+            "title": plain(f"{'Overturn' if overturn else 'Uphold'} {dispute.readable_id}"[:24]),
+            "submit": plain("Overturn" if overturn else "Uphold QA"), "close": plain("Cancel"),
+            "private_metadata": json.dumps({"dispute": dispute.id, "overturn": overturn}), "blocks": blocks}

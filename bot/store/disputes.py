@@ -1,0 +1,126 @@
+"""Disputes, and the final verdicts they put on audits. Decisions are conditional updates, so a double click or
+two deciders at once decide once; an overturn changes the audit and its day's roll-ups in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from bot.store.audits import refresh_rollups
+from bot.store.kpi import AUDIT, ScopeFilter
+from bot.store.models import Audit, Outcome
+from bot.store.records import Dispute, DisputeStatus
+
+
+def create_dispute(session: Session, *, dispute: Dispute) -> Dispute:
+    session.add(dispute)
+    session.flush()
+    return dispute
+
+
+def get_dispute(session: Session, *, dispute_id: int) -> Dispute | None:
+    return session.get(Dispute, dispute_id)
+
+
+def open_dispute_of(session: Session, *, audit_id: str) -> Dispute | None:
+    query = select(Dispute).where(Dispute.audit_id == audit_id, Dispute.status == DisputeStatus.OPEN.value)
+    return session.execute(query).scalars().first()
+
+
+def open_disputes_of_vendor(session: Session, *, vendor_values: Sequence[str]) -> int:
+    query = select(func.count()).select_from(Dispute).where(
+        Dispute.vendor.in_(list(vendor_values)), Dispute.status == DisputeStatus.OPEN.value)
+    return session.execute(query).scalar_one()
+
+
+def get_audit(session: Session, *, audit_id: str) -> Audit | None:
+    return session.get(Audit, audit_id)
+
+
+def similar_audit_ids(session: Session, *, text: str, vendors: Sequence[str] | None, limit: int = 200) -> list[str]:
+    """Audit ids that begin like `text` (all but its last two characters), among `vendors`' audits when given:
+    the candidates for "did you mean"."""
+    query = select(Audit.audit_id).where(Audit.audit_id.like(f"{text[:max(1, len(text) - 2)]}%")).limit(limit)
+    if vendors is not None:
+        query = query.where(Audit.vendor.in_(list(vendors)))
+    return list(session.execute(query).scalars())
+
+
+def decide(session: Session, *, dispute_id: int, status: DisputeStatus, user_id: str, note: str, now: datetime,
+           final_label: str | None = None, final_outcome: str | None = None) -> Dispute | None:
+    """Record the decision if the dispute is still open; None if someone decided it first."""
+    statement = (update(Dispute).where(Dispute.id == dispute_id, Dispute.status == DisputeStatus.OPEN.value)
+                 .values(status=status.value, decided_by=user_id, decided_at=now, decision_note=note,
+                         final_label=final_label, final_outcome=final_outcome)
+                 .returning(Dispute.id))
+    if session.execute(statement).first() is None:
+        return None
+    dispute = get_dispute(session, dispute_id=dispute_id)
+    session.refresh(dispute)
+    return dispute
+
+
+def assign(session: Session, *, dispute_id: int, user_id: str) -> Dispute | None:
+    statement = (update(Dispute).where(Dispute.id == dispute_id, Dispute.status == DisputeStatus.OPEN.value)
+                 .values(assignee_id=user_id).returning(Dispute.id))
+    return get_dispute(session, dispute_id=dispute_id) if session.execute(statement).first() else None
+
+
+def apply_final_verdict(session: Session, *, audit_id: str, qa_decision: str, outcome: str, now: datetime) -> None:
+    """Put the final verdict on the audit and rebuild its day's roll-ups, in the caller's transaction (so
+    an import of the same day, which holds the import lock on PostgreSQL, waits for it or comes after)."""
+    audit = get_audit(session, audit_id=audit_id)
+    values = {"qa_decision": qa_decision, "outcome": outcome, "updated_at": now}
+    if outcome == Outcome.CORRECT.value:
+        values |= {"error_category": None, "severity": None}
+    session.execute(update(Audit).where(Audit.audit_id == audit_id).values(**values))
+    refresh_rollups(session.connection(), days={audit.audit_day})
+
+
+def overturned_verdicts(session: Session) -> dict[str, Dispute]:
+    """audit id -> its overturning dispute, for every audit whose final verdict came from one."""
+    query = select(Dispute).where(Dispute.status == DisputeStatus.OVERTURNED.value)
+    return {dispute.audit_id: dispute for dispute in session.execute(query).scalars()}
+
+
+def supersede(session: Session, *, audit_ids: Sequence[str]) -> int:
+    """A re-audit replaced these audits' verdicts: their overturning (or open) disputes end as superseded."""
+    if not audit_ids:
+        return 0
+    statement = (update(Dispute).where(Dispute.audit_id.in_(list(audit_ids)), Dispute.status.in_(
+        [DisputeStatus.OVERTURNED.value, DisputeStatus.OPEN.value])).values(status=DisputeStatus.SUPERSEDED.value))
+    return session.execute(statement).rowcount
+
+
+def list_disputes(session: Session, *, statuses: Sequence[str] | None = None, vendors: Sequence[str] | None = None,
+                  filer_id: str | None = None, limit: int | None = 20) -> list[Dispute]:
+    query = select(Dispute).order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
+    if statuses is not None:
+        query = query.where(Dispute.status.in_(list(statuses)))
+    if vendors is not None:
+        query = query.where(Dispute.vendor.in_(list(vendors)))
+    if filer_id is not None:
+        query = query.where(Dispute.filer_id == filer_id)
+    return list(session.execute(query).scalars())
+
+
+def dispute_figures(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
+                    ) -> tuple[int, int, int]:
+    """(disputes filed on the scope's audits of these days, of them overturned, how many more audits are
+    correct after disputes than before)."""
+    a = AUDIT.c
+    overturned = Dispute.status == DisputeStatus.OVERTURNED.value
+    became_correct = overturned & (Dispute.final_outcome == Outcome.CORRECT.value) & (
+        Dispute.original_outcome != Outcome.CORRECT.value)
+    became_wrong = overturned & (Dispute.original_outcome == Outcome.CORRECT.value) & (
+        Dispute.final_outcome != Outcome.CORRECT.value)
+    query = (select(func.count(), func.count().filter(overturned), func.count().filter(became_correct),
+                    func.count().filter(became_wrong))
+             .select_from(Dispute).join(Audit, Audit.audit_id == Dispute.audit_id)
+             .where(Dispute.audit_day.between(first_day, last_day), Dispute.status != DisputeStatus.SUPERSEDED.value,
+                    *(a[column].in_(list(values)) for column, values in scope.items())))
+    filed, overturned_count, up, down = session.execute(query).one()
+    return int(filed), int(overturned_count), int(up) - int(down)

@@ -1,0 +1,157 @@
+"""Disputes through the running app and the Slack stand-in: filed, decided once, figures on the final verdict."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bot.audits.importer import import_audits
+from bot.config import parse_team_config
+from bot.kpi.periods import Period
+from bot.kpi.service import scorecard_for
+from bot.slack.ids import ActionId, BlockId, CallbackId
+from bot.slack.limits import block_problems, view_problems
+from bot.store.db import session_scope
+from bot.store.disputes import get_audit, get_dispute
+from tests.conftest import ACME_MEMBER, QA_GROUP_MEMBER, QA_LEAD
+from tests.factories import audit_row, write_csv
+from tests.slack.test_answers import answered_quickly
+
+DISPUTES = "C0DISPUTES"
+GLOBEX_MEMBER = "UGLOBEX001"
+WEEK = Period(date(2026, 11, 16), date(2026, 11, 22))
+
+
+@pytest.fixture
+def slack_config(slack_config):
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["disputes"] = {"channel": DISPUTES}
+    raw["auditors"] = {"qa-7": {"slack_user": QA_GROUP_MEMBER}}
+    raw["vendors"]["globex"] = {"name": "Globex", "members": [GLOBEX_MEMBER]}
+    return parse_team_config(raw, origin="test")
+
+
+def rows():
+    """Acme: 20 audits in the week, A1 a false negative audited by qa-7 on 2026-11-20; A-OLD audited a month ago."""
+    made = [audit_row(f"A{index}", agent_decision="approve", qa_decision="approve", auditor_id="qa-1",
+                      audited_at=f"2026-11-{16 + index % 6}T10:00:00Z", decided_at="2026-11-10T00:00:00Z")
+            for index in range(2, 21)]
+    made.append(audit_row("A1", agent_decision="approve", qa_decision="counterfeit", error_category="missed context",
+                          auditor_id="qa-7", audited_at="2026-11-20T10:00:00Z", decided_at="2026-11-20T09:00:00Z"))
+    made.append(audit_row("A-OLD", agent_decision="approve", qa_decision="counterfeit", auditor_id="qa-1",
+                          audited_at="2026-10-20T10:00:00Z", decided_at="2026-10-20T09:00:00Z"))
+    return made
+
+
+@pytest.fixture
+def audits(engine, slack_config, tmp_path, now):
+    import_audits(engine, config=slack_config, path=write_csv(tmp_path / "a.csv", rows()), now=now)
+
+
+def opened(bot) -> dict:
+    view = bot.slack.wait_for_calls("views.open")[-1].args["view"]
+    return view if isinstance(view, dict) else json.loads(view)
+
+
+def field(kind: str, **value) -> dict:
+    return {ActionId.FIELD_VALUE: {"type": kind, **value}}
+
+
+def file(bot, view: dict, *, user_id: str, label: str, reason: str = "The listing is the brand's own shop."):
+    return bot.sender.view_submission(callback_id=CallbackId.DISPUTE_MODAL, user_id=user_id, values={
+        BlockId.DISPUTE_LABEL: field("static_select", selected_option={"value": label}),
+        BlockId.DISPUTE_REASON: field("plain_text_input", value=reason),
+        BlockId.DISPUTE_EVIDENCE: field("plain_text_input", value="https://brand.example.com/stores")},
+        private_metadata=view["private_metadata"], blocks=view["blocks"])
+
+
+def accuracy(engine, config) -> tuple[int, int]:
+    with session_scope(engine) as session:
+        card = scorecard_for(session, config=config, scopes={"vendor": "acme"}, period=WEEK)
+    return card.counts.correct, card.counts.audits
+
+
+def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engine, slack_config):
+    delivery = bot_in_slack.sender.slash_command("dispute A1 the listing is genuine", user_id=ACME_MEMBER)
+    answered_quickly(delivery)
+    view = opened(bot_in_slack)
+    assert view_problems(view) == [] and "Audit A1" in json.dumps(view["blocks"])
+    labels = [o["value"] for b in view["blocks"] if b.get("block_id") == BlockId.DISPUTE_LABEL
+              for o in b["element"]["options"]]
+    assert "approve" in labels and "counterfeit" not in labels  # QA's own verdict is not offered
+    same = file(bot_in_slack, view, user_id=ACME_MEMBER, label="counterfeit")
+    assert "That is QA's verdict already" in json.loads(same.body)["errors"][BlockId.DISPUTE_LABEL]
+
+    answer = file(bot_in_slack, view, user_id=ACME_MEMBER, label="approve")
+    assert answer.status == 200 and answer.body == ""
+    posts = bot_in_slack.slack.wait_for_calls("chat.postMessage", 2)
+    post = next(p for p in posts if p.args["channel"] == DISPUTES)
+    dm = next(p for p in posts if p.args["channel"] == ACME_MEMBER)
+    assert block_problems(post.args["blocks"]) == [] and "DSP-1" in json.dumps(post.args["blocks"])
+    assert "Filed DSP-1 on audit A1" in dm.args["text"] and "its thread" in dm.args["text"]
+    before = accuracy(engine, slack_config)
+
+    refused = bot_in_slack.sender.block_action(action_id=ActionId.DISPUTE_UPHOLD, value="1", user_id=QA_GROUP_MEMBER)
+    answered_quickly(refused)
+    assert "You audited this one" in bot_in_slack.reply(refused)["text"]  # qa-7 is that QA reviewer
+    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
+    assert view_problems(decision) == []
+    values = {BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
+              BlockId.DECISION_NOTE: field("plain_text_input", value="The seller is the brand itself.")}
+    decided = bot_in_slack.sender.view_submission(callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD,
+                                                  values=values, private_metadata=decision["private_metadata"])
+    answered_quickly(decided)
+    assert decided.body == ""
+    bot_in_slack.settle()
+    after = accuracy(engine, slack_config)
+    assert after == (before[0] + 1, before[1])  # A1 is correct now, in the same number of audits
+    with session_scope(engine) as session:
+        audit, dispute = get_audit(session, audit_id="A1"), get_dispute(session, dispute_id=1)
+    assert (audit.qa_decision, audit.outcome, audit.error_category) == ("approve", "correct", None)
+    assert (dispute.status, dispute.original_label, dispute.final_label, dispute.decided_by) == (
+        "overturned", "counterfeit", "approve", QA_LEAD)
+    texts = json.dumps([c.args for c in bot_in_slack.slack.calls_to("chat.postMessage")])
+    assert "overturned by <@UQALEAD01>: final verdict *approve*" in texts
+    again = bot_in_slack.sender.view_submission(callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD,
+                                                values=values, private_metadata=decision["private_metadata"])
+    answered_quickly(again)
+    assert "was decided already" in json.dumps(json.loads(again.body))  # decided once
+
+
+def test_reimport_keeps_the_final_verdict_and_a_reaudit_supersedes_it(bot_in_slack, audits, engine, slack_config,
+                                                                      tmp_path, now):
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
+    bot_in_slack.sender.view_submission(
+        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
+        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
+                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
+    bot_in_slack.settle()
+    again = import_audits(engine, config=slack_config, path=write_csv(tmp_path / "b.csv", rows()), now=now)
+    assert again.kept_final_verdicts == ["A1"] and again.counts.updated == 0
+    with session_scope(engine) as session:
+        assert get_audit(session, audit_id="A1").qa_decision == "approve"
+    reaudit = [row for row in rows() if row["audit_id"] == "A1"]
+    reaudit[0]["qa_decision"] = "prohibited"
+    third = import_audits(engine, config=slack_config, path=write_csv(tmp_path / "c.csv", reaudit), now=now)
+    assert third.superseded_disputes == ["A1"] and third.counts.updated == 1
+    with session_scope(engine) as session:
+        assert get_audit(session, audit_id="A1").qa_decision == "prohibited"
+        assert get_dispute(session, dispute_id=1).status == "superseded"
+
+
+@pytest.mark.parametrize(("user", "text", "message"), [
+    (GLOBEX_MEMBER, "dispute A1", "No audit A1 that you can dispute."),  # another vendor's: as if unknown
+    (ACME_MEMBER, "dispute A21", "No audit A21 that you can dispute. Did you mean"),
+    (ACME_MEMBER, "dispute A-OLD", "Disputes can be filed within 7 days of the audit"),
+    (ACME_MEMBER, "dispute", "Use `/qa dispute AUDIT_ID"),
+])
+def test_who_may_dispute_what(bot_in_slack, audits, user, text, message):
+    delivery = bot_in_slack.sender.slash_command(text, user_id=user)
+    answered_quickly(delivery)
+    assert message in bot_in_slack.reply(delivery)["text"]
+    assert not bot_in_slack.slack.calls_to("views.open")
