@@ -169,6 +169,22 @@ def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int) -> Bre
 
 
 @dataclass(frozen=True)
+class DisputeFigures:
+    """The period's audits disputed and overturned, and the accuracy before disputes changed any verdict."""
+
+    filed: int
+    overturned: int
+    accuracy_before: Estimate | None
+
+
+def dispute_figures(counts: Counts, *, filed: int, overturned: int, correct_gained: int) -> DisputeFigures | None:
+    """`correct_gained`: how many more audits are correct on the final verdicts than on QA's first ones."""
+    if not filed:
+        return None
+    return DisputeFigures(filed, overturned, wilson(counts.correct - correct_gained, counts.audits))
+
+
+@dataclass(frozen=True)
 class Targets:
     accuracy: float
     aht_s: float
@@ -194,6 +210,7 @@ class Scorecard:
     daily: list[DailyPoint] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
     latest_errors: list[LatestError] = field(default_factory=list)
+    disputes: DisputeFigures | None = None
 
 
 def build_scorecard(

@@ -17,11 +17,11 @@ from bot.config import NamedScope, TeamConfig
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
-from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, weakest
+from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, dispute_figures, weakest
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, authorise, narrowed_to_own_vendors, not_visible, refuse_outsiders
-from bot.store.audits import data_version
 from bot.store.db import session_scope
+from bot.store.disputes import dispute_counts, figures_version
 from bot.store.kpi import (
     counts_by,
     daily_counts,
@@ -89,6 +89,9 @@ def scorecard_for(
         handle_time_histogram=handle_time_histogram(session, **current),
         error_counts=error_category_counts(session, **current),
     )
+    filed, overturned, gained = dispute_counts(session, **current)
+    card = dataclasses.replace(card, disputes=dispute_figures(card.counts, filed=filed, overturned=overturned,
+                                                              correct_gained=gained))
     if not detail or card.accuracy is None:
         return card
     breakdowns = [
@@ -142,7 +145,7 @@ def visible_scorecard(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str
         with runtime.computing:
             allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
             key = (tuple((scope.kind, scope.label, scope.values) for scope in allowed), period.first_day,
-                   period.last_day, data_version(session))
+                   period.last_day, figures_version(session))
 
         def compute() -> Scorecard:
             with runtime.computing:

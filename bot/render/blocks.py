@@ -123,6 +123,7 @@ def scorecard_blocks(
         mrkdwn(f"*Errors*\nFP {percent(card.false_positive_rate)} · FN {percent(card.false_negative_rate)} · "
                f"wrong label {percent(card.wrong_label_rate)}"),
         mrkdwn(f"*AHT*\n{aht}"),
+        *([mrkdwn(_disputes_text(card))] if card.disputes else []),
     ]})
     if card.top_errors:
         blocks.append(section("*Top error categories*\n" + "\n".join(
@@ -155,6 +156,12 @@ def scorecard_blocks(
              "text": {"type": "plain_text", "text": "Share in channel"}},
         ]})
     return blocks
+
+
+def _disputes_text(card: Scorecard) -> str:
+    disputes = card.disputes
+    return (f"*Disputes*\n{disputes.filed:,} filed · {disputes.overturned:,} overturned\n"
+            f"accuracy before disputes {percent(disputes.accuracy_before.value)}")
 
 
 def share_value(*, scopes: dict[str, str], period_text: str, chart_file_id: str | None) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from bot.store.audits import refresh_rollups
+from bot.store.audits import data_version, refresh_rollups
 from bot.store.kpi import AUDIT, ScopeFilter
 from bot.store.models import Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
@@ -107,7 +107,7 @@ def list_disputes(session: Session, *, statuses: Sequence[str] | None = None, ve
     return list(session.execute(query).scalars())
 
 
-def dispute_figures(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
+def dispute_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
                     ) -> tuple[int, int, int]:
     """(disputes filed on the scope's audits of these days, of them overturned, how many more audits are
     correct after disputes than before)."""
@@ -124,3 +124,9 @@ def dispute_figures(session: Session, *, scope: ScopeFilter, first_day: date, la
                     *(a[column].in_(list(values)) for column, values in scope.items())))
     filed, overturned_count, up, down = session.execute(query).one()
     return int(filed), int(overturned_count), int(up) - int(down)
+
+
+def figures_version(session: Session) -> tuple[int, ...]:
+    """Changes whenever figures may have: an import finished (data_version) or a dispute overturned an audit."""
+    overturns = select(func.count()).select_from(Dispute).where(Dispute.final_label.is_not(None))
+    return (*data_version(session), session.execute(overturns).scalar_one())

@@ -92,6 +92,9 @@ def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engin
     assert block_problems(post.args["blocks"]) == [] and "DSP-1" in json.dumps(post.args["blocks"])
     assert "Filed DSP-1 on audit A1" in dm.args["text"] and "its thread" in dm.args["text"]
     before = accuracy(engine, slack_config)
+    card = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
+    assert f"{before[0] / before[1]:.1%}" in json.dumps(card["blocks"])
+    assert "*Disputes*\\n1 filed · 0 overturned" in json.dumps(card["blocks"], ensure_ascii=False)
 
     refused = bot_in_slack.sender.block_action(action_id=ActionId.DISPUTE_UPHOLD, value="1", user_id=QA_GROUP_MEMBER)
     answered_quickly(refused)
@@ -107,6 +110,10 @@ def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engin
     bot_in_slack.settle()
     after = accuracy(engine, slack_config)
     assert after == (before[0] + 1, before[1])  # A1 is correct now, in the same number of audits
+    card = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
+    shown = json.dumps(card["blocks"], ensure_ascii=False)
+    assert f"{after[0] / after[1] * 100:.1f}%" in shown  # not the scorecard remembered from before the overturn
+    assert f"1 filed · 1 overturned\\naccuracy before disputes {before[0] / before[1] * 100:.1f}%" in shown
     with session_scope(engine) as session:
         audit, dispute = get_audit(session, audit_id="A1"), get_dispute(session, dispute_id=1)
     assert (audit.qa_decision, audit.outcome, audit.error_category) == ("approve", "correct", None)
