@@ -111,6 +111,7 @@ def send_scorecard(respond: Respond, runtime: Runtime, *, viewer: Viewer, scopes
     blocks = scorecard_blocks(
         card, chart_file_id=chart_file_id, private=visible.about_people,
         coach_agent=agents[0] if len(agents) == 1 and not shared and may_coach_someone(viewer) else None,
+        disputable=not shared and runtime.config.disputes.takes_disputes,
         share_value=share_value(scopes={scope.kind: scope.label for scope in visible.scopes},
                                 period_text=period_text, chart_file_id=chart_file_id) if offer_share else None,
     )

@@ -27,6 +27,11 @@ class Disputes(Strict):
     """An auditor whose overturn rate is significantly above this needs a look."""
     max_open_per_vendor: Annotated[int, Field(ge=1)] | None = None
 
+    @property
+    def takes_disputes(self) -> bool:
+        """Somewhere to post disputes: without it the Dispute buttons are not offered."""
+        return self.channel is not None or bool(self.routes)
+
     def channel_for(self, vendor: str, *, spellings: frozenset[str]) -> str | None:
         """The route naming the vendor (in any of its `spellings`, casefolded), else the default channel."""
         for route in self.routes:

@@ -9,7 +9,7 @@ from bot.kpi.scorecard import AhtStatus, Scorecard, Status
 from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
-from bot.wording import interval, percent, plural, seconds
+from bot.wording import interval, percent, plural, seconds, slack_time
 
 STATUS_MARK = {
     Status.MEETS: ":large_green_circle: meets target",
@@ -92,12 +92,13 @@ def scorecard_summary(card: Scorecard) -> str:
 
 def scorecard_blocks(
     card: Scorecard, *, chart_file_id: str | None = None, share_value: str | None = None, private: bool = False,
-    coach_agent: str | None = None,
+    coach_agent: str | None = None, disputable: bool = False,
 ) -> list[dict]:
     """The scorecard message: figures, weakest parts or latest errors, the chart, a share button.
 
     `private` (figures about a person) replaces the share button with a note saying why; `coach_agent`
-    adds a Coach button that opens the coaching form for that agent.
+    adds a Coach button that opens the coaching form for that agent; `disputable` a Dispute button to each
+    of the latest errors.
     """
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(f"{card.label} · {card.kind} scorecard",
@@ -133,12 +134,16 @@ def scorecard_blocks(
             f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
             for group in breakdown.weakest)))
     if card.latest_errors:
-        blocks.append(section("*Latest errors*\n" + "\n".join(
-            f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
-            f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
-            f"<!date^{int(error.audited_at.timestamp())}^{{date_short_pretty}} {{time}}"
-            f"|{error.audited_at:%Y-%m-%d %H:%M} UTC>"
-            for error in card.latest_errors)))
+        lines = [f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
+                 f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
+                 f"{slack_time(error.audited_at)}" for error in card.latest_errors]
+        if not disputable:
+            blocks.append(section("*Latest errors*\n" + "\n".join(lines)))
+        else:  # each error with its own Dispute button
+            blocks.append(section("*Latest errors*"))
+            blocks += [{**section(line), "accessory": {
+                "type": "button", "action_id": ActionId.DISPUTE_AUDIT, "value": error.audit_id,
+                "text": plain("Dispute")}} for line, error in zip(lines, card.latest_errors, strict=True)]
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
                        "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})

@@ -162,3 +162,12 @@ def test_who_may_dispute_what(bot_in_slack, audits, user, text, message):
     answered_quickly(delivery)
     assert message in bot_in_slack.reply(delivery)["text"]
     assert not bot_in_slack.slack.calls_to("views.open")
+
+
+def test_the_dispute_button_next_to_an_error_opens_the_form(bot_in_slack, audits):
+    card = bot_in_slack.reply(bot_in_slack.sender.slash_command("agent agent-1", user_id=ACME_MEMBER))
+    buttons = [block["accessory"] for block in card["blocks"] if "accessory" in block]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [(ActionId.DISPUTE_AUDIT, "A1")]
+    assert block_problems(card["blocks"]) == []
+    view = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_AUDIT, value="A1", user_id=ACME_MEMBER)
+    assert view["callback_id"] == CallbackId.DISPUTE_MODAL and json.loads(view["private_metadata"]) == {"audit": "A1"}
