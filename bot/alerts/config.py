@@ -45,7 +45,11 @@ class StaleDataRule(AlertRule):
     max_hours: Annotated[float, Field(gt=0)] = 26.0
 
 
-ALERT_RULES = ("escalation_overdue", "accuracy", "aht", "stale_data")
+class DisputeOverdueRule(AlertRule):
+    """A dispute not decided within [disputes].decide_within_h."""
+
+
+ALERT_RULES = ("escalation_overdue", "dispute_overdue", "accuracy", "aht", "stale_data")
 
 
 class Alerts(Strict):
@@ -59,6 +63,7 @@ class Alerts(Strict):
     renotify_every_min: Minutes = 30
     renotify_max: Annotated[int, Field(ge=0, le=100)] = 3
     escalation_overdue: EscalationOverdueRule = Field(default_factory=EscalationOverdueRule)
+    dispute_overdue: DisputeOverdueRule = Field(default_factory=DisputeOverdueRule)
     accuracy: AccuracyRule = Field(default_factory=AccuracyRule)
     aht: AhtRule = Field(default_factory=AhtRule)
     stale_data: StaleDataRule = Field(default_factory=StaleDataRule)

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.store.records import Escalation
+from bot.render.dispute_blocks import dispute_summary
+from bot.store.records import Dispute, DisputeStatus, Escalation
 from bot.wording import duration, interval, percent, seconds, slack_time
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"
+DISPUTE_OVERDUE = "dispute_overdue"
 _STEPS = {"acknowledgement": "acknowledge", "resolution": "resolve"}
 
 
@@ -61,6 +63,17 @@ def overdue_escalations(escalations: Iterable[Escalation], *, now: datetime) -> 
             since=due, vendor=escalation.vendor,
         ))
     return breaches
+
+
+def overdue_disputes(disputes: Iterable[Dispute], *, now: datetime) -> list[Breach]:
+    """Open disputes past [disputes].decide_within_h."""
+    return [Breach(
+        rule=DISPUTE_OVERDUE, subject=dispute.readable_id, title=f"{dispute.readable_id} decision overdue",
+        summary=(f"*{dispute_summary(dispute)}*\nThe decision is {duration(now - dispute.decide_due_at)} past its "
+                 f"deadline ({slack_time(dispute.decide_due_at)})."
+                 + (f" Taken by <@{dispute.assignee_id}>." if dispute.assignee_id else " Nobody has taken it.")),
+        since=dispute.decide_due_at, vendor=dispute.vendor,
+    ) for dispute in disputes if dispute.status == DisputeStatus.OPEN.value and now > dispute.decide_due_at]
 
 
 def accuracy_breaches(figures: Iterable[ScopeFigures], *, rule: AccuracyRule, now: datetime) -> list[Breach]:
@@ -122,6 +135,8 @@ def stale_data(last_import: datetime | None, *, rule: StaleDataRule, now: dateti
 
 def cleared(rule: str, subject: str) -> str:
     """Why an alert's condition no longer holds, for its resolved message."""
+    if rule == DISPUTE_OVERDUE:
+        return f"{subject} was decided."
     if rule == ESCALATION_OVERDUE:
         escalation, step = subject.split(":")
         return f"{escalation} was {'acknowledged or resolved' if step == 'acknowledge' else 'resolved'}."

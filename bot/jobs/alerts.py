@@ -16,6 +16,7 @@ from bot.alerts.posting import alert_message
 from bot.alerts.rules import (
     ACCURACY,
     AHT,
+    DISPUTE_OVERDUE,
     ESCALATION_OVERDUE,
     STALE_DATA,
     Breach,
@@ -23,6 +24,7 @@ from bot.alerts.rules import (
     accuracy_breaches,
     aht_breaches,
     cleared,
+    overdue_disputes,
     overdue_escalations,
     stale_data,
 )
@@ -44,9 +46,10 @@ from bot.store.alerts import (
     unresolved_alerts,
 )
 from bot.store.db import session_scope
+from bot.store.disputes import list_disputes
 from bot.store.escalations import list_escalations
 from bot.store.kpi import counts_by
-from bot.store.records import Alert, TrackedStatus
+from bot.store.records import Alert, DisputeStatus, TrackedStatus
 
 logger = logging.getLogger(__name__)
 POST_RETRY_AFTER = timedelta(minutes=1)
@@ -58,6 +61,8 @@ def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now
     breaches: list[Breach] = []
     if ESCALATION_OVERDUE in rules:
         breaches += overdue_escalations(list_escalations(session, limit=None), now=now)
+    if DISPUTE_OVERDUE in rules:
+        breaches += overdue_disputes(list_disputes(session, statuses=[DisputeStatus.OPEN.value], limit=None), now=now)
     for name, check in ((ACCURACY, accuracy_breaches), (AHT, aht_breaches)):
         if name not in rules:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -171,3 +172,29 @@ def test_the_dispute_button_next_to_an_error_opens_the_form(bot_in_slack, audits
     assert block_problems(card["blocks"]) == []
     view = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_AUDIT, value="A1", user_id=ACME_MEMBER)
     assert view["callback_id"] == CallbackId.DISPUTE_MODAL and json.loads(view["private_metadata"]) == {"audit": "A1"}
+
+
+def test_an_undecided_dispute_past_its_deadline_raises_an_alert(bot_in_slack, audits, engine, slack_config, now):
+    from datetime import timedelta
+
+    from bot.jobs.alerts import check_alerts
+
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    alerts = slack_config.alerts.model_copy(update={
+        "channel": "C0ALERTS1", **{name: getattr(slack_config.alerts, name).model_copy(update={"enabled": False})
+                                   for name in ("escalation_overdue", "accuracy", "aht", "stale_data")}})
+    runtime = dataclasses.replace(bot_in_slack.runtime, config=slack_config.model_copy(update={"alerts": alerts}))
+    assert check_alerts(runtime, now=now + timedelta(hours=71)).startswith("0 opened")  # 72 h to decide
+    assert check_alerts(runtime, now=now + timedelta(hours=73)).startswith("1 opened")
+    posted = [c.args for c in bot_in_slack.slack.calls_to("chat.postMessage") if c.args["channel"] == "C0ALERTS1"]
+    assert len(posted) == 1 and "DSP-1 decision overdue" in json.dumps(posted[0]["blocks"])
+    assert "Nobody has taken it." in json.dumps(posted[0]["blocks"])
+    with session_scope(engine) as session:
+        from bot.store.disputes import decide
+        from bot.store.records import DisputeStatus
+
+        decide(session, dispute_id=1, status=DisputeStatus.UPHELD, user_id=QA_LEAD, note="Right call.",
+               now=now + timedelta(hours=74))
+    assert "1 resolved" in check_alerts(runtime, now=now + timedelta(hours=75))  # decided: the alert clears
