@@ -4,11 +4,11 @@ bot/disputes/service.py returns."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 
 from bot.disputes import service
 from bot.errors import QabotError
-from bot.render.dispute_blocks import decision_modal, dispute_modal
+from bot.render.dispute_blocks import decision_modal, dispute_modal, disputes_list_blocks
 from bot.runtime import Runtime
 from bot.slack.access import Viewer
 from bot.slack.forms import DECISION_FIELDS, DISPUTE_FIELDS, field_errors, read_decision, read_dispute
@@ -18,6 +18,12 @@ def open_modal(runtime: Runtime, *, viewer: Viewer, trigger_id: str, text: str) 
     start = service.start_form(runtime, viewer=viewer, text=text)
     runtime.client.views_open(trigger_id=trigger_id, view=dispute_modal(start.audit, labels=start.labels,
                                                                         reason=start.reason))
+
+
+def list_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
+    title, found = service.visible_disputes(runtime, viewer=viewer, text=text)
+    respond(text=f"{title}: {len(found)}", response_type="ephemeral",
+            blocks=disputes_list_blocks(title, found, now=runtime.clock()))
 
 
 def handle_dispute_button(ack: Ack, body: dict, action: dict, viewer: Viewer, runtime: Runtime) -> None:

@@ -71,6 +71,7 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "coaching": lambda call: coach.list_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "dispute": lambda call: dispute.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
                                                text=call.words),
+    "disputes": lambda call: dispute.list_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "alerts": lambda call: alerts.list_command(call.respond, call.runtime, viewer=call.viewer),
     "calibrate": lambda call: calibrate.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id),
     "calibration": lambda call: calibrate.show_command(call.respond, call.runtime, viewer=call.viewer,

@@ -16,6 +16,7 @@ from bot.disputes.posting import DISPUTE_MESSAGE
 from bot.disputes.rules import DisputeForm, filing_refusal, form_problems, outcome_of
 from bot.errors import FormProblems, QabotError
 from bot.kpi.scopes import named
+from bot.kpi.service import allowed_scopes
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, refuse_outsiders, require
 from bot.slack.errors import SLACK_FAILURES
@@ -28,6 +29,7 @@ from bot.store.disputes import (
     decide,
     get_audit,
     get_dispute,
+    list_disputes,
     open_dispute_of,
     open_disputes_of_vendor,
     similar_audit_ids,
@@ -37,6 +39,7 @@ from bot.store.records import Dispute, DisputeStatus
 
 logger = logging.getLogger(__name__)
 SUGGESTIONS = 3
+LIST_LIMIT = 20
 USAGE = "Use `/qa dispute AUDIT_ID [why QA's verdict is wrong]`."
 
 
@@ -149,6 +152,27 @@ def take(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> None:
         dispute = assign(session, dispute_id=dispute_id, user_id=viewer.user_id)
     if dispute is not None:
         DISPUTE_MESSAGE.show_change(runtime.client, tracked=dispute, line=f"taken by <@{viewer.user_id}>")
+
+
+LIST_USAGE = "Use `/qa disputes` (open ones), `/qa disputes mine` or `/qa disputes vendor NAME`."
+
+
+def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> tuple[str, list[Dispute]]:
+    """`/qa disputes [open | mine | vendor NAME]`: (a title, the disputes, newest first) as the viewer may see them."""
+    refuse_outsiders(viewer, f"disputes {text}".strip())
+    word, _, rest = text.strip().partition(" ")
+    word = word.lower() or "open"
+    if word not in ("open", "mine", "vendor") or (word == "vendor") != bool(rest.strip()):
+        raise QabotError(LIST_USAGE)
+    with session_scope(runtime.engine) as session:
+        if word == "vendor":
+            scope = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"vendor": rest.strip()})[0]
+            title, found = f"Disputes of {scope.label}", list_disputes(session, vendors=scope.values, limit=LIST_LIMIT)
+        elif word == "mine":
+            title, found = "Disputes you filed", list_disputes(session, filer_id=viewer.user_id, limit=LIST_LIMIT)
+        else:
+            title, found = "Open disputes", list_disputes(session, statuses=[DisputeStatus.OPEN.value], limit=None)
+    return title, [dispute for dispute in found if viewer.qa_staff or viewer.works_for(dispute.vendor)][:LIST_LIMIT]
 
 
 def _visible_audit(session, runtime: Runtime, *, viewer: Viewer, audit_id: str) -> Audit:

@@ -27,6 +27,8 @@ HELP_TEXT = (
     f"add a category in quotes, `{COMMAND} errors vendor acme \"missed context\"`, to see where it comes from\n"
     f"• `{COMMAND} coach AGENT [\"category\"]`: record coaching (a form opens; followed up with a significance "
     f"test); `{COMMAND} coaching [due|agent ID|vendor NAME]`: coaching records and how they went\n"
+    f"• `{COMMAND} dispute AUDIT_ID [why]`: contest an audit's QA verdict (a form opens); "
+    f"`{COMMAND} disputes [open|mine|vendor NAME]`: disputes and their decision clocks\n"
     f"• `{COMMAND} escalate [what happened]`: file an escalation (a form opens)\n"
     f"• `{COMMAND} escalations [open|mine|vendor NAME]`: open escalations and their SLA clocks\n"
     f"• `{COMMAND} alerts`: open SLA-breach alerts and who acknowledged them\n"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from bot.render.blocks import MAX_OPTIONS, form_input, mrkdwn, option, plain, section
+from bot.render.blocks import MAX_OPTIONS, form_input, header, mrkdwn, option, plain, section
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Audit
 from bot.store.records import Dispute, DisputeStatus
-from bot.wording import slack_time
+from bot.wording import duration, slack_time
 
 REASON_MAX = 3000
 STATUS_MARK = {DisputeStatus.OPEN: ":hourglass_flowing_sand: open", DisputeStatus.UPHELD: ":white_check_mark: QA upheld",
@@ -87,3 +88,21 @@ def decision_modal(dispute: Dispute, *, overturn: bool, labels: list[str]) -> di
             "title": plain(f"{'Overturn' if overturn else 'Uphold'} {dispute.readable_id}"[:24]),
             "submit": plain("Overturn" if overturn else "Uphold QA"), "close": plain("Cancel"),
             "private_metadata": json.dumps({"dispute": dispute.id, "overturn": overturn}), "blocks": blocks}
+
+
+def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime) -> list[dict]:
+    """`/qa disputes`: one line each, with the decision's SLA clock while open."""
+    if not disputes:
+        return [header(title), section("No disputes here.")]
+    lines = [f"• *{d.readable_id}* {STATUS_MARK[DisputeStatus(d.status)]} · audit {d.audit_id} ({d.vendor}) · QA "
+             f"{d.original_label} → proposed {d.proposed_label} · {_clock(d, now)}" for d in disputes]
+    return [header(title), *[section("\n".join(lines[start:start + 10])) for start in range(0, len(lines), 10)],
+            {"type": "context", "elements": [mrkdwn("Times are your local time.")]}]
+
+
+def _clock(dispute: Dispute, now: datetime) -> str:
+    if dispute.status != DisputeStatus.OPEN.value:
+        return f"decided {slack_time(dispute.decided_at)}" if dispute.decided_at else "superseded"
+    if now > dispute.decide_due_at:
+        return f":red_circle: decision {duration(now - dispute.decide_due_at)} overdue"
+    return f"decide within {duration(dispute.decide_due_at - now)}"

@@ -198,3 +198,20 @@ def test_an_undecided_dispute_past_its_deadline_raises_an_alert(bot_in_slack, au
         decide(session, dispute_id=1, status=DisputeStatus.UPHELD, user_id=QA_LEAD, note="Right call.",
                now=now + timedelta(hours=74))
     assert "1 resolved" in check_alerts(runtime, now=now + timedelta(hours=75))  # decided: the alert clears
+
+
+def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, audits):
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    listed = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes", user_id=QA_LEAD))
+    body = json.dumps(listed["blocks"], ensure_ascii=False)
+    assert block_problems(listed["blocks"]) == []
+    assert "*DSP-1* :hourglass_flowing_sand: open · audit A1 (Acme BPO) · QA counterfeit → proposed approve" in body
+    assert "decide within 3 d" in body  # 72 h from now, the test's clock
+    mine = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes mine", user_id=ACME_MEMBER))
+    assert "DSP-1" in json.dumps(mine["blocks"])
+    other = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes", user_id=GLOBEX_MEMBER))
+    assert "DSP-1" not in json.dumps(other["blocks"]) and "No disputes here." in json.dumps(other["blocks"])
+    refused = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=GLOBEX_MEMBER))
+    assert refused["text"] == "You can see Globex only."
