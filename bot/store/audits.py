@@ -285,6 +285,28 @@ def refresh_rollups(connection, *, days: set[date]) -> None:
         _remember_scope_values(connection, batch)
 
 
+def refresh_rollups_of(connection, *, day: date, keys: dict[str, str | None]) -> None:
+    """Rebuild only the roll-up rows of one day and one combination of scope columns (`keys`: every column
+    of the agent level), after one audit's verdict changed: a whole day at 10M audits takes a second or two,
+    this a few milliseconds plus one pass over the day's audits of that agent."""
+    a = AUDIT.c
+    same = [a[name].is_not_distinct_from(value) for name, value in keys.items()]
+    for table, query in ((AGENT_LEVEL.counts, _counts_from_audits([day])),
+                         (AGENT_LEVEL.errors, _errors_from_audits([day]))):
+        _rebuild_where(connection, table, query.where(*same), day, keys)
+    scope_keys = {name: value for name, value in keys.items() if name in SCOPE_LEVEL.keys}
+    for finer, coarser in ((AGENT_LEVEL.counts, SCOPE_LEVEL.counts), (AGENT_LEVEL.errors, SCOPE_LEVEL.errors)):
+        query = _summed(finer, coarser, [day]).where(
+            *(finer.c[name].is_not_distinct_from(value) for name, value in scope_keys.items()))
+        _rebuild_where(connection, coarser, query, day, scope_keys)
+
+
+def _rebuild_where(connection, table: Table, query, day: date, keys: dict[str, str | None]) -> None:
+    connection.execute(delete(table).where(table.c.day == day,
+                                           *(table.c[name].is_not_distinct_from(value) for name, value in keys.items())))
+    connection.execute(table.insert().from_select([column.name for column in table.columns], query))
+
+
 def _remember_scope_values(connection, days: list[date]) -> None:
     insert = upsert_insert(connection.dialect.name)
     r = AGENT_LEVEL.counts.c

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from bot.store.audits import data_version, refresh_rollups
+from bot.store.audits import data_version, refresh_rollups_of
 from bot.store.kpi import AUDIT, ScopeFilter
-from bot.store.models import Audit, Outcome
+from bot.store.models import AGENT_LEVEL, Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
 
 
@@ -77,7 +77,8 @@ def apply_final_verdict(session: Session, *, audit_id: str, qa_decision: str, ou
     if outcome == Outcome.CORRECT.value:
         values |= {"error_category": None, "severity": None}
     session.execute(update(Audit).where(Audit.audit_id == audit_id).values(**values))
-    refresh_rollups(session.connection(), days={audit.audit_day})
+    refresh_rollups_of(session.connection(), day=audit.audit_day,
+                       keys={name: getattr(audit, name) for name in AGENT_LEVEL.keys})
 
 
 def overturned_verdicts(session: Session) -> dict[str, Dispute]:
@@ -108,22 +109,27 @@ def list_disputes(session: Session, *, statuses: Sequence[str] | None = None, ve
 
 
 def dispute_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date
-                    ) -> tuple[int, int, int]:
+                   ) -> tuple[int, int, int]:
     """(disputes filed on the scope's audits of these days, of them overturned, how many more audits are
-    correct after disputes than before)."""
+    correct after disputes than before).
+
+    Two small queries rather than a join: the period's disputes are few, and a join lets SQLite start from
+    the audits (three seconds at 10M)."""
+    disputes = session.execute(
+        select(Dispute.audit_id, Dispute.status, Dispute.original_outcome, Dispute.final_outcome)
+        .where(Dispute.audit_day.between(first_day, last_day), Dispute.status != DisputeStatus.SUPERSEDED.value)
+    ).all()
+    if not disputes:
+        return 0, 0, 0
     a = AUDIT.c
-    overturned = Dispute.status == DisputeStatus.OVERTURNED.value
-    became_correct = overturned & (Dispute.final_outcome == Outcome.CORRECT.value) & (
-        Dispute.original_outcome != Outcome.CORRECT.value)
-    became_wrong = overturned & (Dispute.original_outcome == Outcome.CORRECT.value) & (
-        Dispute.final_outcome != Outcome.CORRECT.value)
-    query = (select(func.count(), func.count().filter(overturned), func.count().filter(became_correct),
-                    func.count().filter(became_wrong))
-             .select_from(Dispute).join(Audit, Audit.audit_id == Dispute.audit_id)
-             .where(Dispute.audit_day.between(first_day, last_day), Dispute.status != DisputeStatus.SUPERSEDED.value,
-                    *(a[column].in_(list(values)) for column, values in scope.items())))
-    filed, overturned_count, up, down = session.execute(query).one()
-    return int(filed), int(overturned_count), int(up) - int(down)
+    inside = set(session.execute(select(a.audit_id).where(
+        a.audit_id.in_([row.audit_id for row in disputes]),
+        *(a[column].in_(list(values)) for column, values in scope.items()))).scalars())
+    mine = [row for row in disputes if row.audit_id in inside]
+    overturned = [row for row in mine if row.status == DisputeStatus.OVERTURNED.value]
+    correct = Outcome.CORRECT.value
+    gained = sum((row.final_outcome == correct) - (row.original_outcome == correct) for row in overturned)
+    return len(mine), len(overturned), gained
 
 
 def figures_version(session: Session) -> tuple[int, ...]:

@@ -265,7 +265,7 @@ class Dispute(SQLModel, table=True):
     vendor: str = Field(description="the audit's vendor as in the data")
     agent_id: str
     auditor_id: str | None = None
-    audit_day: date = Field(description="the audit's UTC day: the figures count a dispute there")
+    audit_day: date = Field(index=True, description="the audit's UTC day: the figures count a dispute there")
     filer_id: str
     proposed_label: str
     reason: str

@@ -44,6 +44,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('dispute', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispute_audit_day'), ['audit_day'], unique=False)
         batch_op.create_index(batch_op.f('ix_dispute_audit_id'), ['audit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dispute_status'), ['status'], unique=False)
         batch_op.create_index('ux_dispute_open', ['audit_id'], unique=True,
@@ -56,4 +57,5 @@ def downgrade() -> None:
                             postgresql_where=sa.text("status = 'open'"))
         batch_op.drop_index(batch_op.f('ix_dispute_status'))
         batch_op.drop_index(batch_op.f('ix_dispute_audit_id'))
+        batch_op.drop_index(batch_op.f('ix_dispute_audit_day'))
     op.drop_table('dispute')
