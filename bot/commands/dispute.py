@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from slack_bolt import Ack, Respond
 
-from bot.disputes import service
+from bot.disputes import auditor_service, service
 from bot.errors import QabotError
-from bot.render.dispute_blocks import decision_modal, dispute_modal, disputes_list_blocks
+from bot.render.dispute_blocks import (
+    auditor_blocks,
+    auditors_blocks,
+    decision_modal,
+    dispute_modal,
+    disputes_list_blocks,
+)
 from bot.runtime import Runtime
 from bot.slack.access import Viewer
 from bot.slack.forms import DECISION_FIELDS, DISPUTE_FIELDS, field_errors, read_decision, read_dispute
@@ -24,6 +30,18 @@ def list_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: st
     title, found = service.visible_disputes(runtime, viewer=viewer, text=text)
     respond(text=f"{title}: {len(found)}", response_type="ephemeral",
             blocks=disputes_list_blocks(title, found, now=runtime.clock()))
+
+
+def auditor_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
+    figures, period = auditor_service.auditor_view(runtime, viewer=viewer, text=text)
+    respond(text=f"Auditor {figures.auditor_id}", response_type="ephemeral", blocks=auditor_blocks(
+        figures, period=period, target=runtime.config.disputes.auditor_overturn_target))
+
+
+def auditors_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
+    ranking, period = auditor_service.auditors_view(runtime, viewer=viewer, text=text)
+    respond(text=f"{len(ranking)} auditors", response_type="ephemeral", blocks=auditors_blocks(
+        ranking, period=period, target=runtime.config.disputes.auditor_overturn_target))
 
 
 def handle_dispute_button(ack: Ack, body: dict, action: dict, viewer: Viewer, runtime: Runtime) -> None:

@@ -87,7 +87,7 @@ def file_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Disp
             audit_id=audit.audit_id, vendor=audit.vendor, agent_id=audit.agent_id, auditor_id=audit.auditor_id,
             audit_day=audit.audit_day, filer_id=viewer.user_id, proposed_label=form.proposed_label,
             reason=form.reason.strip(), evidence=form.evidence, original_label=audit.qa_decision,
-            original_outcome=audit.outcome, created_at=now,
+            original_outcome=audit.outcome, original_category=audit.error_category, created_at=now,
             decide_due_at=now + timedelta(hours=runtime.config.disputes.decide_within_h),
             channel_id=_channel(runtime, audit.vendor)))
     logger.info("user %s filed %s on audit %s", viewer.user_id, dispute.readable_id, dispute.audit_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.disputes.auditors import AuditorFigures, AuditorStatus
+from bot.kpi.periods import Period
 from bot.render.blocks import MAX_OPTIONS, form_input, header, mrkdwn, option, plain, section
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.store.models import Audit
 from bot.store.records import Dispute, DisputeStatus
-from bot.wording import duration, slack_time
+from bot.wording import duration, interval, p_value, percent, slack_time
 
 REASON_MAX = 3000
 STATUS_MARK = {DisputeStatus.OPEN: ":hourglass_flowing_sand: open", DisputeStatus.UPHELD: ":white_check_mark: QA upheld",
@@ -106,3 +108,50 @@ def _clock(dispute: Dispute, now: datetime) -> str:
     if now > dispute.decide_due_at:
         return f":red_circle: decision {duration(now - dispute.decide_due_at)} overdue"
     return f"decide within {duration(dispute.decide_due_at - now)}"
+
+
+AUDITOR_MARK = {AuditorStatus.WITHIN: ":large_green_circle:", AuditorStatus.ABOVE: ":large_yellow_circle:",
+                AuditorStatus.SIGNIFICANTLY_ABOVE: ":red_circle:", AuditorStatus.NO_DECISIONS: ":white_circle:"}
+AUDITORS_SHOWN = 25
+
+
+def auditor_blocks(figures: AuditorFigures, *, period: Period, target: float) -> list[dict]:
+    """`/qa auditor ID`: QA's own quality, for QA staff."""
+    rate = f"{interval(figures.overturn_rate)} of {figures.decided:,} decided" if figures.overturn_rate else "n/a"
+    calibration = ("not linked to a Slack user ([auditors]), or no sessions" if figures.calibration is None else
+                   f"{percent(figures.calibration[1] / figures.calibration[0])} of {figures.calibration[0]:,} items")
+    blocks = [header(f"Auditor {figures.auditor_id}"),
+              {"type": "context", "elements": [mrkdwn(period.describe())]},
+              {"type": "section", "fields": [
+                  mrkdwn(f"*Audits*\n{figures.audits:,}"),
+                  mrkdwn(f"*Disputed*\n{figures.disputes:,} · {figures.overturned:,} overturned"),
+                  mrkdwn(f"*Overturn rate*\n{rate}"),
+                  mrkdwn(f"*Target {percent(target)}*\n{AUDITOR_MARK[figures.status]} {figures.status.value}"),
+                  mrkdwn(f"*Calibration agreement*\n{calibration}"),
+              ]}]
+    if figures.overturned_on:
+        blocks.append(section("*Overturned on*: " + " · ".join(f"{category} {n}" for category, n in
+                                                              figures.overturned_on)))
+    if len(figures.bias) > 1:
+        blocks.append(section("*Errors found, by vendor* (against their other vendors; Holm-adjusted)\n" + "\n".join(
+            f"• {b.vendor}: {percent(b.wrong_share)} of {b.audits:,} vs {percent(b.others_share)}"
+            + (f" · {':warning: significant' if b.significant else 'within chance'} ({p_value(b.p_value)})"
+               if b.p_value is not None else "") for b in figures.bias)))
+    return blocks
+
+
+def auditors_blocks(ranking: list[AuditorFigures], *, period: Period, target: float) -> list[dict]:
+    """`/qa auditors`: highest overturn rate first."""
+    if not ranking:
+        return [header("Auditors"), section(f"No audits with an auditor {period.describe()}.")]
+    lines = [f"• {AUDITOR_MARK[f.status]} *{f.auditor_id}* "
+             + (f"{percent(f.overturn_rate.value)} overturned of {f.decided:,} decided" if f.overturn_rate
+                else "no decided disputes")
+             + f" · {f.audits:,} audits" + (" · :warning: vendor bias" if any(b.significant for b in f.bias) else "")
+             for f in ranking[:AUDITORS_SHOWN]]
+    blocks = [header("Auditors by overturn rate"),
+              {"type": "context", "elements": [mrkdwn(f"{period.describe()} · target {percent(target)}")]},
+              *[section("\n".join(lines[start:start + 10])) for start in range(0, len(lines), 10)]]
+    if len(ranking) > AUDITORS_SHOWN:
+        blocks.append({"type": "context", "elements": [mrkdwn(f"…and {len(ranking) - AUDITORS_SHOWN} more.")]})
+    return blocks

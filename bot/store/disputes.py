@@ -136,3 +136,26 @@ def figures_version(session: Session) -> tuple[int, ...]:
     """Changes whenever figures may have: an import finished (data_version) or a dispute overturned an audit."""
     overturns = select(func.count()).select_from(Dispute).where(Dispute.final_label.is_not(None))
     return (*data_version(session), session.execute(overturns).scalar_one())
+
+
+def auditor_vendor_counts(session: Session, *, first_day: date, last_day: date, auditor_id: str | None = None
+                          ) -> list[tuple[str, str, int, int]]:
+    """(auditor, vendor, audits, audits QA found wrong) over the days: what each auditor did, per vendor.
+    Read from the audits (the roll-ups carry no auditor), through the audit_day index."""
+    a = AUDIT.c
+    query = (select(a.auditor_id, a.vendor, func.count(), func.count().filter(a.outcome != Outcome.CORRECT.value))
+             .where(a.audit_day.between(first_day, last_day), a.auditor_id.is_not(None))
+             .group_by(a.auditor_id, a.vendor))
+    if auditor_id is not None:
+        query = query.where(a.auditor_id == auditor_id)
+    return [(auditor, vendor, int(audits), int(wrong)) for auditor, vendor, audits, wrong in session.execute(query)]
+
+
+def disputes_against(session: Session, *, first_day: date, last_day: date, auditor_id: str | None = None
+                     ) -> list[Dispute]:
+    """Disputes of audits done on these days (superseded ones left out: a re-audit replaced the verdict)."""
+    query = select(Dispute).where(Dispute.audit_day.between(first_day, last_day), Dispute.auditor_id.is_not(None),
+                                  Dispute.status != DisputeStatus.SUPERSEDED.value)
+    if auditor_id is not None:
+        query = query.where(Dispute.auditor_id == auditor_id)
+    return list(session.execute(query).scalars())

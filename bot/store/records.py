@@ -273,6 +273,7 @@ class Dispute(SQLModel, table=True):
     status: str = Field(default=DisputeStatus.OPEN.value, sa_type=String(16), index=True)
     original_label: str
     original_outcome: str = Field(sa_type=String(16))
+    original_category: str | None = Field(default=None, description="QA's error category, as audited")
     final_label: str | None = None
     final_outcome: str | None = Field(default=None, sa_type=String(16))
     assignee_id: str | None = None

@@ -215,3 +215,30 @@ def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, au
     assert "DSP-1" not in json.dumps(other["blocks"]) and "No disputes here." in json.dumps(other["blocks"])
     refused = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=GLOBEX_MEMBER))
     assert refused["text"] == "You can see Globex only."
+
+
+def test_auditor_figures_are_for_qa_staff_only(bot_in_slack, audits):
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
+    bot_in_slack.sender.view_submission(
+        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
+        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
+                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
+    bot_in_slack.settle()
+    one = bot_in_slack.reply(bot_in_slack.sender.slash_command("auditor qa-7 30d", user_id=QA_LEAD))
+    body = json.dumps(one["blocks"], ensure_ascii=False)
+    assert block_problems(one["blocks"]) == []
+    assert "Auditor qa-7" in body and "1 · 1 overturned" in body and "100.0% (95% CI" in body
+    assert "of 1 decided" in body and ":red_circle: significantly above target" in body  # 1 of 1: CI low 21%
+    assert "*Overturned on*: missed context 1" in body
+    ranking = bot_in_slack.reply(bot_in_slack.sender.slash_command("auditors 30d", user_id=QA_LEAD))
+    lines = json.dumps(ranking["blocks"], ensure_ascii=False)
+    assert lines.index("*qa-7*") < lines.index("*qa-1*")  # overturned first
+    unknown = bot_in_slack.reply(bot_in_slack.sender.slash_command("auditor qa-8 30d", user_id=QA_LEAD))
+    assert "No audits by auditor 'qa-8'" in unknown["text"] and "Did you mean: qa-7" in unknown["text"]
+    for text in ("auditor qa-7", "auditors"):
+        refused = bot_in_slack.sender.slash_command(text, user_id=ACME_MEMBER)
+        answered_quickly(refused)
+        assert bot_in_slack.reply(refused)["text"] == "Auditors' figures are for QA staff only."

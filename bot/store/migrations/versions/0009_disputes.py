@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('original_label', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('original_outcome', sa.String(length=16), nullable=False),
+    sa.Column('original_category', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('final_label', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('final_outcome', sa.String(length=16), nullable=True),
     sa.Column('assignee_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
