@@ -199,8 +199,8 @@ def load_chunks(
     """Check and upsert chunks inside the caller's transaction, then refresh roll-ups."""
     duplicates = DuplicateTracker()
     labels = config.defaults.no_violation_labels
-    overturned = overturned_verdicts(session)
     with AuditLoad(session, source=source, now=now) as load:
+        overturned = overturned_verdicts(session)  # read holding the audits' lock: no overturn slips in between
         for chunk in chunks:
             checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
                                   no_violation_labels=labels)

@@ -65,7 +65,7 @@ DATA_COLUMNS = [name for name in AUDIT_COLUMNS
 #: Columns an update overwrites (first_imported_at stays).
 UPDATED_COLUMNS = [name for name in AUDIT_COLUMNS if name not in ("audit_id", "first_imported_at")]
 TIMESTAMP_COLUMNS = ("decided_at", "audited_at", "first_imported_at", "updated_at")
-_IMPORT_LOCK_KEY = 0x51A0_0001  # any constant; PostgreSQL advisory lock for imports
+_AUDITS_LOCK_KEY = 0x51A0_0001  # any constant; PostgreSQL advisory lock for writers of audits
 _DAYS_PER_STATEMENT = 500
 
 
@@ -124,7 +124,7 @@ class AuditLoad:
         self._writer: ThreadPoolExecutor | None = None
         self._pending: deque[Future] = deque()
         if self.postgres:
-            self.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
+            lock_audits(self.connection)
             # Aggregation and the staging table stay in memory (temp_buffers counts only
             # before a session's first temporary table, so it is set for the session).
             self.connection.execute(text("SET LOCAL work_mem = '256MB'"))
@@ -171,6 +171,13 @@ class AuditLoad:
                 self.connection.exec_driver_sql(statement)
         refresh_rollups(self.connection, days=self.counts.days)
         return self.counts
+
+
+def lock_audits(connection) -> None:
+    """Until the transaction ends, be the only writer of audits and roll-ups (imports, overturns). On PostgreSQL
+    an advisory lock; SQLite has one writer at a time anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDITS_LOCK_KEY})
 
 
 def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from bot.store.audits import data_version, refresh_rollups_of
+from bot.store.audits import data_version, lock_audits, refresh_rollups_of
 from bot.store.kpi import AUDIT, ScopeFilter
 from bot.store.models import AGENT_LEVEL, Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
@@ -70,8 +70,9 @@ def assign(session: Session, *, dispute_id: int, user_id: str) -> Dispute | None
 
 
 def apply_final_verdict(session: Session, *, audit_id: str, qa_decision: str, outcome: str, now: datetime) -> None:
-    """Put the final verdict on the audit and rebuild its day's roll-ups, in the caller's transaction (so
-    an import of the same day, which holds the import lock on PostgreSQL, waits for it or comes after)."""
+    """Put the final verdict on the audit and rebuild its roll-up rows, in the caller's transaction, holding
+    the audits' lock (so an import of the same day waits for it, or it for the import)."""
+    lock_audits(session.connection())
     audit = get_audit(session, audit_id=audit_id)
     values = {"qa_decision": qa_decision, "outcome": outcome, "updated_at": now}
     if outcome == Outcome.CORRECT.value:
