@@ -167,6 +167,11 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     assert re.search(r"COACH-1: <@UDEMOQALEAD> coached \S+ on \S", out), out
     follow_up = re.search(r"COACH-2 follow-up: (improved|no measurable change|worse)\n", out)
     assert follow_up and "Before coaching: " in out and "two-proportion test p" in out, out
+    before = re.search(r"Acme's accuracy, last 7 days, before: (\d+\.\d)% .* · no disputes", out)
+    after = re.search(r"Acme's accuracy, last 7 days, after:  (\d+\.\d)% .* · 1 filed · 1 overturned, accuracy "
+                      r"before disputes (\d+\.\d)%", out)
+    assert "DSP-1 · filed by <@UDEMOACME01>" in out and before and after, out
+    assert float(after.group(1)) >= float(before.group(1)) and after.group(2) == before.group(1)
     assert "> morning post of team 'demo'" in out and "Morning quality · QA demo team" in out
     expected = acme_accuracy_last_week(tmp_path / "demo.db", now=now, zone="Asia/Manila")
     mover = re.search(r"Acme BPO (\d+\.\d)% \((-\d+\.\d) pp from \d+\.\d%, significant\)", out)

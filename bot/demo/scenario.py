@@ -1,7 +1,8 @@
 """`qabot demo`: the real bot against the Slack stand-in, driven the way people use it, printed as they read it.
 
 A QA lead asks `/qa vendor acme` and `/qa errors vendor acme 30d`, coaches the agent who repeats the top
-error (bot/demo/coaching.py); a team's morning post and a pass of the SLA-breach monitor run; a calibration
+error (bot/demo/coaching.py), and overturns a dispute Acme's lead files (bot/demo/disputes.py);
+a team's morning post and a pass of the SLA-breach monitor run; a calibration
 session runs through the real modals. Everything the bot sends reaches the stand-in,
 which prints it; charts are saved beside `chart_path`. The bot is stopped (requests and listeners
 in flight finished) before the stand-in goes, so the run ends clean.
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 from bot.app import build_app, build_web_client, listener_pool
 from bot.config import Access, Team, TeamConfig, Vendor
 from bot.demo.coaching import errors_and_coaching
+from bot.demo.disputes import DEMO_ACME_LEAD, dispute_and_overturn
 from bot.demo.seed import VENDORS, demo_vendor_key
 from bot.jobs.alerts import check_alerts
 from bot.kpi.morning_service import post_morning
@@ -39,6 +41,7 @@ from bot.store.models import Audit
 DEMO_USER = "UDEMOQALEAD"
 DEMO_SIGNING_SECRET = "demo-signing-secret"
 DEMO_TEAM_CHANNEL, DEMO_ALERT_CHANNEL, DEMO_CALIBRATION_CHANNEL = "C0DEMOTEAM", "C0DEMOALERT", "C0DEMOCAL"
+DEMO_DISPUTES_CHANNEL = "C0DEMODISP"
 #: Demo calibration participants, and how often each judges an item as QA did.
 DEMO_PARTICIPANTS = {"UDEMOANA01": "Ana Reyes", "UDEMOBEN01": "Ben Okafor", "UDEMOCY001": "Cy Tan"}
 DEMO_PARTICIPANT_ACCURACY = {"UDEMOANA01": 0.95, "UDEMOBEN01": 0.85, "UDEMOCY001": 0.65}
@@ -52,8 +55,8 @@ Echo = Callable[[str], None]
 def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_path: Path, now: datetime,
              echo: Echo) -> None:
     """Serve the bot against a started stand-in, play the scenario, then stop the bot before the stand-in."""
-    config = _with_demo_names(config.model_copy(
-        update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])}))
+    config = _with_demo_people(_with_demo_names(config.model_copy(
+        update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])})))
     with FakeSlack(user_names=DEMO_PARTICIPANTS) as slack:
         settings = dataclasses.replace(settings, config_path_is_default=False, slack_bot_token=slack.token,
                                        slack_signing_secret=DEMO_SIGNING_SECRET, slack_app_token=None,
@@ -68,6 +71,7 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
             _scorecard(sender, slack, chart_path=chart_path, echo=echo)
             errors_and_coaching(runtime, sender=sender, slack=slack, user_id=DEMO_USER, now=now,
                                 chart_path=chart_path, echo=echo)
+            dispute_and_overturn(runtime, sender=sender, slack=slack, qa_lead=DEMO_USER, now=now, echo=echo)
             _jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path, now=now, echo=echo)
             _calibration(engine, sender=sender, slack=slack, now=now, chart_path=chart_path, echo=echo)
         finally:
@@ -82,6 +86,16 @@ def _with_demo_names(config: TeamConfig) -> TeamConfig:
     missing = {demo_vendor_key(spec): Vendor(name=spec.name) for spec in VENDORS
                if not {spec.name.casefold(), demo_vendor_key(spec)} & spelled}
     return config.model_copy(update={"vendors": {**missing, **config.vendors}})
+
+
+def _with_demo_people(config: TeamConfig) -> TeamConfig:
+    """Acme's demo team lead (to file a dispute), and a disputes channel when the config sets none."""
+    key = next(key for key, vendor in config.vendors.items() if "acme" in vendor.spellings(key))
+    acme = config.vendors[key]
+    vendors = {**config.vendors, key: acme.model_copy(update={"leads": [*acme.leads, DEMO_ACME_LEAD]})}
+    disputes = config.disputes if config.disputes.takes_disputes else config.disputes.model_copy(
+        update={"channel": DEMO_DISPUTES_CHANNEL})
+    return config.model_copy(update={"vendors": vendors, "disputes": disputes})
 
 
 def _scorecard(sender: SlackSender, slack: FakeSlack, *, chart_path: Path, echo: Echo) -> None:
