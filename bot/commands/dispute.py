@@ -27,9 +27,9 @@ def open_modal(runtime: Runtime, *, viewer: Viewer, trigger_id: str, text: str) 
 
 
 def list_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
-    title, found = service.visible_disputes(runtime, viewer=viewer, text=text)
-    respond(text=f"{title}: {len(found)}", response_type="ephemeral",
-            blocks=disputes_list_blocks(title, found, now=runtime.clock()))
+    found = service.visible_disputes(runtime, viewer=viewer, text=text)
+    respond(text=f"{found.title}: {len(found.disputes)}", response_type="ephemeral",
+            blocks=disputes_list_blocks(found.title, found.disputes, now=runtime.clock(), breakdown=found.breakdown))
 
 
 def auditor_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:

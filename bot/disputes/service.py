@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.disputes.figures import DisputeBreakdown, dispute_breakdown
 from bot.disputes.posting import DISPUTE_MESSAGE
 from bot.disputes.rules import DisputeForm, filing_refusal, form_problems, outcome_of
 from bot.errors import FormProblems, QabotError
@@ -40,6 +41,7 @@ from bot.store.records import Dispute, DisputeStatus
 logger = logging.getLogger(__name__)
 SUGGESTIONS = 3
 LIST_LIMIT = 20
+BREAKDOWN_DAYS = 30
 USAGE = "Use `/qa dispute AUDIT_ID [why QA's verdict is wrong]`."
 
 
@@ -157,22 +159,35 @@ def take(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> None:
 LIST_USAGE = "Use `/qa disputes` (open ones), `/qa disputes mine` or `/qa disputes vendor NAME`."
 
 
-def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> tuple[str, list[Dispute]]:
-    """`/qa disputes [open | mine | vendor NAME]`: (a title, the disputes, newest first) as the viewer may see them."""
+@dataclass(frozen=True)
+class DisputeList:
+    title: str
+    disputes: list[Dispute]
+    """Newest first, at most LIST_LIMIT."""
+    breakdown: DisputeBreakdown | None = None
+    """For a vendor: its disputes of the last BREAKDOWN_DAYS by category, and who files most."""
+
+
+def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeList:
+    """`/qa disputes [open | mine | vendor NAME]`, as the viewer may see them."""
     refuse_outsiders(viewer, f"disputes {text}".strip())
     word, _, rest = text.strip().partition(" ")
     word = word.lower() or "open"
     if word not in ("open", "mine", "vendor") or (word == "vendor") != bool(rest.strip()):
         raise QabotError(LIST_USAGE)
     with session_scope(runtime.engine) as session:
+        breakdown = None
         if word == "vendor":
             scope = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"vendor": rest.strip()})[0]
-            title, found = f"Disputes of {scope.label}", list_disputes(session, vendors=scope.values, limit=LIST_LIMIT)
+            title, found = f"Disputes of {scope.label}", list_disputes(session, vendors=scope.values, limit=None)
+            since = runtime.clock() - timedelta(days=BREAKDOWN_DAYS)
+            breakdown = dispute_breakdown(dispute for dispute in found if dispute.created_at >= since)
         elif word == "mine":
             title, found = "Disputes you filed", list_disputes(session, filer_id=viewer.user_id, limit=LIST_LIMIT)
         else:
             title, found = "Open disputes", list_disputes(session, statuses=[DisputeStatus.OPEN.value], limit=None)
-    return title, [dispute for dispute in found if viewer.qa_staff or viewer.works_for(dispute.vendor)][:LIST_LIMIT]
+    visible = [dispute for dispute in found if viewer.qa_staff or viewer.works_for(dispute.vendor)]
+    return DisputeList(title, visible[:LIST_LIMIT], breakdown)
 
 
 def _visible_audit(session, runtime: Runtime, *, viewer: Viewer, audit_id: str) -> Audit:

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from bot.disputes.auditors import AuditorFigures, AuditorStatus
+from bot.disputes.figures import DisputeBreakdown
 from bot.kpi.periods import Period
 from bot.render.blocks import MAX_OPTIONS, form_input, header, mrkdwn, option, plain, section
 from bot.slack.ids import ActionId, BlockId, CallbackId
@@ -92,14 +93,23 @@ def decision_modal(dispute: Dispute, *, overturn: bool, labels: list[str]) -> di
             "private_metadata": json.dumps({"dispute": dispute.id, "overturn": overturn}), "blocks": blocks}
 
 
-def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime) -> list[dict]:
-    """`/qa disputes`: one line each, with the decision's SLA clock while open."""
+def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime,
+                         breakdown: DisputeBreakdown | None = None) -> list[dict]:
+    """`/qa disputes`: one line each, with the decision's SLA clock while open; for a vendor, how its disputes
+    went by category and who files most."""
     if not disputes:
         return [header(title), section("No disputes here.")]
     lines = [f"• *{d.readable_id}* {STATUS_MARK[DisputeStatus(d.status)]} · audit {d.audit_id} ({d.vendor}) · QA "
              f"{d.original_label} → proposed {d.proposed_label} · {_clock(d, now)}" for d in disputes]
-    return [header(title), *[section("\n".join(lines[start:start + 10])) for start in range(0, len(lines), 10)],
-            {"type": "context", "elements": [mrkdwn("Times are your local time.")]}]
+    blocks = [header(title), *[section("\n".join(lines[start:start + 10])) for start in range(0, len(lines), 10)]]
+    if breakdown is not None and breakdown.categories:
+        blocks.append(section("*Last 30 days, by QA's error category*\n" + "\n".join(
+            f"• {row.category}: {row.filed:,} filed · {row.upheld:,} upheld · {row.overturned:,} overturned"
+            + (f" · {interval(row.overturn_share)} overturned" if row.overturn_share else "")
+            for row in breakdown.categories[:10])))
+        blocks.append(section("*Who files most*: " + " · ".join(f"<@{user}> {n}" for user, n in breakdown.filers)))
+    blocks.append({"type": "context", "elements": [mrkdwn("Times are your local time.")]})
+    return blocks
 
 
 def _clock(dispute: Dispute, now: datetime) -> str:

@@ -215,6 +215,10 @@ def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, au
     assert "DSP-1" not in json.dumps(other["blocks"]) and "No disputes here." in json.dumps(other["blocks"])
     refused = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=GLOBEX_MEMBER))
     assert refused["text"] == "You can see Globex only."
+    vendor = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=ACME_MEMBER))
+    shown = json.dumps(vendor["blocks"], ensure_ascii=False)
+    assert "• missed context: 1 filed · 0 upheld · 0 overturned" in shown  # open: not decided yet
+    assert f"*Who files most*: <@{ACME_MEMBER}> 1" in shown
 
 
 def test_auditor_figures_are_for_qa_staff_only(bot_in_slack, audits):

@@ -73,3 +73,17 @@ def test_filing_rules():
     problems = form_problems(DisputeForm("A", "REMOVE", " ", "www.x"), qa_label="remove")
     assert set(problems) == {"proposed_label", "reason", "evidence"}
     assert form_problems(DisputeForm("A", "approve", "genuine", "https://x"), qa_label="remove") == {}
+
+
+def test_dispute_breakdown_by_category_and_filer():
+    from bot.disputes.figures import dispute_breakdown
+
+    made = [dispute("overturned"), dispute("overturned"), dispute("upheld"), dispute("open"),
+            dispute("upheld", None), dispute("superseded")]
+    made[0].filer_id = "UA"
+    breakdown = dispute_breakdown(made)
+    context, uncategorised = breakdown.categories
+    assert (context.category, context.filed, context.upheld, context.overturned) == ("missed context", 4, 1, 2)
+    assert context.overturn_share.value == pytest.approx(2 / 3)
+    assert (uncategorised.category, uncategorised.filed) == ("(uncategorised)", 1)
+    assert breakdown.filers == [("U", 4), ("UA", 1)]  # the superseded one is left out
