@@ -27,7 +27,7 @@ from bot.disputes.final_verdicts import keep_final_verdicts
 from bot.errors import ImportFileError, MissingColumnsError
 from bot.store.audits import AuditLoad, MergeCounts, record_import_run
 from bot.store.db import session_scope
-from bot.store.disputes import overturned_verdicts, supersede
+from bot.store.disputes import disputed_verdicts, supersede
 from bot.store.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -200,11 +200,11 @@ def load_chunks(
     duplicates = DuplicateTracker()
     labels = config.defaults.no_violation_labels
     with AuditLoad(session, source=source, now=now) as load:
-        overturned = overturned_verdicts(session)  # read holding the audits' lock: no overturn slips in between
+        disputed = disputed_verdicts(session)  # read holding the audits' lock: no overturn slips in between
         for chunk in chunks:
             checked = check_chunk(chunk.canonical, lines=chunk.lines, duplicates=duplicates,
                                   no_violation_labels=labels)
-            final = keep_final_verdicts(checked.good, overturned)
+            final = keep_final_verdicts(checked.good, disputed, no_violation_labels=labels)
             summary.kept_final_verdicts += final.kept
             summary.superseded_disputes += final.superseded
             load.add(final.rows)

@@ -78,7 +78,7 @@ def _open_decision(ack: Ack, body: dict, action: dict, viewer: Viewer, runtime: 
 
 def handle_decision(ack: Ack, view: dict, viewer: Viewer, runtime: Runtime) -> None:
     decision = read_decision(view)
-    service.deciding(runtime, decision.dispute_id, viewer=viewer)  # refusals come back inside the form
+    service.may_decide(runtime, decision.dispute_id, viewer=viewer)  # refusals come back inside the form
     problems = {}
     if decision.overturn and not decision.final_label:
         problems["final_label"] = "Choose the final verdict."

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.disputes.figures import DisputeBreakdown, dispute_breakdown
 from bot.disputes.posting import DISPUTE_MESSAGE
@@ -21,6 +21,7 @@ from bot.kpi.service import allowed_scopes
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, refuse_outsiders, require
 from bot.slack.errors import SLACK_FAILURES
+from bot.store.audits import lock_audits
 from bot.store.calibrations import decision_labels
 from bot.store.db import session_scope
 from bot.store.disputes import (
@@ -33,7 +34,9 @@ from bot.store.disputes import (
     list_disputes,
     open_dispute_of,
     open_disputes_of_vendor,
+    overturning_dispute_of,
     similar_audit_ids,
+    supersede,
 )
 from bot.store.models import Audit
 from bot.store.records import Dispute, DisputeStatus
@@ -65,8 +68,7 @@ def start_form(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeStart:
         refusal = _refusal(session, runtime, audit=audit)
         if refusal:
             raise QabotError(refusal)
-        labels = decision_labels(session, queues=None, policies=[audit.policy] if audit.policy else None,
-                                 since=audit.audited_at - timedelta(days=90))
+        labels = _labels(session, audit)
     return DisputeStart(audit, [label for label in labels if label.casefold() != audit.qa_decision.casefold()],
                         reason.strip())
 
@@ -107,15 +109,20 @@ def file_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Disp
     return dispute
 
 
-def deciding(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> tuple[Dispute, list[str]]:
-    """The dispute a QA reviewer is about to decide, and the labels to overturn to (AccessDenied, QabotError)."""
+def may_decide(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> Dispute:
+    """The dispute, if the viewer may decide it now (AccessDenied; QabotError once it is decided)."""
     with session_scope(runtime.engine) as session:
         dispute = _decidable(session, runtime, dispute_id, viewer=viewer)
-        if dispute.status != DisputeStatus.OPEN.value:
-            raise QabotError(f"{dispute.readable_id} was decided already ({dispute.status}); its thread says how.")
-        audit = get_audit(session, audit_id=dispute.audit_id)
-        labels = decision_labels(session, queues=None, policies=[audit.policy] if audit.policy else None,
-                                 since=audit.audited_at - timedelta(days=90))
+    if dispute.status != DisputeStatus.OPEN.value:
+        raise QabotError(f"{dispute.readable_id} was decided already ({dispute.status}); its thread says how.")
+    return dispute
+
+
+def deciding(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> tuple[Dispute, list[str]]:
+    """The dispute a QA reviewer is about to decide, and the labels to overturn to (AccessDenied, QabotError)."""
+    dispute = may_decide(runtime, dispute_id, viewer=viewer)
+    with session_scope(runtime.engine) as session:
+        labels = _labels(session, get_audit(session, audit_id=dispute.audit_id))
     return dispute, [label for label in labels if label.casefold() != dispute.original_label.casefold()]
 
 
@@ -124,12 +131,18 @@ def decide_dispute(runtime: Runtime, dispute_id: int, *, viewer: Viewer, overtur
     """Uphold or overturn, once (None if it was decided first); an overturn changes the audit's figures now."""
     now = runtime.clock()
     with session_scope(runtime.engine) as session:
+        lock_audits(session.connection())  # first: no import changes the audit while it is decided
         dispute = _decidable(session, runtime, dispute_id, viewer=viewer)
+        audit = get_audit(session, audit_id=dispute.audit_id)
+        if dispute.status == DisputeStatus.OPEN.value and \
+                audit.qa_decision.casefold() != dispute.original_label.casefold():
+            supersede(session, audit_ids=[dispute.audit_id])
+            raise QabotError(f"{dispute.readable_id}: audit {dispute.audit_id} was re-audited since "
+                             f"({audit.qa_decision}); the dispute ends as superseded. File a new one if need be.")
         if not overturn:
             decided = decide(session, dispute_id=dispute_id, status=DisputeStatus.UPHELD, user_id=viewer.user_id,
                              note=note, now=now)
         else:
-            audit = get_audit(session, audit_id=dispute.audit_id)
             outcome = outcome_of(audit.agent_decision, final_label,
                                  no_violation_labels=runtime.config.defaults.no_violation_labels)
             decided = decide(session, dispute_id=dispute_id, status=DisputeStatus.OVERTURNED, user_id=viewer.user_id,
@@ -203,6 +216,14 @@ def _visible_audit(session, runtime: Runtime, *, viewer: Viewer, audit_id: str) 
     raise QabotError(f"No audit {audit_id} that you can dispute.{hint} {USAGE}")
 
 
+def _labels(session, audit: Audit) -> list[str]:
+    """The labels agents and QA used on the audit's policy that day (one day of audits: quick at any size)."""
+    day = datetime.combine(audit.audit_day, time.min, tzinfo=UTC)
+    labels = decision_labels(session, queues=None, policies=[audit.policy] if audit.policy else None, since=day,
+                             until=day + timedelta(days=1))
+    return sorted({*labels, audit.agent_decision, audit.qa_decision})
+
+
 def _vendor_values(runtime: Runtime, key: str) -> list[str]:
     vendor = runtime.config.vendors[key]
     return sorted({key, vendor.display_name(key), *vendor.aliases})
@@ -218,6 +239,10 @@ def _problems(session, runtime: Runtime, *, audit: Audit, form: DisputeForm) -> 
 
 def _refusal(session, runtime: Runtime, *, audit: Audit) -> str | None:
     config = runtime.config.disputes
+    overturned = overturning_dispute_of(session, audit_id=audit.audit_id)
+    if overturned is not None:
+        return (f"{overturned.readable_id} already overturned this audit's verdict to {overturned.final_label}; "
+                "ask QA to re-audit it if that is wrong.")
     if _channel(runtime, audit.vendor) is None:
         return "No disputes channel is set for this vendor: ask a QA lead to set [disputes].channel in config/qabot.toml."
     open_one = open_dispute_of(session, audit_id=audit.audit_id)

@@ -123,8 +123,8 @@ class AuditLoad:
         self.counts = MergeCounts()
         self._writer: ThreadPoolExecutor | None = None
         self._pending: deque[Future] = deque()
+        lock_audits(self.connection)
         if self.postgres:
-            lock_audits(self.connection)
             # Aggregation and the staging table stay in memory (temp_buffers counts only
             # before a session's first temporary table, so it is set for the session).
             self.connection.execute(text("SET LOCAL work_mem = '256MB'"))
@@ -174,10 +174,15 @@ class AuditLoad:
 
 
 def lock_audits(connection) -> None:
-    """Until the transaction ends, be the only writer of audits and roll-ups (imports, overturns). On PostgreSQL
-    an advisory lock; SQLite has one writer at a time anyway."""
+    """Until the transaction ends, be the only writer of audits and roll-ups (imports, overturns), before the
+    first read that decides what to write. On PostgreSQL an advisory lock; on SQLite the write lock itself,
+    taken now (BEGIN IMMEDIATE) rather than at the first write."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDITS_LOCK_KEY})
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:  # with a write done already, the lock is held
+        driver.execute("BEGIN IMMEDIATE")
 
 
 def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:

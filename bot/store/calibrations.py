@@ -39,11 +39,14 @@ def calibration_candidates(session: Session, *, queues: Sequence[str] | None, po
 
 
 def decision_labels(session: Session, *, queues: Sequence[str] | None, policies: Sequence[str] | None,
-                    since: datetime) -> list[str]:
-    """Every label agents or QA used in the scope's audits since `since`: the choices a participant picks from."""
+                    since: datetime, until: datetime | None = None) -> list[str]:
+    """Every label agents or QA used in the scope's audits since `since` (before `until`): the choices a
+    participant picks from."""
     labels: set[str] = set()
     for column in (Audit.agent_decision, Audit.qa_decision):
         query = select(column).where(Audit.audit_day >= since.date()).distinct()
+        if until is not None:
+            query = query.where(Audit.audit_day < until.date())
         if queues is not None:
             query = query.where(Audit.queue.in_(list(queues)))
         if policies is not None:

@@ -37,7 +37,8 @@ def open_disputes_of_vendor(session: Session, *, vendor_values: Sequence[str]) -
 
 
 def get_audit(session: Session, *, audit_id: str) -> Audit | None:
-    return session.get(Audit, audit_id)
+    """The audit as stored now (not as this session may have read it before)."""
+    return session.get(Audit, audit_id, populate_existing=True)
 
 
 def similar_audit_ids(session: Session, *, text: str, vendors: Sequence[str] | None, limit: int = 200) -> list[str]:
@@ -82,10 +83,17 @@ def apply_final_verdict(session: Session, *, audit_id: str, qa_decision: str, ou
                        keys={name: getattr(audit, name) for name in AGENT_LEVEL.keys})
 
 
-def overturned_verdicts(session: Session) -> dict[str, Dispute]:
-    """audit id -> its overturning dispute, for every audit whose final verdict came from one."""
-    query = select(Dispute).where(Dispute.status == DisputeStatus.OVERTURNED.value)
+def disputed_verdicts(session: Session) -> dict[str, Dispute]:
+    """audit id -> its open or overturning dispute: what a re-import must respect (bot/disputes/final_verdicts.py).
+    An audit has at most one of each (filing refuses an overturned audit); the overturning one wins."""
+    query = (select(Dispute).where(Dispute.status.in_([DisputeStatus.OPEN.value, DisputeStatus.OVERTURNED.value]))
+             .order_by(Dispute.status.desc(), Dispute.id))  # 'overturned' after 'open': it wins
     return {dispute.audit_id: dispute for dispute in session.execute(query).scalars()}
+
+
+def overturning_dispute_of(session: Session, *, audit_id: str) -> Dispute | None:
+    query = select(Dispute).where(Dispute.audit_id == audit_id, Dispute.status == DisputeStatus.OVERTURNED.value)
+    return session.execute(query).scalars().first()
 
 
 def supersede(session: Session, *, audit_ids: Sequence[str]) -> int:
@@ -134,9 +142,11 @@ def dispute_counts(session: Session, *, scope: ScopeFilter, first_day: date, las
 
 
 def figures_version(session: Session) -> tuple[int, ...]:
-    """Changes whenever figures may have: an import finished (data_version) or a dispute overturned an audit."""
-    overturns = select(func.count()).select_from(Dispute).where(Dispute.final_label.is_not(None))
-    return (*data_version(session), session.execute(overturns).scalar_one())
+    """Changes whenever figures may have: an import finished (data_version), a dispute was filed or one
+    overturned an audit."""
+    disputes = select(func.count(), func.coalesce(func.max(Dispute.id), 0),
+                      func.count().filter(Dispute.final_label.is_not(None))).select_from(Dispute)
+    return (*data_version(session), *session.execute(disputes).one())
 
 
 def auditor_vendor_counts(session: Session, *, first_day: date, last_day: date, auditor_id: str | None = None

@@ -246,3 +246,30 @@ def test_auditor_figures_are_for_qa_staff_only(bot_in_slack, audits):
         refused = bot_in_slack.sender.slash_command(text, user_id=ACME_MEMBER)
         answered_quickly(refused)
         assert bot_in_slack.reply(refused)["text"] == "Auditors' figures are for QA staff only."
+
+
+def test_an_open_dispute_ends_with_a_reaudit_and_an_overturned_audit_cannot_be_disputed_again(
+        bot_in_slack, audits, engine, slack_config, tmp_path, now):
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    reaudit = [row for row in rows() if row["audit_id"] == "A1"]
+    reaudit[0]["qa_decision"] = "prohibited"
+    summary = import_audits(engine, config=slack_config, path=write_csv(tmp_path / "r.csv", reaudit), now=now)
+    assert summary.superseded_disputes == ["A1"]
+    with session_scope(engine) as session:
+        assert get_dispute(session, dispute_id=1).status == "superseded"
+    refused = bot_in_slack.sender.block_action(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
+    assert "DSP-1 was decided already (superseded)" in bot_in_slack.reply(refused)["text"]
+
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
+    bot_in_slack.settle()
+    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="2", user_id=QA_LEAD)
+    bot_in_slack.sender.view_submission(
+        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
+        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
+                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
+    bot_in_slack.settle()
+    again = bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    assert "DSP-2 already overturned this audit's verdict to approve" in bot_in_slack.reply(again)["text"]

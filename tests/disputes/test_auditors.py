@@ -87,3 +87,27 @@ def test_dispute_breakdown_by_category_and_filer():
     assert context.overturn_share.value == pytest.approx(2 / 3)
     assert (uncategorised.category, uncategorised.filed) == ("(uncategorised)", 1)
     assert breakdown.filers == [("U", 4), ("UA", 1)]  # the superseded one is left out
+
+
+def test_a_kept_final_verdict_is_classified_again_with_the_rows_agent_label():
+    import pandas as pd
+
+    from bot.disputes.final_verdicts import keep_final_verdicts
+
+    overturned = dispute("overturned")
+    overturned.audit_id, overturned.final_label, overturned.final_outcome = "A1", "approve", "correct"
+    still_open = dispute("open")
+    still_open.audit_id = "A2"
+    rows = pd.DataFrame([
+        {"audit_id": "A1", "agent_decision": "remove", "qa_decision": "REMOVE", "outcome": "correct",
+         "error_category": "missed context", "severity": "major"},  # the agent's label changed since
+        {"audit_id": "A2", "agent_decision": "approve", "qa_decision": "prohibited", "outcome": "false_negative",
+         "error_category": None, "severity": None},  # a re-audit of an open dispute
+        {"audit_id": "A3", "agent_decision": "approve", "qa_decision": "approve", "outcome": "correct",
+         "error_category": None, "severity": None}])
+    kept = keep_final_verdicts(rows, {"A1": overturned, "A2": still_open}, no_violation_labels=["approve"])
+    assert kept.kept == ["A1"] and kept.superseded == ["A2"]
+    first = kept.rows.iloc[0]
+    assert (first.qa_decision, first.outcome) == ("approve", "false_positive")  # remove vs approve: an FP now
+    assert first.error_category == "missed context"  # still an error: QA's category stays
+    assert kept.rows.iloc[1].qa_decision == "prohibited" and rows.iloc[0].qa_decision == "REMOVE"  # input untouched
