@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import select
 
 from bot.audits.importer import import_audits
@@ -87,19 +86,19 @@ def _day_rows(*, handle: str) -> list[dict[str, str]]:
                       audited_at="2026-11-20T10:00:00Z", decided_at="2026-11-19T10:00:00Z") for index in range(400)]
 
 
-@pytest.mark.postgres
-def test_an_overturn_racing_imports_of_its_day_leaves_the_roll_ups_right(postgres_url, config, tmp_path):
+def test_an_overturn_racing_imports_of_its_day_leaves_the_roll_ups_right(database_url, config, tmp_path):
+    """Two processes on the same database (SQLite file or PostgreSQL): six imports of a day and an overturn."""
     import multiprocessing
 
     from bot.store.db import make_engine, upgrade_database
 
-    engine = make_engine(postgres_url)
+    engine = make_engine(database_url)
     upgrade_database(engine)
     import_audits(engine, config=config, path=write_csv(tmp_path / "first.csv", _day_rows(handle="30")),
                   now=NOW_FOR_RACE)
     context = multiprocessing.get_context("spawn")
-    importer = context.Process(target=_import_repeatedly, args=(postgres_url, str(tmp_path), 6))
-    overturner = context.Process(target=_overturn, args=(postgres_url,))
+    importer = context.Process(target=_import_repeatedly, args=(database_url, str(tmp_path), 6))
+    overturner = context.Process(target=_overturn, args=(database_url,))
     importer.start()
     overturner.start()
     importer.join(120)
