@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.disputes.rules import dispute_summary
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.render.dispute_blocks import dispute_summary
 from bot.store.records import Dispute, DisputeStatus, Escalation
 from bot.wording import duration, interval, percent, seconds, slack_time
 

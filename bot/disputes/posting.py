@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render.dispute_blocks import dispute_blocks, dispute_summary
+from bot.disputes.rules import dispute_summary
+from bot.render.dispute_blocks import dispute_blocks
 from bot.slack.tracked import TrackedMessage
 from bot.store.records import Dispute
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from bot.audits.outcomes import classify
+from bot.store.records import Dispute
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,9 @@ def form_problems(form: DisputeForm, *, qa_label: str) -> dict[str, str]:
 def outcome_of(agent_label: str, qa_label: str, *, no_violation_labels: Iterable[str]) -> str:
     """The audit's outcome once `qa_label` is its verdict (as the importer classifies it)."""
     return classify(pd.Series([agent_label]), pd.Series([qa_label]), no_violation_labels=no_violation_labels)[0]
+
+
+def dispute_summary(dispute: Dispute) -> str:
+    """One line for notifications, screen readers and alerts."""
+    return (f"{dispute.readable_id}: audit {dispute.audit_id} ({dispute.vendor}), QA said {dispute.original_label}, "
+            f"the vendor proposes {dispute.proposed_label} · {dispute.status}")

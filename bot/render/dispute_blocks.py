@@ -44,11 +44,6 @@ def dispute_modal(audit: Audit, *, labels: list[str], reason: str) -> dict:
     }
 
 
-def dispute_summary(dispute: Dispute) -> str:
-    return (f"{dispute.readable_id}: audit {dispute.audit_id} ({dispute.vendor}), QA said {dispute.original_label}, "
-            f"the vendor proposes {dispute.proposed_label} · {dispute.status}")
-
-
 def dispute_blocks(dispute: Dispute) -> list[dict]:
     """The dispute as posted in its channel; open ones carry Uphold, Overturn and Assign to me."""
     fields = [mrkdwn(f"*Audit*\n{dispute.audit_id} · agent `{dispute.agent_id}`"),
