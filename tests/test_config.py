@@ -155,7 +155,7 @@ def test_alert_rules_run_only_with_somewhere_to_post():
     config = parse_team_config({"alerts": {"channel": "C0ALERTS", "owners": ["S0LEADS"],
                                            "aht": {"enabled": False},
                                            "stale_data": {"channel": "C0DATAOPS", "owners": []}}}, origin="t")
-    assert config.alerts.active_rules() == ["escalation_overdue", "accuracy", "stale_data"]
+    assert config.alerts.active_rules() == ["escalation_overdue", "dispute_overdue", "accuracy", "stale_data"]
     assert config.alerts.channel_for("stale_data") == "C0DATAOPS" and config.alerts.owners_for("stale_data") == []
     assert config.alerts.channel_for("accuracy") == "C0ALERTS" and config.alerts.owners_for("accuracy") == ["S0LEADS"]
 
