@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
 from bot.audits.outcomes import classify
 from bot.config import CANONICAL_COLUMNS, REQUIRED_COLUMNS
@@ -110,12 +112,18 @@ def check_chunk(
     good["handle_time_bucket"] = pd.Series(bucket_of(handle[~bad].to_numpy()), index=good.index)
     good["decided_at"] = times["decided_at"][~bad]
     good["audited_at"] = times["audited_at"][~bad]
-    good["audit_day"] = good["audited_at"].dt.strftime("%Y-%m-%d")
+    good["audit_day"] = _utc_day(good["audited_at"])
     good["outcome"] = classify(good["agent_decision"], good["qa_decision"],
                                no_violation_labels=no_violation_labels)
     for column in (*OPTIONAL_TEXT_COLUMNS, "severity"):
         good[column] = good[column].where(good[column] != "", None)
     return CheckedChunk(good=good, rejected_index=frame.index[bad], reasons=reasons[bad])
+
+
+def _utc_day(times: pd.Series) -> pd.Series:
+    """YYYY-MM-DD of each UTC time, formatted by Arrow: `strftime` costs a second and a half a million rows."""
+    days = pyarrow.array(times.to_numpy(dtype="datetime64[D]"))
+    return pd.Series(pyarrow.compute.cast(days, pyarrow.string()), index=times.index, dtype="str")
 
 
 def _join_reasons(problems: list[pd.Series], index: pd.Index) -> pd.Series:
