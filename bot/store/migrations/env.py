@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store.db import kept_on
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
@@ -12,5 +13,6 @@ with engine.begin() as connection:
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=kept_on(connection.dialect.name),
     )
     context.run_migrations()
