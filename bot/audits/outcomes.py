@@ -18,8 +18,8 @@ def classify(agent: pd.Series, qa: pd.Series, *, no_violation_labels: Iterable[s
     ['false_negative', 'correct']
     """
     allowed = {label.casefold() for label in no_violation_labels}
-    agent_folded = agent.str.casefold()
-    qa_folded = qa.str.casefold()
+    agent_folded = _casefolded(agent)
+    qa_folded = _casefolded(qa)
     agent_passed = agent_folded.isin(allowed)
     qa_passed = qa_folded.isin(allowed)
     outcome = np.select(
@@ -32,3 +32,9 @@ def classify(agent: pd.Series, qa: pd.Series, *, no_violation_labels: Iterable[s
         default=Outcome.WRONG_LABEL.value,
     )
     return pd.Series(outcome, index=agent.index, dtype=object)
+
+
+def _casefolded(labels: pd.Series) -> pd.Series:
+    """Labels casefolded, each distinct one once: a file has a few dozen labels, casefold runs in Python."""
+    codes, distinct = pd.factorize(labels, use_na_sentinel=False)
+    return pd.Series(distinct.str.casefold().to_numpy()[codes], index=labels.index)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, partial
 
-import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute
@@ -209,18 +208,18 @@ def _sqlite_upsert() -> tuple[str, list[str]]:
     return compiled.string, list(compiled.positiontup)
 
 
-def _utc_text(column: pd.Series, *, sqlite_format: bool) -> np.ndarray:
-    """Times as UTC text, fast: SQLite's stored form (see UTCDateTime) or ISO 8601 with Z."""
-    utc = pd.to_datetime(column, utc=True).dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
-    if sqlite_format:
-        return np.char.replace(np.datetime_as_string(utc, unit="us"), "T", " ")
-    return np.datetime_as_string(utc, unit="us", timezone="UTC")
+def _utc_text(column: pd.Series, *, sqlite_format: bool) -> pyarrow.Array:
+    """Times as UTC text, formatted by Arrow (several times faster than numpy's): SQLite's stored
+    form (see UTCDateTime), or the same with a Z for PostgreSQL."""
+    utc = pyarrow.array(pd.to_datetime(column, utc=True).dt.tz_convert(None).to_numpy(dtype="datetime64[us]"))
+    text = pyarrow.compute.cast(utc, pyarrow.string())  # a zone-aware cast would look the zone up every row
+    return text if sqlite_format else pyarrow.compute.binary_join_element_wise(text, "Z", "")
 
 
 def _python_values(column: pd.Series, *, timestamp: bool) -> list:
     """Column values as the sqlite3 driver takes them: None for missing, UTC text for times."""
     if timestamp:
-        return _utc_text(column, sqlite_format=True).tolist()
+        return _utc_text(column, sqlite_format=True).to_pylist()
     if column.name == "handle_time_bucket":
         column = column.where(column >= 0)
     return column.to_numpy(dtype=object, na_value=None).tolist()
@@ -263,12 +262,14 @@ def _copy(connection, table: str, rows: pyarrow.Table) -> None:
 
 
 def _copy_table(rows: pd.DataFrame) -> pyarrow.Table:
-    """The rows as COPY takes them: times in ISO 8601 UTC, no bucket where there is no handling time."""
-    rows = rows.copy()
+    """The rows as COPY takes them: times as UTC text, no bucket where there is no handling time.
+    The times are put into the Arrow table, not the frame: pandas would take the text through Python strings."""
+    bucket = rows["handle_time_bucket"]
+    table = pyarrow.Table.from_pandas(rows.assign(handle_time_bucket=bucket.where(bucket >= 0).astype("Int16")),
+                                      preserve_index=False)
     for name in TIMESTAMP_COLUMNS:
-        rows[name] = _utc_text(rows[name], sqlite_format=False)
-    rows["handle_time_bucket"] = rows["handle_time_bucket"].where(rows["handle_time_bucket"] >= 0).astype("Int16")
-    return pyarrow.Table.from_pandas(rows, preserve_index=False)
+        table = table.set_column(table.schema.get_field_index(name), name, _utc_text(rows[name], sqlite_format=False))
+    return table
 
 
 def _changed(old, new):

@@ -56,6 +56,17 @@ def upsert_insert(dialect_name: str):
     return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
+def kept_on(dialect_name: str):
+    """Alembic's include_object for one database: leaves out what the models keep for another
+    (an index made with `ddl_if(dialect=...)`), which autogenerate would otherwise see as missing."""
+
+    def include(object_, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(object_, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect_name)
+
+    return include
+
+
 def _alembic_config(engine: Engine) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(resources.files("bot.store") / "migrations"))

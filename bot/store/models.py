@@ -39,6 +39,10 @@ class Audit(SQLModel, table=True):
     __tablename__ = "audit"
     __table_args__ = (
         Index("ix_audit_audit_day", "audit_day"),
+        # The errors among some days' audits, for the roll-up refresh: without it SQLite reads every audit of
+        # those days to find the 5% that are errors (3 s of a million-row import). Measured there only, so
+        # kept to SQLite: PostgreSQL's import is left as it was.
+        Index("ix_audit_error_days", "audit_day", sqlite_where=text("outcome != 'correct'")).ddl_if(dialect="sqlite"),
         # An agent's latest errors. Partial: errors are ~5% of audits, so imports barely pay for it.
         Index("ix_audit_agent_errors", "agent_id", "audited_at",
               sqlite_where=text("outcome != 'correct'"), postgresql_where=text("outcome != 'correct'")),

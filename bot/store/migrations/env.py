@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import bot.store.records  # noqa: F401
+from bot.store.db import kept_on
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
@@ -13,5 +14,6 @@ with engine.begin() as connection:
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=kept_on(connection.dialect.name),
     )
     context.run_migrations()
