@@ -68,6 +68,29 @@ def file(bot, view: dict, *, user_id: str, label: str, reason: str = "The listin
         private_metadata=view["private_metadata"], blocks=view["blocks"])
 
 
+def file_a1(bot) -> None:
+    """Acme's member disputes A1, proposing approve; the app has finished with it on return."""
+    bot.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    file(bot, opened(bot), user_id=ACME_MEMBER, label="approve")
+    bot.settle()
+
+
+def overturn(bot, *, dispute_id: int) -> None:
+    """The QA lead overturns the dispute to approve, through its button and form."""
+    decision = bot.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value=str(dispute_id),
+                                           user_id=QA_LEAD)
+    bot.sender.view_submission(
+        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
+        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
+                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
+    bot.settle()
+
+
+def file_and_overturn(bot, *, dispute_id: int) -> None:
+    file_a1(bot)
+    overturn(bot, dispute_id=dispute_id)
+
+
 def accuracy(engine, config) -> tuple[int, int]:
     with session_scope(engine) as session:
         card = scorecard_for(session, config=config, scopes={"vendor": "acme"}, period=WEEK)
@@ -130,15 +153,7 @@ def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engin
 
 def test_reimport_keeps_the_final_verdict_and_a_reaudit_supersedes_it(bot_in_slack, audits, engine, slack_config,
                                                                       tmp_path, now):
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
-    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
-    bot_in_slack.sender.view_submission(
-        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
-        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
-                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
-    bot_in_slack.settle()
+    file_and_overturn(bot_in_slack, dispute_id=1)
     again = import_audits(engine, config=slack_config, path=write_csv(tmp_path / "b.csv", rows()), now=now)
     assert again.kept_final_verdicts == ["A1"] and again.counts.updated == 0
     with session_scope(engine) as session:
@@ -179,9 +194,7 @@ def test_an_undecided_dispute_past_its_deadline_raises_an_alert(bot_in_slack, au
 
     from bot.jobs.alerts import check_alerts
 
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
+    file_a1(bot_in_slack)
     alerts = slack_config.alerts.model_copy(update={
         "channel": "C0ALERTS1", **{name: getattr(slack_config.alerts, name).model_copy(update={"enabled": False})
                                    for name in ("escalation_overdue", "accuracy", "aht", "stale_data")}})
@@ -201,9 +214,7 @@ def test_an_undecided_dispute_past_its_deadline_raises_an_alert(bot_in_slack, au
 
 
 def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, audits):
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
+    file_a1(bot_in_slack)
     listed = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes", user_id=QA_LEAD))
     body = json.dumps(listed["blocks"], ensure_ascii=False)
     assert block_problems(listed["blocks"]) == []
@@ -222,15 +233,7 @@ def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, au
 
 
 def test_auditor_figures_are_for_qa_staff_only(bot_in_slack, audits):
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
-    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
-    bot_in_slack.sender.view_submission(
-        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
-        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
-                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
-    bot_in_slack.settle()
+    file_and_overturn(bot_in_slack, dispute_id=1)
     one = bot_in_slack.reply(bot_in_slack.sender.slash_command("auditor qa-7 30d", user_id=QA_LEAD))
     body = json.dumps(one["blocks"], ensure_ascii=False)
     assert block_problems(one["blocks"]) == []
@@ -250,9 +253,7 @@ def test_auditor_figures_are_for_qa_staff_only(bot_in_slack, audits):
 
 def test_an_open_dispute_ends_with_a_reaudit_and_an_overturned_audit_cannot_be_disputed_again(
         bot_in_slack, audits, engine, slack_config, tmp_path, now):
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
+    file_a1(bot_in_slack)
     reaudit = [row for row in rows() if row["audit_id"] == "A1"]
     reaudit[0]["qa_decision"] = "prohibited"
     summary = import_audits(engine, config=slack_config, path=write_csv(tmp_path / "r.csv", reaudit), now=now)
@@ -262,14 +263,7 @@ def test_an_open_dispute_ends_with_a_reaudit_and_an_overturned_audit_cannot_be_d
     refused = bot_in_slack.sender.block_action(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
     assert "DSP-1 was decided already (superseded)" in bot_in_slack.reply(refused)["text"]
 
-    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
-    file(bot_in_slack, opened(bot_in_slack), user_id=ACME_MEMBER, label="approve")
-    bot_in_slack.settle()
-    decision = bot_in_slack.sender.open_with_button(action_id=ActionId.DISPUTE_OVERTURN, value="2", user_id=QA_LEAD)
-    bot_in_slack.sender.view_submission(
-        callback_id=CallbackId.DISPUTE_DECISION_MODAL, user_id=QA_LEAD, private_metadata=decision["private_metadata"],
-        values={BlockId.DECISION_LABEL: field("static_select", selected_option={"value": "approve"}),
-                BlockId.DECISION_NOTE: field("plain_text_input", value="Genuine.")})
-    bot_in_slack.settle()
+    file_a1(bot_in_slack)
+    overturn(bot_in_slack, dispute_id=2)
     again = bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
     assert "DSP-2 already overturned this audit's verdict to approve" in bot_in_slack.reply(again)["text"]
