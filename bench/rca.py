@@ -101,8 +101,8 @@ def twenty_vendor_copy(url: str, workdir: Path) -> tuple[str, float]:
     rebuilt); returns its URL and how long that took."""
     from sqlalchemy import text
 
-    from bot.store.audits import refresh_rollups
     from bot.store.db import make_engine
+    from bot.store.rollups import refresh_rollups
 
     source = Path(url.removeprefix("sqlite:///"))
     copy = workdir / f"{source.stem}-20-vendors.db"

@@ -15,8 +15,7 @@ from sqlmodel import Session
 from bot.coaching.effect import Effectiveness, before_days_of, effectiveness
 from bot.coaching.rules import CoachingForm, FormFacts, form_problems
 from bot.errors import FormProblems, QabotError
-from bot.kpi.scopes import ResolvedScope
-from bot.kpi.service import allowed_scopes, resolve_scopes
+from bot.kpi.service import allowed_scopes, only_vendor_of, resolve_scopes
 from bot.rca.analysis import named_category
 from bot.render.coaching_blocks import coaching_record_blocks
 from bot.runtime import Runtime
@@ -34,7 +33,7 @@ from bot.store.coaching import (
     list_coaching,
 )
 from bot.store.db import session_scope
-from bot.store.kpi import distinct_values, vendors_of_agents
+from bot.store.kpi import distinct_values
 from bot.store.rca import category_errors
 from bot.store.records import CoachingRecord, CoachingStatus
 
@@ -70,7 +69,7 @@ def start_form(runtime: Runtime, *, viewer: Viewer, agent_text: str, category_te
     lookback = runtime.config.coaching.before_days
     with session_scope(runtime.engine) as session:
         agent = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"agent": agent_id})[0]
-        vendor = _vendor_of(session, agent)
+        vendor = only_vendor_of(session, agent)
         _require_coach(viewer, vendor=vendor, agent=agent.label)
         first_day = today - timedelta(days=lookback)
         categories = [row.category for row in sorted(
@@ -124,7 +123,7 @@ def _problems(session: Session, runtime: Runtime, *, viewer: Viewer, form: Coach
     today = runtime.clock().date()
     lookback = runtime.config.coaching.before_days
     agent = resolve_scopes(session, config=runtime.config, scopes={"agent": form.agent_id})[0]
-    vendor = _vendor_of(session, agent)
+    vendor = only_vendor_of(session, agent)
     _require_coach(viewer, vendor=vendor, agent=agent.label)
     first_day, last_day = before_days_of(today, before_days=lookback)  # what a follow-up will compare against
     audits, right = focus_counts(session, agent_id=form.agent_id, category=form.category, policy=form.policy,
@@ -220,9 +219,3 @@ def _may_change(viewer: Viewer, record: CoachingRecord | None) -> None:
         raise QabotError("That coaching record no longer exists.")
     require(may_coach(viewer, vendor=record.vendor) or viewer.user_id == record.coach_id, viewer,
             record.readable_id, "Only the coach, QA staff and the vendor's leads can close or extend coaching.")
-
-
-def _vendor_of(session: Session, agent: ResolvedScope) -> str | None:
-    """The agent's vendor as in the data, when they work for exactly one."""
-    vendors = vendors_of_agents(session, agent_ids=agent.values)
-    return vendors[0] if len(vendors) == 1 else None

@@ -110,14 +110,18 @@ def scorecard_for(
     return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest], latest_errors=errors)
 
 
+def only_vendor_of(session: Session, agent: ResolvedScope) -> str | None:
+    """The agent's vendor as in the data, when they work for exactly one (else None)."""
+    vendors = vendors_of_agents(session, agent_ids=agent.values)
+    return vendors[0] if len(vendors) == 1 else None
+
+
 def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamConfig) -> NamedScope | None:
     """An agent is held to their vendor's targets when they work for exactly one vendor."""
     if scope is None or scope.kind != "agent" or not scope.values:
         return None
-    vendors = vendors_of_agents(session, agent_ids=scope.values)
-    if len(vendors) != 1:
-        return None
-    return named("vendor", vendors[0], config=config).configured
+    vendor = only_vendor_of(session, scope)
+    return None if vendor is None else named("vendor", vendor, config=config).configured
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from bot.store.audits import data_version, lock_audits, refresh_rollups_of
+from bot.store.audits import data_version, lock_audits
 from bot.store.kpi import AUDIT, ScopeFilter
 from bot.store.models import AGENT_LEVEL, Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
+from bot.store.rollups import refresh_rollups_of
 
 
 def create_dispute(session: Session, *, dispute: Dispute) -> Dispute:

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from bot.audits.importer import import_audits
-from bot.store.audits import refresh_rollups
 from bot.store.db import session_scope
 from bot.store.disputes import apply_final_verdict
 from bot.store.models import AGENT_LEVEL, SCOPE_LEVEL
+from bot.store.rollups import refresh_rollups
 from tests.factories import audit_row, write_csv
 
 NOW_FOR_RACE = datetime(2026, 11, 22, 15, tzinfo=UTC)
