@@ -15,7 +15,8 @@ API, for chart drawing:
 
 Lower level: `fit_baseline(audits=, successes=)` -> Baseline | None (with `baseline.z(audits=, successes=)`,
 z-scores in the chosen chart's sigma units, NaN on empty days), and `rule_hits(z, rule)` -> (below, above) boolean
-arrays, vectorised over the last axis, which the shift detectors and the benchmark use.
+arrays, vectorised over the last axis, which the shift detectors and the benchmark use; `describe(rule, side,
+first, last)` and `span(first, last)` word a pattern and its days.
 
 Works on any proportion (successes out of audits): charts show accuracy, the shift detectors watch errors.
 """
@@ -59,7 +60,7 @@ class Rule(IntEnum):
 
 
 ALL_RULES = tuple(Rule)
-_PATTERNS = {  # rule: (days in the window, how many must be beyond, how far from the centre in sigmas)
+PATTERNS = {  # rule: (days in the window, how many must be beyond, how far from the centre in sigmas)
     Rule.BEYOND_3_SIGMA: (1, 1, 3.0),
     Rule.TWO_OF_THREE_BEYOND_2_SIGMA: (3, 2, 2.0),
     Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA: (5, 4, 1.0),
@@ -147,7 +148,7 @@ def rule_hits(z: ArrayLike, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     series at once); a day without audits (NaN) is beyond nothing and breaks a pattern.
     """
     z = np.asarray(z, dtype=float)
-    window, needed, line = _PATTERNS[rule]
+    window, needed, line = PATTERNS[rule]
     hits = []
     for beyond in (np.nan_to_num(z, nan=0.0) < -line, np.nan_to_num(z, nan=0.0) > line):
         count = np.cumsum(beyond, axis=-1, dtype=np.int32)
@@ -176,7 +177,6 @@ def western_electric(z: ArrayLike, *, days: Sequence[date], rules: Iterable[Rule
     z = np.asarray(z, dtype=float)
     signals = []
     for rule in rules:
-        window = _PATTERNS[rule][0]
         for side, hits in zip((Side.BELOW, Side.ABOVE), rule_hits(z, rule)):
             spans: list[list[int]] = []
             for fired in np.flatnonzero(hits).tolist():
@@ -186,32 +186,33 @@ def western_electric(z: ArrayLike, *, days: Sequence[date], rules: Iterable[Rule
                 else:
                     spans.append([first, fired, fired])
             signals += [Signal(rule=rule, side=side, first=first, last=last, fired=fired,
-                               description=_describe(rule, side, days[first], days[last], window=window))
+                               description=describe(rule, side, days[first], days[last]))
                         for first, last, fired in spans]
     return sorted(signals, key=lambda signal: (signal.first, signal.rule))
 
 
 def _first_of_pattern(z: np.ndarray, *, rule: Rule, side: Side, fired: int) -> int:
     """The earliest point beyond the rule's line in the window that ends on `fired`."""
-    window, _, line = _PATTERNS[rule]
+    window, _, line = PATTERNS[rule]
     start = max(0, fired - window + 1)
     part = np.nan_to_num(z[start:fired + 1], nan=0.0)
     beyond = part < -line if side is Side.BELOW else part > line
     return start + int(np.argmax(beyond))
 
 
-def _describe(rule: Rule, side: Side, first: date, last: date, *, window: int) -> str:
-    span = _span(first, last)
+def describe(rule: Rule, side: Side, first: date, last: date) -> str:
+    """A pattern from its first day to its last in words: "12 Nov: below the lower control limit (3σ)"."""
+    days = span(first, last)
     if rule is Rule.BEYOND_3_SIGMA:
-        return f"{span}: {side} the {'lower' if side is Side.BELOW else 'upper'} control limit (3σ)"
+        return f"{days}: {side} the {'lower' if side is Side.BELOW else 'upper'} control limit (3σ)"
     if rule is Rule.EIGHT_ON_ONE_SIDE:
-        return f"{(last - first).days + 1} days in a row {side} the centre line, {span}"
-    _, needed, line = _PATTERNS[rule]
-    return f"{needed} of {window} days in a row more than {line:.0f}σ {side} the centre line, {span}"
+        return f"{(last - first).days + 1} days in a row {side} the centre line, {days}"
+    window, needed, line = PATTERNS[rule]
+    return f"{needed} of {window} days in a row more than {line:.0f}σ {side} the centre line, {days}"
 
 
-def _span(first: date, last: date) -> str:
-    """'12 Nov', '5–12 Nov', '28 Oct–3 Nov', '28 Dec 2026–3 Jan 2027'."""
+def span(first: date, last: date) -> str:
+    """Days as people read them: '12 Nov', '5–12 Nov', '28 Oct–3 Nov', '28 Dec 2026–3 Jan 2027'."""
     if first == last:
         return f"{first.day} {first:%b}"
     if first.year != last.year:
