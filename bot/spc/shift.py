@@ -41,13 +41,13 @@ class WesternElectricParams:
 class CusumParams:
     """One-sided Bernoulli CUSUM in daily batches (Reynolds & Stoumbos 1999).
 
-    `shift` is the rise in the error rate it is tuned to detect (0.02: from 3% to 5%); `arl0_days` the average
+    `shift` is the rise in the error rate it is tuned to detect (0.03: from 3% to 6%); `arl0_days` the average
     number of days between false alarms on a stable scope, from which the threshold h follows for the scope's
     own volume and dispersion (so the false-alarm rate is alike at 100 and at 5,000 audits a day).
     """
 
-    shift: float = 0.02
-    arl0_days: float = 1000.0
+    shift: float = 0.03
+    arl0_days: float = 1500.0
     dispersion: bool = True
 
 
