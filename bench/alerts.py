@@ -44,6 +44,9 @@ DROP_DAY = 7
 """The drop starts on the 8th day watched: the detectors have run a week, as they would have in the monitor."""
 DROPS = (0.01, 0.02, 0.03, 0.05)
 WEEK = np.array([1.2, 1.2, 1.2, 1.2, 1.2, 0.5, 0.5])
+DEFAULT = CusumParams()
+VOLUMES = (250, 500, 1000, 2000)
+"""Volumes at which the default is measured again, to say what the aim takes."""
 AIM = {"audits_a_day": 500, "drop": 0.03, "median_days": 2, "false_alerts_per_100_vendor_weeks": 1}
 
 
@@ -178,6 +181,20 @@ def measure(rng: np.random.Generator, *, volume: float | None, stable: int, drif
     return rows
 
 
+def by_volume(rng: np.random.Generator, *, stable: int, drifting: int) -> list[dict]:
+    """The default detector at other volumes: false alerts and days to detect a 3-point drop."""
+    rows = []
+    for volume in VOLUMES:
+        stable_history = simulate(rng, vendors=stable, volume=volume, drop=0.0)
+        delay = delays(alarms(DEFAULT, simulate(rng, vendors=drifting, volume=volume, drop=0.03))[0])
+        rows.append({"audits_a_day": volume,
+                     "false_alerts_per_100_vendor_weeks": false_alerts(alarms(DEFAULT, stable_history)[0]),
+                     "drop_3": {"median_days": percentile(delay, 50), "p90_days": percentile(delay, 90),
+                                "detected_within_1_day": round(float((delay <= 1).mean()), 3),
+                                "detected_within_2_days": round(float((delay <= 2).mean()), 3)}})
+    return rows
+
+
 def meets_aim(row: dict) -> bool:
     three = row["drops"]["3"]["median_days"]
     return (three is not None and three <= AIM["median_days"]
@@ -218,15 +235,21 @@ def main() -> None:
     settings = {"100 to 5,000 audits a day": None, "500 audits a day": 500}
     results = {title: measure(rng, volume=volume, stable=args.stable, drifting=args.drifting)
                for title, volume in settings.items()}
+    default = by_volume(rng, stable=args.stable // 2, drifting=args.drifting)
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               "machine": {"python": platform.python_version(), "platform": platform.platform()},
               "seed": args.seed, "stable_vendors": args.stable, "vendors_per_drop": args.drifting,
               "baseline_days": BASELINE_DAYS, "watched_days": WATCHED_DAYS, "drop_on_watched_day": DROP_DAY + 1,
-              "aim": AIM, "seconds": round(time.perf_counter() - began, 1), "settings": results}
+              "aim": AIM, "default": {"label": label(DEFAULT), "params": describe(DEFAULT), "by_volume": default},
+              "seconds": round(time.perf_counter() - began, 1), "settings": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     for title, rows in results.items():
         print(table(title, rows), end="\n\n")
+    print(f"{label(DEFAULT)} (the default) by volume:")
+    for row in default:
+        print(f"  {row['audits_a_day']:>5} a day: {row['false_alerts_per_100_vendor_weeks']:.2f} false alerts per 100 "
+              f"vendor-weeks; 3 pt drop {row['drop_3']}")
     print(f"{result['seconds']} s; {args.out}")
 
 
