@@ -155,9 +155,21 @@ def test_alert_rules_run_only_with_somewhere_to_post():
     config = parse_team_config({"alerts": {"channel": "C0ALERTS", "owners": ["S0LEADS"],
                                            "aht": {"enabled": False},
                                            "stale_data": {"channel": "C0DATAOPS", "owners": []}}}, origin="t")
-    assert config.alerts.active_rules() == ["escalation_overdue", "dispute_overdue", "accuracy", "stale_data"]
+    assert config.alerts.active_rules() == ["escalation_overdue", "dispute_overdue", "accuracy", "shift", "stale_data"]
     assert config.alerts.channel_for("stale_data") == "C0DATAOPS" and config.alerts.owners_for("stale_data") == []
     assert config.alerts.channel_for("accuracy") == "C0ALERTS" and config.alerts.owners_for("accuracy") == ["S0LEADS"]
+
+
+def test_shift_rule_keys_are_checked(tmp_path):
+    problems = problems_of(tmp_path, "[alerts.shift]\nmethod = 'cusumm'\nbaseline_days = 7\nrules = [5]\n"
+                                     "arl0_days = 10\newma_lambda = 0\n")
+    joined = "\n".join(problems)
+    assert "alerts.shift.method: Input should be 'cusum', 'ewma' or 'western_electric' (got 'cusumm')" in joined
+    assert "alerts.shift.baseline_days: Input should be greater than or equal to 14 (got 7)" in joined
+    assert "alerts.shift.rules.0: Input should be 1, 2, 3 or 4 (got 5)" in joined
+    assert "alerts.shift.arl0_days: Input should be greater than or equal to 30 (got 10)" in joined
+    assert "alerts.shift.ewma_lambda: Input should be greater than 0 (got 0)" in joined
+    assert len(problems) == 5
 
 
 def test_root_cause_and_coaching_keys_are_checked(tmp_path):

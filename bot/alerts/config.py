@@ -39,6 +39,30 @@ class AhtRule(ScopeRule):
     tolerance: Annotated[float, Field(ge=0, le=10)] = 0.1
 
 
+class ShiftRule(AlertRule):
+    """A sustained drop in a vendor's or queue's accuracy against its own baseline (bot/spc/shift.py).
+
+    Each check replays the last `watch_days` full UTC days through the detector, against the `baseline_days`
+    before them. The defaults are the setting chosen by measurement (bench/alerts.py; README "Shift alerts,
+    measured"); `shift_points` and `arl0_days` tune the CUSUM, `ewma_lambda` and `ewma_width` the EWMA, `rules`
+    the Western Electric rules.
+    """
+
+    method: Literal["cusum", "ewma", "western_electric"] = "cusum"
+    baseline_days: Annotated[int, Field(ge=14, le=365)] = 56
+    watch_days: Annotated[int, Field(ge=7, le=90)] = 28
+    min_audits: AuditCount = 200
+    """In the baseline: fewer give no alert."""
+    scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
+    shift_points: Annotated[float, Field(gt=0, le=50)] = 3.0
+    arl0_days: Annotated[float, Field(ge=30, le=100_000)] = 1500.0
+    ewma_lambda: Annotated[float, Field(gt=0, le=1)] = 0.2
+    ewma_width: Annotated[float, Field(gt=0, le=10)] = 3.5
+    rules: list[Literal[1, 2, 3, 4]] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)
+    dispersion: bool = True
+    """Widen the limits by the baseline's day-to-day variation beyond binomial (CUSUM and EWMA)."""
+
+
 class StaleDataRule(AlertRule):
     """No audits imported for longer than `max_hours`."""
 
@@ -49,7 +73,7 @@ class DisputeOverdueRule(AlertRule):
     """A dispute not decided within [disputes].decide_within_h."""
 
 
-ALERT_RULES = ("escalation_overdue", "dispute_overdue", "accuracy", "aht", "stale_data")
+ALERT_RULES = ("escalation_overdue", "dispute_overdue", "accuracy", "shift", "aht", "stale_data")
 
 
 class Alerts(Strict):
@@ -65,6 +89,7 @@ class Alerts(Strict):
     escalation_overdue: EscalationOverdueRule = Field(default_factory=EscalationOverdueRule)
     dispute_overdue: DisputeOverdueRule = Field(default_factory=DisputeOverdueRule)
     accuracy: AccuracyRule = Field(default_factory=AccuracyRule)
+    shift: ShiftRule = Field(default_factory=ShiftRule)
     aht: AhtRule = Field(default_factory=AhtRule)
     stale_data: StaleDataRule = Field(default_factory=StaleDataRule)
 

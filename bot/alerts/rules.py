@@ -6,18 +6,23 @@ and resolves it when the breach is no longer reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
+import numpy as np
+
+from bot.alerts.config import AccuracyRule, AhtRule, ShiftRule, StaleDataRule
 from bot.disputes.rules import dispute_summary
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
+from bot.spc.limits import Rule, fit_baseline, span
+from bot.spc.shift import CusumParams, EwmaParams, ShiftParams, WesternElectricParams, detect_shifts
 from bot.store.records import Dispute, DisputeStatus, Escalation
 from bot.wording import duration, interval, percent, seconds, slack_time
 
 ESCALATION_OVERDUE, ACCURACY, AHT, STALE_DATA = "escalation_overdue", "accuracy", "aht", "stale_data"
+SHIFT = "shift"
 DISPUTE_OVERDUE = "dispute_overdue"
 _STEPS = {"acknowledgement": "acknowledge", "resolution": "resolve"}
 
@@ -95,6 +100,70 @@ def accuracy_breaches(figures: Iterable[ScopeFigures], *, rule: AccuracyRule, no
     return breaches
 
 
+@dataclass(frozen=True)
+class ScopeDays:
+    """One vendor's or queue's daily counts over a shift rule's baseline days and then its watched days."""
+
+    kind: str
+    value: str
+    label: str
+    days: tuple[date, ...]
+    """Every day, none missing: a day without audits counts 0."""
+    audits: tuple[int, ...]
+    correct: tuple[int, ...]
+
+
+def shift_params(rule: ShiftRule) -> ShiftParams:
+    """The detector [alerts.shift] configures."""
+    if rule.method == "cusum":
+        return CusumParams(shift=rule.shift_points / 100, arl0_days=rule.arl0_days, dispersion=rule.dispersion)
+    if rule.method == "ewma":
+        return EwmaParams(lam=rule.ewma_lambda, width=rule.ewma_width, dispersion=rule.dispersion)
+    return WesternElectricParams(rules=tuple(Rule(number) for number in sorted(set(rule.rules))))
+
+
+def shift_breaches(scopes: Sequence[ScopeDays], *, rule: ShiftRule) -> list[Breach]:
+    """Scopes whose accuracy has dropped against their own baseline, by the configured detector.
+
+    The detector runs over the watched days from scratch on every check, so the answer depends only on the
+    data; an alarm that resolved within those days has restarted the detector, and a drop older than them has
+    become part of the baseline. Scopes whose baseline gives no limits, or has fewer than `min_audits`, are skipped.
+    """
+    watched = []
+    for scope in scopes:
+        audits = np.array(scope.audits[:rule.baseline_days])
+        errors = audits - np.array(scope.correct[:rule.baseline_days])
+        baseline = fit_baseline(audits=audits, successes=errors)
+        if baseline is not None and baseline.audits >= rule.min_audits:
+            watched.append((scope, baseline))
+    if not watched:
+        return []
+    days = watched[0][0].days[rule.baseline_days:]
+    audits = np.array([scope.audits[rule.baseline_days:] for scope, _ in watched])
+    errors = audits - np.array([scope.correct[rule.baseline_days:] for scope, _ in watched])
+    shifts = detect_shifts(shift_params(rule), baselines=[baseline for _, baseline in watched], days=days,
+                           audits=audits, errors=errors)
+    breaches = []
+    for (scope, baseline), shift, scope_audits, scope_errors in zip(watched, shifts, audits, errors):
+        if shift is None:
+            continue
+        since = days.index(shift.started)
+        recent = int(scope_audits[since:].sum())
+        accuracy = wilson(recent - int(scope_errors[since:].sum()), recent)
+        before = scope.days[:rule.baseline_days]
+        breaches.append(Breach(
+            rule=SHIFT, subject=f"{scope.kind}:{scope.value}",
+            title=f"{scope.label} accuracy dropped",
+            summary=(f"*{scope.label}* ({scope.kind}): accuracy {interval(accuracy) if accuracy else 'n/a'} since "
+                     f"{span(shift.started, shift.started)} ({recent:,} audits), when the drop began by the estimate, "
+                     f"against {percent(1 - baseline.centre)} over its baseline ({span(before[0], before[-1])}, "
+                     f"{baseline.audits:,} audits). {shift.fired}."),
+            since=datetime.combine(shift.started, time.min, tzinfo=UTC),
+            vendor=scope.value if scope.kind == "vendor" else None,
+        ))
+    return breaches
+
+
 def aht_breaches(figures: Iterable[ScopeFigures], *, rule: AhtRule, now: datetime) -> list[Breach]:
     """Scopes whose mean handling time is over target by more than the tolerance, on enough timed audits."""
     breaches = []
@@ -142,6 +211,8 @@ def cleared(rule: str, subject: str) -> str:
         return f"{escalation} was {'acknowledged or resolved' if step == 'acknowledge' else 'resolved'}."
     return {
         ACCURACY: "accuracy is no longer significantly below target over the window (or too few audits to say).",
+        SHIFT: ("the drop in accuracy is over: the shift detector came back down (or, weeks later, the lower "
+                "accuracy has become the baseline)."),
         AHT: "mean handling time is back within the target's tolerance (or too few timed audits to say).",
         STALE_DATA: "new audits were imported.",
     }[rule]

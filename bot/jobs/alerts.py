@@ -11,21 +11,24 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.alerts.config import ScopeRule
+from bot.alerts.config import ScopeRule, ShiftRule
 from bot.alerts.posting import alert_message
 from bot.alerts.rules import (
     ACCURACY,
     AHT,
     DISPUTE_OVERDUE,
     ESCALATION_OVERDUE,
+    SHIFT,
     STALE_DATA,
     Breach,
+    ScopeDays,
     ScopeFigures,
     accuracy_breaches,
     aht_breaches,
     cleared,
     overdue_disputes,
     overdue_escalations,
+    shift_breaches,
     stale_data,
 )
 from bot.config import TeamConfig
@@ -48,7 +51,7 @@ from bot.store.alerts import (
 from bot.store.db import session_scope
 from bot.store.disputes import list_disputes
 from bot.store.escalations import list_escalations
-from bot.store.kpi import counts_by
+from bot.store.kpi import counts_by, daily_counts_by
 from bot.store.records import Alert, DisputeStatus, TrackedStatus
 
 logger = logging.getLogger(__name__)
@@ -68,6 +71,9 @@ def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now
             continue
         rule = alerts_config.rule(name)
         breaches += check(scope_figures(session, config=config, rule=rule, now=now), rule=rule, now=now)
+    if SHIFT in rules:
+        breaches += shift_breaches(scope_days(session, config=config, rule=alerts_config.shift, now=now),
+                                   rule=alerts_config.shift)
     if STALE_DATA in rules:
         breaches += stale_data(last_import_with_audits(session), rule=alerts_config.stale_data, now=now)
     return breaches
@@ -87,6 +93,25 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
         figures += [ScopeFigures(kind, label, label, targets_for(scope, config=config), counts)
                     for label, (scope, counts) in sorted(by_label.items()) if counts.audits >= rule.min_audits]
     return figures
+
+
+def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: datetime) -> list[ScopeDays]:
+    """Each vendor's or queue's daily counts over the shift rule's baseline and watched full days before today."""
+    last = (now - timedelta(days=1)).date()
+    days = [last - timedelta(days=back) for back in range(rule.baseline_days + rule.watch_days - 1, -1, -1)]
+    position = {day: index for index, day in enumerate(days)}
+    scopes = []
+    for kind in rule.scopes:
+        by_label: dict[str, tuple[ResolvedScope, list[int], list[int]]] = {}
+        for value, day, counts in daily_counts_by(session, column=SCOPE_KINDS[kind], first_day=days[0],
+                                                  last_day=last):
+            scope = named(kind, value, config=config)
+            _, audits, correct = by_label.setdefault(scope.label, (scope, [0] * len(days), [0] * len(days)))
+            audits[position[day]] += counts.audits
+            correct[position[day]] += counts.correct
+        scopes += [ScopeDays(kind, label, label, tuple(days), tuple(audits), tuple(correct))
+                   for label, (_, audits, correct) in sorted(by_label.items())]
+    return scopes
 
 
 def check_alerts(runtime: Runtime, *, now: datetime) -> str:

@@ -2,7 +2,7 @@
 
 Each detector is fed one day at a time (`update(audits, errors)`) and keeps its statistic between days.
 Every argument may be an array over many scopes at once (the benchmark runs thousands of simulated vendors
-through the same code); the monitor uses one scope at a time through `detect_shift`.
+through the same code); the monitor uses one scope at a time through `detect_shifts`.
 
 An alarm holds while the shift lasts and resolves when the statistic comes back (each detector says how);
 then the detector restarts from scratch, so a later shift is a new alarm with its own start day.
@@ -117,11 +117,12 @@ class Cusum:
         self.day += 1
         return self.alarm
 
-    def fired(self, days: Sequence[date]) -> str:
-        start = days[int(self.start)]
-        return (f"CUSUM: since {span(start, start)}, {float(self.s):.0f} errors more than expected at "
-                f"{percent(float(self.gamma))} a day (between the baseline's {percent(float(self.p0))} and the "
-                f"{percent(float(self.p1))} it watches for); the threshold is {float(self.h):.0f}")
+    def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
+        """What fired, for the scope at index `at` (nothing to give for a single scope)."""
+        start = days[int(self.start[at])]
+        return (f"CUSUM: since {span(start, start)}, {float(self.s[at]):.0f} errors more than expected at "
+                f"{percent(float(self.gamma[at]))} a day (between the baseline's {percent(float(self.p0[at]))} and the "
+                f"{percent(float(self.p1[at]))} it watches for); the threshold is {float(self.h[at]):.0f}")
 
 
 class Ewma:
@@ -164,10 +165,11 @@ class Ewma:
         self.day += 1
         return self.alarm
 
-    def fired(self, days: Sequence[date]) -> str:
-        return (f"EWMA (λ = {self.params.lam:g}) of the daily error rate at {percent(float(self.z))}, over its "
-                f"limit {percent(float(self.limit))} (baseline {percent(float(self.p0))}); rising since "
-                f"{span(days[int(self.start)], days[int(self.start)])}")
+    def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
+        start = days[int(self.start[at])]
+        return (f"EWMA (λ = {self.params.lam:g}) of the daily error rate at {percent(float(self.z[at]))}, over its "
+                f"limit {percent(float(self.limit[at]))} (baseline {percent(float(self.p0[at]))}); rising since "
+                f"{span(start, start)}")
 
 
 class WesternElectric:
@@ -216,10 +218,11 @@ class WesternElectric:
         self.day += 1
         return self.alarm
 
-    def fired(self, days: Sequence[date]) -> str:
+    def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
         """In accuracy's terms, as its chart shows it: more errors is lower accuracy."""
-        pattern = describe(Rule(int(self.rule)), Side.BELOW, days[int(self.start)], days[int(self.fired_on)])
-        return f"Western Electric rule {int(self.rule)} on the accuracy chart: {pattern}"
+        rule = Rule(int(self.rule[at]))
+        pattern = describe(rule, Side.BELOW, days[int(self.start[at])], days[int(self.fired_on[at])])
+        return f"Western Electric rule {int(rule)} on the accuracy chart: {pattern}"
 
 
 Detector = Cusum | Ewma | WesternElectric
@@ -246,12 +249,20 @@ class Shift:
     fired: str
 
 
-def detect_shift(params: ShiftParams, *, baseline: Baseline, days: Sequence[date], audits: Sequence[int],
-                 errors: Sequence[int]) -> Shift | None:
-    """Feed one scope's days after its baseline (a baseline of errors: its centre is the error rate) to a detector."""
-    watch = detector(params, p0=baseline.centre, sigma_z=baseline.sigma_z, daily_audits=baseline.audits / baseline.days)
-    for n, e in zip(audits, errors, strict=True):
-        watch.update(n, e)
-    if not watch.alarm:
-        return None
-    return Shift(started=days[int(watch.start)], fired=watch.fired(days))
+def detect_shifts(params: ShiftParams, *, baselines: Sequence[Baseline], days: Sequence[date], audits: ArrayLike,
+                  errors: ArrayLike) -> list[Shift | None]:
+    """Feed each scope's days after its baseline to one detector; a Shift for each scope in alarm at the end.
+
+    `baselines` are of errors (their centre is the error rate), one per scope; `audits` and `errors` are
+    (scopes, days) arrays of the days after the baseline.
+    """
+    if not baselines:
+        return []
+    audits, errors = np.asarray(audits), np.asarray(errors)
+    watch = detector(params, p0=np.array([b.centre for b in baselines]),
+                     sigma_z=np.array([b.sigma_z for b in baselines]),
+                     daily_audits=np.array([b.audits / b.days for b in baselines]))
+    for day in range(len(days)):
+        watch.update(audits[:, day], errors[:, day])
+    return [Shift(started=days[int(watch.start[at])], fired=watch.fired(days, at=at)) if watch.alarm[at] else None
+            for at in range(len(baselines))]

@@ -117,6 +117,20 @@ def counts_by(
     return [(value, _as_counts(values)) for value, *values in session.execute(query)]
 
 
+def daily_counts_by(
+    session: Session, *, column: str, first_day: date, last_day: date
+) -> list[tuple[str, date, Counts]]:
+    """Counts of each `column` value on each UTC day with audits in first_day..last_day (the shift rule's input)."""
+    table = level_for({column: ()}).counts
+    query = (
+        select(table.c[column], table.c.day, *_counts_of(table))
+        .where(scope_where(table, {}, first_day, last_day), table.c[column].is_not(None))
+        .group_by(table.c[column], table.c.day)
+        .order_by(table.c[column], table.c.day)
+    )
+    return [(value, day, _as_counts(values)) for value, day, *values in session.execute(query)]
+
+
 def latest_errors(
     session: Session, *, agent_ids: Sequence[str], first_day: date, last_day: date, limit: int
 ) -> list[Audit]:

@@ -17,7 +17,7 @@ from bot.spc.shift import (
     WesternElectric,
     WesternElectricParams,
     cusum_threshold,
-    detect_shift,
+    detect_shifts,
     detector,
 )
 
@@ -124,15 +124,15 @@ def test_western_electric_counts_only_the_rules_chosen_and_the_p_prime_chart():
     assert feed(widened, [100], [20]) == [(False, NO_DAY)]  # z = 3.33 / 1.2 = 2.78
 
 
-def test_detect_shift_names_what_fired_and_when_it_began():
+def test_detect_shifts_names_what_fired_and_when_it_began():
     baseline = fit_baseline(audits=[100] * 8, successes=[10] * 8)  # errors: p0 = 0.1, sigma_z = 0
     days = [START + timedelta(days=i) for i in range(6)]
-    errors = [10, 9, 18, 19, 20, 21]
-    shift = detect_shift(CusumParams(shift=0.1, arl0_days=100), baseline=baseline, days=days, audits=[100] * 6,
-                         errors=errors)
-    assert shift.started == date(2026, 11, 7)
-    assert shift.fired.startswith("CUSUM: since 7 Nov, ")
-    assert "between the baseline's 10.0% and the 20.0% it watches for" in shift.fired
-    ewma = detect_shift(EwmaParams(), baseline=baseline, days=days, audits=[100] * 6, errors=errors)
+    shifted, steady = [10, 9, 18, 19, 20, 21], [10, 9, 11, 10, 9, 10]
+    cusum = detect_shifts(CusumParams(shift=0.1, arl0_days=100), baselines=[baseline, baseline], days=days,
+                          audits=[[100] * 6] * 2, errors=[shifted, steady])
+    assert cusum[0].started == date(2026, 11, 7) and cusum[1] is None
+    assert cusum[0].fired.startswith("CUSUM: since 7 Nov, ")
+    assert "between the baseline's 10.0% and the 20.0% it watches for" in cusum[0].fired
+    (ewma,) = detect_shifts(EwmaParams(), baselines=[baseline], days=days, audits=[[100] * 6], errors=[shifted])
     assert ewma.started == date(2026, 11, 7) and ewma.fired.startswith("EWMA (λ = 0.2) of the daily error rate at ")
-    assert detect_shift(EwmaParams(), baseline=baseline, days=days[:2], audits=[100] * 2, errors=errors[:2]) is None
+    assert detect_shifts(EwmaParams(), baselines=[], days=days, audits=[], errors=[]) == []

@@ -1,0 +1,95 @@
+"""The shift rule through the monitor job: one alert per drop, naming what fired, the baseline and the start day,
+and resolving itself when accuracy comes back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bot.app import build_web_client
+from bot.audits.importer import import_audits
+from bot.config import parse_team_config
+from bot.jobs.alerts import check_alerts
+from bot.runtime import Runtime
+from bot.settings import Settings
+from tests.factories import audit_row, write_csv
+from tests.jobs.test_alerts import ALERTS, alerts_by_subject, posts
+
+AUDITS_A_DAY = 50
+DROP = date(2026, 11, 19)
+"""From this day Acme gets 10 of its 50 audits a day wrong (80%), against 2 or 3 (95%) before."""
+
+
+@pytest.fixture
+def slack_config(slack_config):
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["alerts"] = {"channel": ALERTS, "shift": {"scopes": ["vendor"]},
+                     **{rule: {"enabled": False} for rule in ("accuracy", "aht", "stale_data")}}
+    return parse_team_config(raw, origin="test")
+
+
+@pytest.fixture
+def monitor(bot_in_slack, engine, slack_config, tmp_path):
+    client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
+                                       slack_bot_token=bot_in_slack.slack.token,
+                                       slack_api_url=bot_in_slack.slack.api_url))
+    context = Runtime(engine=engine, client=client, config=slack_config)
+    return lambda now: check_alerts(context, now=now)
+
+
+def load_days(engine, config, tmp_path, *, first: date, last: date, wrong_of_acme, now: datetime):
+    """AUDITS_A_DAY audits a day for Acme (wrong_of_acme(day) of them wrong) and for Globex (2 or 3 wrong)."""
+    rows = []
+    day = first
+    while day <= last:
+        audited = datetime.combine(day, time(12), tzinfo=UTC)
+        steady = 2 + day.toordinal() % 2
+        for vendor, wrong in (("Acme BPO", wrong_of_acme(day)), ("Globex", steady)):
+            rows += [audit_row(f"{vendor[:1]}{day:%Y%m%d}-{index}", vendor=vendor,
+                               agent_decision="remove" if index < wrong else "approve", qa_decision="approve",
+                               error_category="policy misread" if index < wrong else "",
+                               decided_at=(audited - timedelta(hours=1)).isoformat(), audited_at=audited.isoformat())
+                     for index in range(AUDITS_A_DAY)]
+        day += timedelta(days=1)
+    import_audits(engine, config=config, path=write_csv(tmp_path / f"{first}.csv", rows), now=now)
+
+
+def test_a_drop_opens_one_alert_that_resolves_when_accuracy_comes_back(bot_in_slack, engine, slack_config,
+                                                                      tmp_path, monitor, now):
+    slack = bot_in_slack.slack
+    last_full_day = (now - timedelta(days=1)).date()  # 21 Nov: 56 baseline days from 30 Aug, 28 watched from 25 Oct
+    assert last_full_day == date(2026, 11, 21)
+    load_days(engine, slack_config, tmp_path, first=last_full_day - timedelta(days=83), last=last_full_day, now=now,
+              wrong_of_acme=lambda day: 10 if day >= DROP else 2 + day.toordinal() % 2)
+
+    assert monitor(now) == "1 opened, 0 resolved, 0 reminded, 1 unresolved"
+    alert = alerts_by_subject(engine)[("shift", "vendor:Acme BPO")]
+    assert alert.title == "Acme BPO accuracy dropped" and alert.vendor == "Acme BPO"
+    assert alert.breached_since == datetime(2026, 11, 19, tzinfo=UTC)
+    assert alert.summary.startswith("*Acme BPO* (vendor): accuracy 80.0% (95% CI ")
+    assert ("since 19 Nov (150 audits), when the drop began by the estimate, against 95.0% over its baseline "
+            "(30 Aug–24 Oct, 2,800 audits). CUSUM: since 19 Nov, ") in alert.summary
+    assert "between the baseline's 5.0% and the 8.0% it watches for" in alert.summary
+    assert "Acme BPO accuracy dropped" in json.dumps(posts(slack)[-1], ensure_ascii=False)
+
+    # Once per shift: the next pass, and the next day with another bad day, open nothing new.
+    assert monitor(now + timedelta(minutes=5)).startswith("0 opened, 0 resolved")
+    next_day = now + timedelta(days=1)
+    load_days(engine, slack_config, tmp_path, first=last_full_day + timedelta(days=1),
+              last=last_full_day + timedelta(days=1), wrong_of_acme=lambda day: 10, now=next_day)
+    assert monitor(next_day).startswith("0 opened, 0 resolved")
+    assert alerts_by_subject(engine)[("shift", "vendor:Acme BPO")].breached_since == datetime(2026, 11, 19, tzinfo=UTC)
+
+    # Accuracy comes back. h = 10.7 for 5% -> 8% at 50 audits a day (ARL0 1,500 days) and gamma = 6.39%, so a day
+    # without errors takes 3.20 off the CUSUM, held at 2h = 21.4: it falls to h/2 = 5.35 on the 6th (16.0 / 3.20 = 5.02).
+    outcomes = []
+    for days_back in range(1, 8):
+        later = next_day + timedelta(days=days_back)
+        day = (later - timedelta(days=1)).date()
+        load_days(engine, slack_config, tmp_path, first=day, last=day, wrong_of_acme=lambda day: 0, now=later)
+        outcomes.append(monitor(later).split(",")[1].strip())
+    assert outcomes == ["0 resolved"] * 5 + ["1 resolved", "0 resolved"]
+    assert alerts_by_subject(engine) == {}
+    assert "Resolved: the drop in accuracy is over" in posts(slack, thread=True)[-1]["text"]
