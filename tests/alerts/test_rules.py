@@ -1,15 +1,20 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from bot.alerts.config import AccuracyRule, AhtRule, StaleDataRule
+from bot.alerts.config import AccuracyRule, AhtRule, ShiftRule, StaleDataRule
 from bot.alerts.rules import (
+    ScopeDays,
     ScopeFigures,
     accuracy_breaches,
     aht_breaches,
     cleared,
     overdue_escalations,
+    shift_breaches,
+    shift_params,
     stale_data,
 )
 from bot.kpi.scorecard import Counts, Targets, wilson
+from bot.spc.limits import Rule
+from bot.spc.shift import CusumParams, EwmaParams, WesternElectricParams
 from bot.store.records import Escalation, TrackedStatus
 
 NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
@@ -39,6 +44,39 @@ def test_aht_fires_over_target_plus_tolerance_on_enough_timed_audits():
     assert "2.1 min over the last 7 full days" in breach.summary and "25% above its 100 s target" in breach.summary
     assert aht_breaches([figures(300, 300, timed=100, handle_time_sum=100 * 110)], rule=rule, now=NOW) == []
     assert aht_breaches([figures(300, 300, timed=99, handle_time_sum=99 * 500)], rule=rule, now=NOW) == []
+
+
+def scope_days(wrong: list[int], *, kind="vendor", value="Acme BPO", audits=100) -> ScopeDays:
+    days = tuple(date(2026, 10, 1) + timedelta(days=i) for i in range(len(wrong)))
+    counts = [0 if count is None else audits for count in wrong]
+    return ScopeDays(kind, value, value, days, tuple(counts),
+                     tuple(n - (count or 0) for n, count in zip(counts, wrong)))
+
+
+def test_shift_rule_settings_choose_the_detector():
+    assert shift_params(ShiftRule()) == CusumParams(shift=0.03, arl0_days=1500, dispersion=True)
+    assert shift_params(ShiftRule(method="ewma", ewma_lambda=0.4, dispersion=False)) == EwmaParams(
+        lam=0.4, width=3.5, dispersion=False)
+    assert shift_params(ShiftRule(method="western_electric", rules=[2, 1, 2])) == WesternElectricParams(
+        rules=(Rule.BEYOND_3_SIGMA, Rule.TWO_OF_THREE_BEYOND_2_SIGMA))
+
+
+def test_shift_fires_on_a_drop_against_the_scopes_own_baseline_only():
+    rule = ShiftRule(method="western_electric", rules=[1], baseline_days=14, watch_days=7, min_audits=200)
+    steady = [4, 6] * 7  # 95% at 100 a day: sigma 2.18 points, so 12 wrong (88%) is 3.2 sigma under
+    dropped = scope_days(steady + [5, 5, 5, 5, 5, 5, 12], kind="queue", value="shop-listings")
+    (breach,) = shift_breaches([dropped, scope_days(steady + [5] * 7)], rule=rule)
+    assert breach.rule == "shift" and breach.subject == "queue:shop-listings" and breach.vendor is None
+    assert breach.since == datetime(2026, 10, 21, tzinfo=UTC)
+    assert breach.summary == (
+        "*shop-listings* (queue): accuracy 88.0% (95% CI 80.2%–93.0%) since 21 Oct (100 audits), when the drop began "
+        "by the estimate, against 95.0% over its baseline (1–14 Oct, 1,400 audits). Western Electric rule 1 on the "
+        "accuracy chart: 21 Oct: below the lower control limit (3σ).")
+    # Too few audits in the baseline, or too few days with audits, and the scope is not judged.
+    assert shift_breaches([scope_days(steady + [5] * 6 + [12], audits=14)], rule=rule) == []
+    gaps = [None] * 8 + [4, 6, 4, 6, 4, 6]
+    assert shift_breaches([scope_days(gaps + [5] * 6 + [12])], rule=rule) == []
+    assert "shift detector came back down" in cleared("shift", "vendor:Acme BPO")
 
 
 def escalation(status: TrackedStatus, *, created: datetime, severity="P1") -> Escalation:
