@@ -1,8 +1,8 @@
 """Detectors of a sustained rise in a scope's error rate (a drop in accuracy) against its own baseline. Pure.
 
 Each detector is fed one day at a time (`update(audits, errors)`) and keeps its statistic between days.
-Every argument may be an array over many scopes at once (the benchmark runs thousands of simulated vendors
-through the same code); the monitor uses one scope at a time through `detect_shifts`.
+Every argument may be an array over many scopes at once: the monitor feeds all its vendors and queues through
+`detect_shifts`, and the benchmark thousands of simulated vendors through the same code.
 
 An alarm holds while the shift lasts and resolves when the statistic comes back (each detector says how);
 then the detector restarts from scratch, so a later shift is a new alarm with its own start day.
@@ -56,7 +56,7 @@ class EwmaParams:
     """EWMA of the daily error rate: weight `lam` on the newest day, alarm beyond `width` sigmas."""
 
     lam: float = 0.2
-    width: float = 3.0
+    width: float = 3.5
     dispersion: bool = True
 
 
@@ -92,7 +92,7 @@ def cusum_threshold(*, p0: ArrayLike, p1: ArrayLike, daily_audits: ArrayLike, di
 class Cusum:
     """S = max(0, S + e - n·gamma); alarm when S > h. The shift began the day after S was last 0.
 
-    gamma = ln((1-p0)/(1-p1)) / ln(p1(1-p0) / (p0(1-p1))) with p1 = p0 + shift. While the alarm holds, S is
+    gamma = ln((1-p0)/(1-p1)) / ln(p1(1-p0) / (p0(1-p1))), p1 the error rate to detect. While the alarm holds, S is
     kept under 2h so that it resolves within days of the process coming back: it resolves when S falls to h/2.
     """
 
