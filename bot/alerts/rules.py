@@ -154,9 +154,9 @@ def shift_breaches(scopes: Sequence[ScopeDays], *, rule: ShiftRule) -> list[Brea
         breaches.append(Breach(
             rule=SHIFT, subject=f"{scope.kind}:{scope.value}",
             title=f"{scope.label} accuracy dropped",
-            summary=(f"*{scope.label}* ({scope.kind}): accuracy {interval(accuracy) if accuracy else 'n/a'} since "
-                     f"{span(shift.started, shift.started)} ({recent:,} audits), when the drop began by the estimate, "
-                     f"against {percent(1 - baseline.centre)} over its baseline ({span(before[0], before[-1])}, "
+            summary=(f"*{scope.label}* ({scope.kind}): accuracy dropped to {interval(accuracy) if accuracy else 'n/a'} "
+                     f"from {span(shift.started, shift.started)} on (the estimated start; {recent:,} audits), against "
+                     f"{percent(1 - baseline.centre)} over its baseline ({span(before[0], before[-1])}, "
                      f"{baseline.audits:,} audits). {shift.fired}."),
             since=datetime.combine(shift.started, time.min, tzinfo=UTC),
             vendor=scope.value if scope.kind == "vendor" else None,

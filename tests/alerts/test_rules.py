@@ -69,8 +69,8 @@ def test_shift_fires_on_a_drop_against_the_scopes_own_baseline_only():
     assert breach.rule == "shift" and breach.subject == "queue:shop-listings" and breach.vendor is None
     assert breach.since == datetime(2026, 10, 21, tzinfo=UTC)
     assert breach.summary == (
-        "*shop-listings* (queue): accuracy 88.0% (95% CI 80.2%–93.0%) since 21 Oct (100 audits), when the drop began "
-        "by the estimate, against 95.0% over its baseline (1–14 Oct, 1,400 audits). Western Electric rule 1 on the "
+        "*shop-listings* (queue): accuracy dropped to 88.0% (95% CI 80.2%–93.0%) from 21 Oct on (the estimated start; "
+        "100 audits), against 95.0% over its baseline (1–14 Oct, 1,400 audits). Western Electric rule 1 on the "
         "accuracy chart: 21 Oct: below the lower control limit (3σ).")
     # Too few audits in the baseline, or too few days with audits, and the scope is not judged.
     assert shift_breaches([scope_days(steady + [5] * 6 + [12], audits=14)], rule=rule) == []
