@@ -2,6 +2,7 @@
 
     python -m bench.alerts                   # about a minute; writes bench/results/alerts.json
     python -m bench.alerts --seed 7 --stable 2000 --drifting 500
+    python -m bench.alerts --monitor-audits 10000000   # also a monitor pass over 200 scopes of a demo database
 
 Each simulated vendor has a baseline accuracy drawn from 90-98%, a mean volume (drawn from 100 to 5,000 audits a
 day, log-uniform; or fixed at 500 in the second setting), weekdays at 1.2x and weekends at 0.5x its mean (Poisson
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import time
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +50,7 @@ WEEK = np.array([1.2, 1.2, 1.2, 1.2, 1.2, 0.5, 0.5])
 DEFAULT = CusumParams()
 VOLUMES = (250, 500, 1000, 2000)
 """Volumes at which the default is measured again, to say what the aim takes."""
+MONITOR_VENDORS = 195
 AIM = {"audits_a_day": 500, "drop": 0.03, "median_days": 2, "false_alerts_per_100_vendor_weeks": 1}
 
 
@@ -216,6 +219,50 @@ def rule_time(rng: np.random.Generator, *, scopes: int, runs: int = 5) -> dict:
     return {"scopes": scopes, "days": end, "median_ms": round(float(np.median(times)), 1), "alerts": alerts}
 
 
+def monitor_pass(audits: int, *, workdir: Path, runs: int = 5) -> dict:
+    """The monitor's shift rule (query, baselines, detector, words) on a copy of the demo database whose agents
+    are spread over 195 vendors, which with the 5 queues makes 200 scopes; median of `runs` passes, in ms."""
+    from sqlalchemy import text
+
+    from bench.slack import NOW, prepare_database
+    from bot.alerts.rules import SHIFT
+    from bot.config import load_team_config
+    from bot.jobs.alerts import find_breaches
+    from bot.store.db import make_engine, session_scope
+    from bot.store.rollups import refresh_rollups
+
+    source = workdir / f"rca_{audits}.db"  # bench/rca.py's database: made once, shared
+    prepare_database(f"sqlite:///{source}", audits)
+    copy = workdir / f"{source.stem}-{MONITOR_VENDORS}-vendors.db"
+    if not copy.exists():
+        staging = copy.with_suffix(".tmp")
+        shutil.copyfile(source, staging)
+        engine = make_engine(f"sqlite:///{staging}")
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TEMP TABLE agent_vendor (agent_id TEXT PRIMARY KEY, vendor TEXT)"))
+            connection.execute(text(f"INSERT INTO agent_vendor SELECT agent_id, 'Vendor ' || printf('%03d', "
+                                    f"(ROW_NUMBER() OVER (ORDER BY agent_id) - 1) % {MONITOR_VENDORS}) "
+                                    "FROM (SELECT DISTINCT agent_id FROM audit)"))
+            connection.execute(text("UPDATE audit SET vendor = (SELECT vendor FROM agent_vendor "
+                                    "WHERE agent_vendor.agent_id = audit.agent_id)"))
+            connection.execute(text("DELETE FROM scope_value WHERE \"column\" = 'vendor'"))
+            days = {row[0] for row in connection.execute(text("SELECT DISTINCT audit_day FROM audit"))}
+            refresh_rollups(connection, days={datetime.fromisoformat(str(day)).date() for day in days})
+        engine.dispose()
+        staging.rename(copy)
+    config = load_team_config(Path("config/qabot.toml"))
+    engine = make_engine(f"sqlite:///{copy}")
+    times, found = [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        with session_scope(engine) as session:
+            found = find_breaches(session, config=config, rules=[SHIFT], now=NOW)
+        times.append((time.perf_counter() - began) * 1000)
+    engine.dispose()
+    return {"audits": audits, "scopes": MONITOR_VENDORS + 5, "database": "sqlite",
+            "median_ms": round(float(np.median(times)), 1), "max_ms": round(max(times), 1), "alerts": len(found)}
+
+
 def meets_aim(row: dict) -> bool:
     three = row["drops"]["3"]["median_days"]
     return (three is not None and three <= AIM["median_days"]
@@ -249,6 +296,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--stable", type=int, default=10000, help="stable vendors per setting (8 weeks each)")
     parser.add_argument("--drifting", type=int, default=2000, help="vendors per size of drop and setting")
+    parser.add_argument("--monitor-audits", type=int, default=0,
+                        help="also time a monitor pass of the shift rule on a demo database of this many audits")
+    parser.add_argument("--workdir", type=Path, default=Path("bench/data"))
     parser.add_argument("--out", type=Path, default=Path("bench/results/alerts.json"))
     args = parser.parse_args()
     began = time.perf_counter()
@@ -258,12 +308,13 @@ def main() -> None:
                for title, volume in settings.items()}
     default = by_volume(rng, stable=args.stable // 2, drifting=args.drifting)
     timing = rule_time(rng, scopes=200)
+    monitor = monitor_pass(args.monitor_audits, workdir=args.workdir) if args.monitor_audits else None
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               "machine": {"python": platform.python_version(), "platform": platform.platform()},
               "seed": args.seed, "stable_vendors": args.stable, "vendors_per_drop": args.drifting,
               "baseline_days": BASELINE_DAYS, "watched_days": WATCHED_DAYS, "drop_on_watched_day": DROP_DAY + 1,
               "aim": AIM, "default": {"label": label(DEFAULT), "params": describe(DEFAULT), "by_volume": default},
-              "shift_rule_pass": timing,
+              "shift_rule_pass": timing, "monitor_pass": monitor,
               "seconds": round(time.perf_counter() - began, 1), "settings": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -274,6 +325,9 @@ def main() -> None:
         print(f"  {row['audits_a_day']:>5} a day: {row['false_alerts_per_100_vendor_weeks']:.2f} false alerts per 100 "
               f"vendor-weeks; 3 pt drop {row['drop_3']}")
     print(f"The shift rule's work over {timing['scopes']} scopes in a monitor pass: {timing['median_ms']} ms")
+    if monitor:
+        print(f"A monitor pass of the shift rule over {monitor['scopes']} scopes at {monitor['audits']:,} audits: "
+              f"{monitor['median_ms']} ms (median)")
     print(f"{result['seconds']} s; {args.out}")
 
 

@@ -51,7 +51,7 @@ from bot.store.alerts import (
 from bot.store.db import session_scope
 from bot.store.disputes import list_disputes
 from bot.store.escalations import list_escalations
-from bot.store.kpi import counts_by, daily_counts_by
+from bot.store.kpi import counts_by, daily_audits_by
 from bot.store.records import Alert, DisputeStatus, TrackedStatus
 
 logger = logging.getLogger(__name__)
@@ -96,21 +96,25 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
 
 
 def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: datetime) -> list[ScopeDays]:
-    """Each vendor's or queue's daily counts over the shift rule's baseline and watched full days before today."""
+    """Each vendor's or queue's daily counts over the shift rule's baseline and watched full days before today;
+    spellings of one name together."""
     last = (now - timedelta(days=1)).date()
     days = [last - timedelta(days=back) for back in range(rule.baseline_days + rule.watch_days - 1, -1, -1)]
     position = {day: index for index, day in enumerate(days)}
+    columns = [SCOPE_KINDS[kind] for kind in rule.scopes]
+    rows = daily_audits_by(session, columns=columns, first_day=days[0], last_day=last)
     scopes = []
-    for kind in rule.scopes:
-        by_label: dict[str, tuple[ResolvedScope, list[int], list[int]]] = {}
-        for value, day, counts in daily_counts_by(session, column=SCOPE_KINDS[kind], first_day=days[0],
-                                                  last_day=last):
-            scope = named(kind, value, config=config)
-            _, audits, correct = by_label.setdefault(scope.label, (scope, [0] * len(days), [0] * len(days)))
-            audits[position[day]] += counts.audits
-            correct[position[day]] += counts.correct
+    for at, kind in enumerate(rule.scopes):
+        labels: dict[str, str] = {}
+        by_label: dict[str, tuple[list[int], list[int]]] = {}
+        for values, day, audits, correct in rows:
+            if values[at] not in labels:
+                labels[values[at]] = named(kind, values[at], config=config).label
+            daily_audits, daily_correct = by_label.setdefault(labels[values[at]], ([0] * len(days), [0] * len(days)))
+            daily_audits[position[day]] += audits
+            daily_correct[position[day]] += correct
         scopes += [ScopeDays(kind, label, label, tuple(days), tuple(audits), tuple(correct))
-                   for label, (_, audits, correct) in sorted(by_label.items())]
+                   for label, (audits, correct) in sorted(by_label.items())]
     return scopes
 
 

@@ -117,18 +117,23 @@ def counts_by(
     return [(value, _as_counts(values)) for value, *values in session.execute(query)]
 
 
-def daily_counts_by(
-    session: Session, *, column: str, first_day: date, last_day: date
-) -> list[tuple[str, date, Counts]]:
-    """Counts of each `column` value on each UTC day with audits in first_day..last_day (the shift rule's input)."""
-    table = level_for({column: ()}).counts
+def daily_audits_by(
+    session: Session, *, columns: Sequence[str], first_day: date, last_day: date
+) -> list[tuple[tuple[str, ...], date, int, int]]:
+    """(values of `columns`, day, audits, correct) for each combination with audits on each UTC day of the period.
+
+    The shift rule's input: one pass over the scope-level roll-ups for vendors and queues together (two passes,
+    one a column, took twice as long), with only the two sums it needs.
+    """
+    table = level_for(dict.fromkeys(columns, ())).counts
+    keys = [table.c[column] for column in columns]
     query = (
-        select(table.c[column], table.c.day, *_counts_of(table))
-        .where(scope_where(table, {}, first_day, last_day), table.c[column].is_not(None))
-        .group_by(table.c[column], table.c.day)
-        .order_by(table.c[column], table.c.day)
+        select(*keys, table.c.day, func.sum(table.c.audits), func.sum(table.c.correct))
+        .where(scope_where(table, {}, first_day, last_day))
+        .group_by(*keys, table.c.day)
     )
-    return [(value, day, _as_counts(values)) for value, day, *values in session.execute(query)]
+    width = len(columns)
+    return [(tuple(row[:width]), row[width], int(row[width + 1]), int(row[width + 2])) for row in session.execute(query)]
 
 
 def latest_errors(
