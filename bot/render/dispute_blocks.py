@@ -109,6 +109,8 @@ def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime,
 
 def _clock(dispute: Dispute, now: datetime) -> str:
     if dispute.status != DisputeStatus.OPEN.value:
+        if dispute.status == DisputeStatus.SUPERSEDED.value and dispute.superseded_at:
+            return f"superseded {slack_time(dispute.superseded_at)}"
         return f"decided {slack_time(dispute.decided_at)}" if dispute.decided_at else "superseded"
     if now > dispute.decide_due_at:
         return f":red_circle: decision {duration(now - dispute.decide_due_at)} overdue"
