@@ -192,7 +192,7 @@ class DisputeList:
     disputes: list[Dispute]
     """Newest first, at most LIST_LIMIT."""
     breakdown: DisputeBreakdown | None = None
-    """For a vendor: its disputes of the last BREAKDOWN_DAYS by category, and who files most."""
+    """How the last BREAKDOWN_DAYS' disputes went: a vendor's by category; every vendor's, for QA staff."""
 
 
 def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeList:
@@ -202,17 +202,21 @@ def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeL
     word = word.lower() or "open"
     if word not in ("open", "mine", "vendor") or (word == "vendor") != bool(rest.strip()):
         raise QabotError(LIST_USAGE)
+    since = runtime.clock() - timedelta(days=BREAKDOWN_DAYS)
     with session_scope(runtime.engine) as session:
         breakdown = None
         if word == "vendor":
             scope = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"vendor": rest.strip()})[0]
             title, found = f"Disputes of {scope.label}", list_disputes(session, vendors=scope.values, limit=None)
-            since = runtime.clock() - timedelta(days=BREAKDOWN_DAYS)
             breakdown = dispute_breakdown(dispute for dispute in found if dispute.created_at >= since)
         elif word == "mine":
             title, found = "Disputes you filed", list_disputes(session, filer_id=viewer.user_id, limit=LIST_LIMIT)
         else:
             title, found = "Open disputes", list_disputes(session, statuses=[DisputeStatus.OPEN.value], limit=None)
+            if viewer.qa_staff:
+                breakdown = dispute_breakdown(
+                    list_disputes(session, since=since, limit=None), by="vendor",
+                    group_of=lambda dispute: named("vendor", dispute.vendor, config=runtime.config).label)
     visible = [dispute for dispute in found if viewer.qa_staff or viewer.works_for(dispute.vendor)]
     return DisputeList(title, visible[:LIST_LIMIT], breakdown)
 

@@ -120,8 +120,11 @@ def mark_superseded_told(session: Session, *, dispute_id: int, now: datetime) ->
 
 
 def list_disputes(session: Session, *, statuses: Sequence[str] | None = None, vendors: Sequence[str] | None = None,
-                  filer_id: str | None = None, limit: int | None = 20) -> list[Dispute]:
+                  filer_id: str | None = None, since: datetime | None = None, limit: int | None = 20
+                  ) -> list[Dispute]:
     query = select(Dispute).order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Dispute.created_at >= since)
     if statuses is not None:
         query = query.where(Dispute.status.in_(list(statuses)))
     if vendors is not None:

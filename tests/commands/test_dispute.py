@@ -244,10 +244,12 @@ def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, au
     assert block_problems(listed["blocks"]) == []
     assert "*DSP-1* :hourglass_flowing_sand: open · audit A1 (Acme BPO) · QA counterfeit → proposed approve" in body
     assert "decide within 3 d" in body  # 72 h from now, the test's clock
+    assert "*Last 30 days, by vendor*\\n• Acme BPO: 1 filed · 0 upheld · 0 overturned" in body
     mine = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes mine", user_id=ACME_MEMBER))
     assert "DSP-1" in json.dumps(mine["blocks"])
     other = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes", user_id=GLOBEX_MEMBER))
     assert "DSP-1" not in json.dumps(other["blocks"]) and "No disputes here." in json.dumps(other["blocks"])
+    assert "Last 30 days" not in json.dumps(other["blocks"])  # every vendor's figures are for QA staff
     refused = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=GLOBEX_MEMBER))
     assert refused["text"] == "You can see Globex only."
     vendor = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=ACME_MEMBER))
