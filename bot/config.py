@@ -12,7 +12,7 @@ import tomllib
 import zoneinfo
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -58,6 +58,8 @@ class Defaults(Strict):
     accuracy_target: Fraction = 0.95
     aht_target_s: Seconds = 120.0
     no_violation_labels: list[Name] = Field(default_factory=lambda: ["approve"], min_length=1)
+    control_baseline_weeks: Annotated[int, Field(ge=1, le=52)] = 8
+    """Control limits on trend charts come from this many weeks before the charted days."""
 
 
 class NamedScope(TargetOverrides):

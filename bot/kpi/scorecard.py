@@ -12,11 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.kpi import handle_time
 from bot.kpi.periods import Period
+
+if TYPE_CHECKING:
+    from bot.kpi.control import DailyControl
 
 CONFIDENCE = 0.95
 SIGNIFICANCE = 0.05
@@ -211,6 +215,8 @@ class Scorecard:
     breakdowns: list[Breakdown] = field(default_factory=list)
     latest_errors: list[LatestError] = field(default_factory=list)
     disputes: DisputeFigures | None = None
+    control: DailyControl | None = None
+    """The daily accuracy against the weeks before the period; None where not drawn."""
 
 
 def build_scorecard(
@@ -222,6 +228,7 @@ def build_scorecard(
     daily_counts: dict[date, Counts],
     handle_time_histogram: Sequence[int],
     error_counts: Sequence[tuple[str, int]],
+    control: DailyControl | None = None,
 ) -> Scorecard:
     """Figures for `period`; `daily_counts` may also hold the previous period's days.
 
@@ -252,6 +259,7 @@ def build_scorecard(
         top_errors=[ErrorShare(category, n, n / errors_total)
                     for category, n in error_counts[:TOP_ERROR_CATEGORIES]],
         daily=daily_series(period, daily_counts),
+        control=control,
     )
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.config import NamedScope, TeamConfig
 from bot.errors import QabotError, UnknownScopeError
+from bot.kpi.control import accuracy_control, baseline_period
 from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
 from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, dispute_figures, weakest
@@ -75,7 +76,7 @@ def scorecard_for(
     if resolved is None:
         resolved = resolve_scopes(session, config=config, scopes=scopes or {})
     store_scope = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
-    previous = period.previous()
+    baseline = baseline_period(period, baseline_days=config.defaults.control_baseline_weeks * 7)
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
     primary = resolved[0] if resolved else None
     kind = primary.kind if primary else ORG
@@ -84,10 +85,11 @@ def scorecard_for(
         label=" · ".join(scope.label for scope in resolved) or "All audits",
         period=period,
         targets=targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config)),
-        daily_counts=daily_counts(session, scope=store_scope, first_day=previous.first_day,
-                                  last_day=period.last_day),
+        daily_counts=(days := daily_counts(session, scope=store_scope, last_day=period.last_day,
+                                           first_day=min(period.previous().first_day, baseline.first_day))),
         handle_time_histogram=handle_time_histogram(session, **current),
         error_counts=error_category_counts(session, **current),
+        control=accuracy_control(period, days, baseline_days=baseline.days),
     )
     filed, overturned, gained = dispute_counts(session, **current)
     card = dataclasses.replace(card, disputes=dispute_figures(card.counts, filed=filed, overturned=overturned,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from bot.kpi.control import DailyControl
 from bot.kpi.periods import PERIOD_HELP
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
+from bot.render.control_text import control_lines
 from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
@@ -149,7 +151,9 @@ def scorecard_blocks(
                 "text": plain("Dispute")}} for line, error in zip(lines, card.latest_errors, strict=True)]
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
-                       "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})
+                       "alt_text": trend_alt_text(card)})
+    if card.control is not None:
+        blocks.append(control_context(card.control))
     if coach_agent is not None:
         blocks.append({"type": "actions", "block_id": BlockId.SCORECARD_ACTIONS, "elements": [
             {"type": "button", "action_id": ActionId.COACH_AGENT, "value": coach_agent,
@@ -164,6 +168,17 @@ def scorecard_blocks(
              "text": {"type": "plain_text", "text": "Share in channel"}},
         ]})
     return blocks
+
+
+def trend_alt_text(card: Scorecard) -> str:
+    drawn = ("its control limits" if card.control is not None and card.control.chart.centre is not None
+             else "its 95% interval")
+    return f"Daily accuracy of {card.label} with {drawn} and the target line"
+
+
+def control_context(control: DailyControl) -> dict:
+    """The trend chart's control limits and signals in words, under it."""
+    return {"type": "context", "elements": [mrkdwn(_clip("\n".join(control_lines(control)), limits.SECTION_TEXT))]}
 
 
 def _disputes_text(card: Scorecard) -> str:

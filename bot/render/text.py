@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
+from bot.render.control_text import control_lines
 from bot.wording import interval, p_value, percent, plural, seconds
 
 _STATUS_MARK = {
@@ -38,6 +39,8 @@ def scorecard_text(card: Scorecard) -> str:
         lines.append(f"  Error        {error.audited_at:%Y-%m-%d %H:%M} item {error.item_id}: "
                      f"{error.outcome.replace('_', ' ')} (agent {error.agent_decision}, QA {error.qa_decision})")
     lines.append(f"  Daily        {sparkline(card)}  {_daily_range(card)}")
+    if card.control is not None:
+        lines += [f"  {line}" for line in control_lines(card.control)]
     return "\n".join(lines)
 
 
