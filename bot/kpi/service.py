@@ -17,7 +17,7 @@ from bot.config import NamedScope, TeamConfig
 from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
-from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, dispute_figures, weakest
+from bot.kpi.scorecard import LatestError, Scorecard, Targets, build_scorecard, dispute_figures, weakest
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, authorise, narrowed_to_own_vendors, not_visible, refuse_outsiders
 from bot.store.db import session_scope
@@ -83,7 +83,7 @@ def scorecard_for(
         kind=kind,
         label=" · ".join(scope.label for scope in resolved) or "All audits",
         period=period,
-        targets=targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config)),
+        targets=scope_targets(session, config=config, resolved=resolved),
         daily_counts=daily_counts(session, scope=store_scope, first_day=previous.first_day,
                                   last_day=period.last_day),
         handle_time_histogram=handle_time_histogram(session, **current),
@@ -114,6 +114,12 @@ def only_vendor_of(session: Session, agent: ResolvedScope) -> str | None:
     """The agent's vendor as in the data, when they work for exactly one (else None)."""
     vendors = vendors_of_agents(session, agent_ids=agent.values)
     return vendors[0] if len(vendors) == 1 else None
+
+
+def scope_targets(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope]) -> Targets:
+    """The targets of a scope's first kind (an agent's are their vendor's), else the defaults."""
+    primary = resolved[0] if resolved else None
+    return targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config))
 
 
 def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamConfig) -> NamedScope | None:
