@@ -44,6 +44,8 @@ BREAKDOWNS = {
     "agent": (),
 }
 WEAKEST_LIMIT = 3
+#: Queues, policies and vendors under this many audits are left out of the weakest; agents under
+#: [defaults].min_agent_audits are listed apart, as "too few audits".
 WEAKEST_MIN_AUDITS = 20
 LATEST_ERRORS_LIMIT = 5
 
@@ -95,8 +97,9 @@ def scorecard_for(
     if not detail or card.accuracy is None:
         return card
     breakdowns = [
-        weakest(part, counts_by(session, column=SCOPE_KINDS[part], min_audits=WEAKEST_MIN_AUDITS, **current),
-                limit=WEAKEST_LIMIT)
+        weakest(part, counts_by(session, column=SCOPE_KINDS[part],
+                                min_audits=1 if part == "agent" else WEAKEST_MIN_AUDITS, **current),
+                limit=WEAKEST_LIMIT, min_audits=config.defaults.min_agent_audits if part == "agent" else 1)
         for part in BREAKDOWNS[kind] if part not in {scope.kind for scope in resolved}
     ]
     errors = []
@@ -107,7 +110,8 @@ def scorecard_for(
             for audit in latest_errors(session, agent_ids=primary.values, first_day=period.first_day,
                                        last_day=period.last_day, limit=LATEST_ERRORS_LIMIT)
         ]
-    return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest], latest_errors=errors)
+    return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest or b.too_few],
+                               latest_errors=errors)
 
 
 def only_vendor_of(session: Session, agent: ResolvedScope) -> str | None:

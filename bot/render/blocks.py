@@ -6,7 +6,7 @@ import json
 
 from bot.kpi.periods import PERIOD_HELP
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
-from bot.render.text import change_phrase
+from bot.render.text import change_phrase, too_few_words
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.wording import interval, percent, plural, seconds, slack_time
@@ -135,9 +135,10 @@ def scorecard_blocks(
         blocks.append(section("*Top error categories*\n" + "\n".join(
             f"• {error.category}: {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors)))
     for breakdown in card.breakdowns:
-        blocks.append(section(f"*Weakest {plural(breakdown.kind)}*\n" + "\n".join(
-            f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
-            for group in breakdown.weakest)))
+        ranked = [f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
+                  for group in breakdown.weakest] or [f"none with {breakdown.min_audits:,} or more audits"]
+        too_few = [too_few_words(breakdown)] if breakdown.too_few else []
+        blocks.append(section(f"*Weakest {plural(breakdown.kind)}*\n" + "\n".join(ranked + too_few)))
     if card.latest_errors:
         lines = [f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
                  f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
