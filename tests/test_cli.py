@@ -38,6 +38,17 @@ def test_config_check_ok(run):
     assert "Config OK" in result.output and "vendors: 4" in result.output
 
 
+def test_config_check_warns_when_disputes_are_on_but_no_auditor_is_mapped_to_slack(run, tmp_path):
+    config = tmp_path / "disputes.toml"
+    config.write_text('[disputes]\nchannel = "C0DISPUTES"\n', encoding="utf-8")
+    unmapped = run("--config", str(config), "config", "check")
+    assert "disputes: filed within 7 days of the audit, decided within 72 h; 0 auditor(s)" in unmapped.output
+    assert "cannot be kept from deciding disputes of their own audits" in unmapped.output
+    config.write_text('[disputes]\nchannel = "C0DISPUTES"\n[auditors.qa-1]\nslack_user = "UQA1"\n', encoding="utf-8")
+    mapped = run("--config", str(config), "config", "check")
+    assert "1 auditor(s) mapped to Slack users" in mapped.output and "cannot be kept" not in mapped.output
+
+
 def test_config_check_names_every_problem(run, tmp_path, monkeypatch):
     bad = tmp_path / "bad.toml"
     bad.write_text("[defaults]\naccuracy_target = 2\n[vendors.x]\nnmae = 'X'\n", encoding="utf-8")
@@ -151,7 +162,6 @@ def acme_accuracy_last_week(database: Path, *, now: datetime, zone: str) -> floa
     return (week["outcome"] == "correct").mean()
 
 
-@pytest.mark.clock
 def test_demo_without_a_config_still_knows_acme(tmp_path):
     """`qabot demo` in a directory with no config at all: `/qa vendor acme` is still Acme BPO's scorecard."""
     env = {key: value for key, value in os.environ.items() if key != "QABOT_CONFIG"}
