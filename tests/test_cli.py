@@ -113,6 +113,7 @@ def test_sample_prints_the_plan_of_the_last_four_full_weeks(run, tmp_path, monke
     assert "±3 points: 388 a week; gets 10, 378 short" in result.output
     assert "1 of 1 agents (100%) have too few audits" in result.output and "agent-1 90.0% of 40: needs 73" in result.output
     assert "To catch accuracy 3 points under target (95.0% to 92.0%)" in result.output
+    assert "Another drop: qabot sample vendor 'Acme BPO' --margin 1" in result.output  # as a shell takes it
     bad = CliRunner().invoke(cli, ["sample", "vendor", "acme", "--margin", "40"])
     assert bad.exit_code == 2 and "40.0 is not in the range 0.1<=x<=20" in bad.output
 

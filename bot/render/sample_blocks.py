@@ -11,12 +11,13 @@ from bot.render.sample_text import (
     agents_headline,
     drop_words,
     interval_line,
+    intervals_heading,
     points,
     population_words,
+    terminal_scope,
 )
 from bot.sampling.plan import SamplePlan
 from bot.slack.ids import COMMAND
-from bot.wording import percent
 
 
 def sample_blocks(plan: SamplePlan) -> list[dict]:
@@ -26,17 +27,15 @@ def sample_blocks(plan: SamplePlan) -> list[dict]:
             f"{plan.period.describe()} · the last {plan.weeks} full weeks · "
             f"{plan.accuracy.trials if plan.accuracy else 0:,} audits")]},
         section(accuracy_words(plan)),
-        section(f"*Audits a week* for a week's accuracy to within (95% interval, Wilson, at "
-                f"{percent(plan.planning_accuracy)})\n"
-                + "\n".join(f"{_mark(need.met_by(plan.weekly_audits))} {interval_line(need, plan)}"
-                            for need in plan.intervals)),
+        section(f"*{intervals_heading(plan)}*\n" + "\n".join(
+            f"{_mark(need.met_by(plan.weekly_audits))} {interval_line(need, plan)}" for need in plan.intervals)),
         {"type": "context", "elements": [mrkdwn(population_words(plan))]},
     ]
     lines = [f"• `{need.agent_id}` {agent_figures(need)}"
              for need in plan.agents_too_few[:AGENTS_SHOWN]]
     if len(plan.agents_too_few) > AGENTS_SHOWN:
         lines.append(f"…and {len(plan.agents_too_few) - AGENTS_SHOWN:,} more: `qabot sample "
-                     f"{scope_words(plan.scopes)}` lists them all")
+                     f"{terminal_scope(plan.scopes)}` lists them all")
     blocks.append(section("*Agents*: " + agents_headline(plan) + "".join("\n" + line for line in lines)))
     blocks.append(section(f"*Catching a drop*\n{drop_words(plan)}"))
     other = 1 if plan.drop.drop >= 0.015 else 3

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render.error_text import scope_words
+import shlex
+
 from bot.sampling.plan import AgentNeed, IntervalNeed, SamplePlan
 from bot.wording import interval, percent
 
@@ -13,6 +14,19 @@ def points(fraction: float) -> str:
     """0.02 -> '2 points'; 0.015 -> '1.5 points'."""
     value = f"{fraction * 100:.1f}".removesuffix(".0")
     return f"{value} point" + ("" if value == "1" else "s")
+
+
+def terminal_scope(scopes: dict[str, str]) -> str:
+    """`vendor 'Acme BPO' --queue video-uploads`: the scope as `qabot sample` takes it in a shell."""
+    if not scopes:
+        return "org"
+    (kind, name), *narrower = scopes.items()
+    return " ".join([kind, shlex.quote(name), *(f"--{other} {shlex.quote(value)}" for other, value in narrower)])
+
+
+def intervals_heading(plan: SamplePlan) -> str:
+    return (f"Audits a week for a week's accuracy to be known within ±1, ±2 or ±3 points (95% Wilson interval, at "
+            f"{percent(plan.planning_accuracy)}):")
 
 
 def accuracy_words(plan: SamplePlan) -> str:
@@ -58,8 +72,8 @@ def agent_figures(need: AgentNeed) -> str:
 def drop_words(plan: SamplePlan) -> str:
     drop = plan.drop
     weeks = ("" if drop.weeks is None else
-             f", about {drop.weeks:.1f} weeks of its current audits" if drop.weeks >= 0.1 else
-             ", less than a day of its current audits")
+             f", about {drop.weeks:.1f} weeks of its current audits" if drop.weeks >= 1 else
+             f", about {max(1, round(drop.weeks * 7))} days of its current audits")
     return (f"To catch accuracy {points(drop.drop)} under target ({percent(plan.target)} to "
             f"{percent(plan.target - drop.drop)}) with a one-sided test at 5% significance and 80% power: "
             f"{drop.audits:,} audits{weeks}.")
@@ -75,10 +89,10 @@ def sample_summary(plan: SamplePlan) -> str:
 def sample_text(plan: SamplePlan) -> str:
     """What `qabot sample` prints."""
     lines = [f"{plan.label} · sample plan · {plan.period.describe()}", f"  {accuracy_words(plan)}",
-             f"  Audits a week for a week's 95% interval (Wilson, at {percent(plan.planning_accuracy)}):"]
+             f"  {intervals_heading(plan)}"]
     lines += [f"    {interval_line(need, plan)}" for need in plan.intervals]
     lines += [f"  {population_words(plan)}", f"  Agents: {agents_headline(plan)}"]
     lines += [f"    {need.agent_id} {agent_figures(need)}" for need in plan.agents_too_few]
     lines.append(f"  {drop_words(plan)}")
-    lines.append(f"  Another drop: qabot sample {scope_words(plan.scopes)} --margin 1")
+    lines.append(f"  Another drop: qabot sample {terminal_scope(plan.scopes)} --margin 1")
     return "\n".join(lines)
