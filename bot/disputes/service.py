@@ -34,6 +34,7 @@ from bot.store.disputes import (
     get_audit,
     get_dispute,
     list_disputes,
+    lock_filings,
     open_dispute_of,
     open_disputes_of_vendor,
     overturning_dispute_of,
@@ -110,6 +111,8 @@ def _store_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Di
     """Checked again (FormProblems) and stored; IntegrityError if another open dispute of the audit won a race."""
     now = runtime.clock()
     with session_scope(runtime.engine) as session:
+        if runtime.config.disputes.max_open_per_vendor:
+            lock_filings(session)  # two filings at once cannot both take the vendor's last place
         audit = _visible_audit(session, runtime, viewer=viewer, audit_id=form.audit_id)
         problems = _problems(session, runtime, audit=audit, form=form)
         if problems:

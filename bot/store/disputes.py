@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from bot.store.audits import data_version, lock_audits
+from bot.store.db import write_lock
 from bot.store.kpi import AUDIT, ScopeFilter
 from bot.store.models import AGENT_LEVEL, Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
@@ -29,6 +30,15 @@ def get_dispute(session: Session, *, dispute_id: int) -> Dispute | None:
 def open_dispute_of(session: Session, *, audit_id: str) -> Dispute | None:
     query = select(Dispute).where(Dispute.audit_id == audit_id, Dispute.status == DisputeStatus.OPEN.value)
     return session.execute(query).scalars().first()
+
+
+_FILING_LOCK_KEY = 0x51A0_0002  # any constant; PostgreSQL advisory lock for filings checked against a cap
+
+
+def lock_filings(session: Session) -> None:
+    """Be the only one filing until the transaction ends: a vendor's cap of open disputes is counted and
+    kept in one step."""
+    write_lock(session.connection(), key=_FILING_LOCK_KEY)
 
 
 def open_disputes_of_vendor(session: Session, *, spellings: Sequence[str]) -> int:

@@ -312,6 +312,31 @@ def test_a_vendor_at_its_cap_of_open_disputes_is_told_so_however_the_data_spells
         assert "The vendor already has 1 disputes open, the most allowed" in bot.reply(refused)["text"]
 
 
+def test_two_filings_at_once_cannot_both_take_a_vendors_last_place(audits, engine, slack_config, now):
+    from concurrent.futures import ThreadPoolExecutor
+
+    capped = slack_config.model_copy(update={
+        "disputes": slack_config.disputes.model_copy(update={"max_open_per_vendor": 1})})
+    with running_bot(engine, capped, now) as bot:
+        forms = []
+        for audit_id in ("A1", "A2"):
+            bot.sender.slash_command(f"dispute {audit_id}", user_id=ACME_MEMBER)
+            forms.append(opened(bot))
+            bot.slack.calls.clear()
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda view: file(bot, view, user_id=ACME_MEMBER, label="counterfeit"
+                                                      if "A2" in view["private_metadata"] else "approve"), forms))
+        bot.settle()
+        for answer in answers:
+            answered_quickly(answer)
+        told = [json.loads(a.body)["errors"][BlockId.DISPUTE_LABEL] for a in answers if a.body] + [
+            c.args["text"] for c in bot.slack.calls_to("chat.postMessage")
+            if c.args["channel"] == ACME_MEMBER and "Filed DSP-" not in c.args["text"]]
+        assert len(told) == 1 and "The vendor already has 1 disputes open" in told[0], told
+    with session_scope(engine) as session:
+        assert get_dispute(session, dispute_id=1) is not None and get_dispute(session, dispute_id=2) is None
+
+
 def test_two_filings_of_one_audit_at_once_store_one_and_tell_the_other_why(bot_in_slack, audits, engine):
     from concurrent.futures import ThreadPoolExecutor
 

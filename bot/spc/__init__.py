@@ -1,0 +1,1 @@
+"""Statistical process control: control limits for daily proportions and detectors of shifts (pure)."""
