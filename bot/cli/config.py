@@ -32,7 +32,8 @@ def config_check(app: AppContext) -> None:
                f"policies: {len(config.policies)}, import sources: {len(config.sources)}")
     click.echo(f"  default targets: accuracy {config.defaults.accuracy_target:.1%}, "
                f"AHT {config.defaults.aht_target_s:g} s; no-violation labels: "
-               f"{', '.join(config.defaults.no_violation_labels)}")
+               f"{', '.join(config.defaults.no_violation_labels)}; agents ranked from "
+               f"{config.defaults.min_agent_audits} audits")
     click.echo(f"  database: {redacted(app.settings.database_url)}")
     settings = app.settings
     mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {settings.port} at /slack/events"

@@ -152,6 +152,9 @@ class Breakdown:
 
     kind: str
     weakest: list[GroupAccuracy]
+    too_few: list[GroupAccuracy] = field(default_factory=list)
+    """Parts under `min_audits` audits: shown as too few to tell, never ranked; most audits first."""
+    min_audits: int = 1
 
 
 @dataclass(frozen=True)
@@ -165,11 +168,15 @@ class LatestError:
     qa_decision: str
 
 
-def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int) -> Breakdown:
-    """The `limit` lowest accuracies among (name, counts) rows, ties broken by volume."""
+def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int, min_audits: int = 1) -> Breakdown:
+    """The `limit` lowest accuracies among (name, counts) rows with at least `min_audits` audits, ties broken by
+    volume; the rows under it are set apart, since a handful of audits ranks anyone weakest by chance."""
     groups = [GroupAccuracy(name, wilson(counts.correct, counts.audits)) for name, counts in rows if counts.audits]
-    groups.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
-    return Breakdown(kind, groups[:limit])
+    ranked = [group for group in groups if group.accuracy.trials >= min_audits]
+    ranked.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
+    too_few = sorted((group for group in groups if group.accuracy.trials < min_audits),
+                     key=lambda group: (-group.accuracy.trials, group.name))
+    return Breakdown(kind, ranked[:limit], too_few, min_audits)
 
 
 @dataclass(frozen=True)
