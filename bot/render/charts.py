@@ -74,14 +74,17 @@ def trend_chart(card: Scorecard) -> bytes:
 
 
 def _draw_limits(axes, control: ControlChart) -> list[float]:
-    """The centre line and each day's limits as steps (days without audits left blank); the lower limits."""
-    days = list(control.days)
-    lower = [float("nan") if value is None else value for value in control.lower]
-    upper = [float("nan") if value is None else value for value in control.upper]
+    """The centre line, and each day's limits across its whole day (days without audits left blank); returns
+    the lower limits drawn."""
+    from matplotlib.dates import date2num
+
     axes.axhline(control.centre, color=_LIMIT, linewidth=1)
-    for limits in (lower, upper):
-        axes.step(days, limits, where="mid", color=_LIMIT, linestyle=":", linewidth=1.3)
-    return [value for value in control.lower if value is not None]
+    drawn = [(date2num(day), low, high) for day, low, high in zip(control.days, control.lower, control.upper)
+             if low is not None]
+    for limits in ([low for _, low, _ in drawn], [high for _, _, high in drawn]):
+        axes.hlines(limits, [x - 0.5 for x, _, _ in drawn], [x + 0.5 for x, _, _ in drawn], colors=_LIMIT,
+                    linestyles=":", linewidth=1.3)
+    return [low for _, low, _ in drawn]
 
 
 #: Narrow enough to fill a phone's width, with type large enough to read there.
