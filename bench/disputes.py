@@ -2,6 +2,7 @@
 
     python -m bench.disputes                 # the 10M-audit database bench/rca.py makes (made once)
     python -m bench.disputes --audits 1000000 --runs 3
+    python -m bench.disputes --database-url postgresql+psycopg://postgres@127.0.0.1/qabot_bench_disputes
 
 Each run files a dispute on one of Acme's latest errors and overturns it through the disputes service (the
 decision, the final verdict on the audit, the rebuild of its day's roll-ups, one transaction; the message
@@ -29,21 +30,48 @@ def main() -> None:
     parser.add_argument("--audits", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path("bench/data"))
-    parser.add_argument("--out", type=Path, default=Path("bench/results/disputes.json"))
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL database to seed (once) and change, instead of a copy of the SQLite one")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default bench/results/disputes.json (SQLite), disputes-postgresql.json (PostgreSQL)")
     args = parser.parse_args()
-    source = args.workdir / f"rca_{args.audits}.db"
-    prepare_database(f"sqlite:///{source}", args.audits)
-    copy = args.workdir / f"disputes_{args.audits}.db"
+    if args.database_url:
+        url, database = args.database_url, "postgresql"
+        ensure_database(url)
+        prepare_database(url, args.audits)
+    else:
+        url, database = sqlite_copy(args.workdir, args.audits), "sqlite"
+    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
+              "machine": {"python": platform.python_version(), "platform": platform.platform()},
+              "audits": args.audits, "database": database, **measure(url, args.runs)}
+    out = args.out or Path(f"bench/results/disputes{'-postgresql' if database == 'postgresql' else ''}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+def sqlite_copy(workdir: Path, audits: int) -> str:
+    """A copy (made once) of the SQLite database bench/rca.py makes: the benchmark changes it."""
+    source = workdir / f"rca_{audits}.db"
+    prepare_database(f"sqlite:///{source}", audits)
+    copy = workdir / f"disputes_{audits}.db"
     if not copy.exists():
         shutil.copyfile(source, copy.with_suffix(".tmp"))
         copy.with_suffix(".tmp").rename(copy)
-    url = f"sqlite:///{copy}"
-    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
-              "machine": {"python": platform.python_version(), "platform": platform.platform()},
-              "audits": args.audits, "database": "sqlite", **measure(url, args.runs)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    return f"sqlite:///{copy}"
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names, if it does not exist yet."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
 
 
 def measure(url: str, runs: int) -> dict:

@@ -12,7 +12,7 @@ import tomllib
 import zoneinfo
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -21,6 +21,7 @@ from bot.calibration.config import Calibration
 from bot.coaching.config import Coaching
 from bot.config_types import (
     WEEKDAYS,
+    AuditCount,
     ChannelId,
     Fraction,
     LocalTime,
@@ -58,6 +59,10 @@ class Defaults(Strict):
     accuracy_target: Fraction = 0.95
     aht_target_s: Seconds = 120.0
     no_violation_labels: list[Name] = Field(default_factory=lambda: ["approve"], min_length=1)
+    control_baseline_weeks: Annotated[int, Field(ge=1, le=52)] = 8
+    """Control limits on trend charts come from this many weeks before the charted days."""
+    min_agent_audits: AuditCount = 30
+    """An agent with fewer audits in a period is shown as "too few audits", never ranked among the weakest."""
 
 
 class NamedScope(TargetOverrides):
@@ -65,6 +70,8 @@ class NamedScope(TargetOverrides):
 
     name: Name | None = None
     aliases: list[Name] = Field(default_factory=list)
+    weekly_items: AuditCount | None = None
+    """Decisions a week its audits are sampled from: `/qa sample` corrects for a small population with it."""
 
     def display_name(self, key: str) -> str:
         return self.name or key

@@ -38,6 +38,17 @@ def test_config_check_ok(run):
     assert "Config OK" in result.output and "vendors: 4" in result.output
 
 
+def test_config_check_warns_when_disputes_are_on_but_no_auditor_is_mapped_to_slack(run, tmp_path):
+    config = tmp_path / "disputes.toml"
+    config.write_text('[disputes]\nchannel = "C0DISPUTES"\n', encoding="utf-8")
+    unmapped = run("--config", str(config), "config", "check")
+    assert "disputes: filed within 7 days of the audit, decided within 72 h; 0 auditor(s)" in unmapped.output
+    assert "cannot be kept from deciding disputes of their own audits" in unmapped.output
+    config.write_text('[disputes]\nchannel = "C0DISPUTES"\n[auditors.qa-1]\nslack_user = "UQA1"\n', encoding="utf-8")
+    mapped = run("--config", str(config), "config", "check")
+    assert "1 auditor(s) mapped to Slack users" in mapped.output and "cannot be kept" not in mapped.output
+
+
 def test_config_check_names_every_problem(run, tmp_path, monkeypatch):
     bad = tmp_path / "bad.toml"
     bad.write_text("[defaults]\naccuracy_target = 2\n[vendors.x]\nnmae = 'X'\n", encoding="utf-8")
@@ -89,6 +100,24 @@ def test_errors_prints_the_pareto_and_writes_every_row_as_csv(run, tmp_path):
     assert unknown.exit_code == 1 and 'No errors of category "nope"' in unknown.output
 
 
+def test_sample_prints_the_plan_of_the_last_four_full_weeks(run, tmp_path, monkeypatch, now):
+    monkeypatch.setattr("bot.cli.sample.utc_now", lambda: now)
+    days = [now.date() - timedelta(days=1 + index % 28) for index in range(40)]
+    rows = [audit_row(f"A{index}", audited_at=f"{day}T12:00:00Z", decided_at=f"{day}T11:00:00Z",
+                      **({"qa_decision": "counterfeit"} if index < 4 else {})) for index, day in enumerate(days)]
+    assert run("import", "audits", str(write_csv(tmp_path / "audits.csv", rows))).exit_code == 0
+    result = run("sample", "vendor", "acme", "--margin", "3")
+    assert result.exit_code == 0, result.output
+    assert f"Acme BPO · sample plan · {now.date() - timedelta(days=28)} to {now.date() - timedelta(days=1)}" in result.output
+    assert "Accuracy 90.0% (95% CI 76.9%–96.0%) against target 95.0%, on 10 audits a week." in result.output
+    assert "±3 points: 388 a week; gets 10, 378 short" in result.output
+    assert "1 of 1 agents (100%) have too few audits" in result.output and "agent-1 90.0% of 40: needs 73" in result.output
+    assert "To catch accuracy 3 points under target (95.0% to 92.0%)" in result.output
+    assert "Another drop: qabot sample vendor 'Acme BPO' --margin 1" in result.output  # as a shell takes it
+    bad = CliRunner().invoke(cli, ["sample", "vendor", "acme", "--margin", "40"])
+    assert bad.exit_code == 2 and "40.0 is not in the range 0.1<=x<=20" in bad.output
+
+
 def test_import_missing_columns_is_a_clear_error(run, tmp_path):
     path = write_csv(tmp_path / "audits.csv", [{"audit_id": "A1"}], columns=["audit_id"])
     result = run("import", "audits", str(path))
@@ -134,7 +163,6 @@ def acme_accuracy_last_week(database: Path, *, now: datetime, zone: str) -> floa
     return (week["outcome"] == "correct").mean()
 
 
-@pytest.mark.clock
 def test_demo_without_a_config_still_knows_acme(tmp_path):
     """`qabot demo` in a directory with no config at all: `/qa vendor acme` is still Acme BPO's scorecard."""
     env = {key: value for key, value in os.environ.items() if key != "QABOT_CONFIG"}

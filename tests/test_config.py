@@ -185,3 +185,11 @@ def test_root_cause_and_coaching_keys_are_checked(tmp_path):
     assert "coaching.digest_timezone: 'Europe/Dublinn' is not an IANA time zone; did you mean Europe/Dublin" in joined
     assert "coaching.default_follow_up_days: Input should be greater than or equal to 1" in joined
     assert len(problems) == 7
+
+
+def test_sample_planning_settings_are_checked(tmp_path):
+    problems = problems_of(tmp_path, "[defaults]\nmin_agent_audits = 0\n[queues.video]\nweekly_items = -5\n")
+    assert [problem.split(": ", 1)[1] for problem in problems] == [
+        "defaults.min_agent_audits: Input should be greater than or equal to 1 (got 0)",
+        "queues.video.weekly_items: Input should be greater than or equal to 1 (got -5)",
+    ]

@@ -215,7 +215,7 @@ def load_chunks(
             if on_progress:
                 on_progress(len(chunk.canonical))
         summary.counts = load.finish()
-    supersede(session, audit_ids=summary.superseded_disputes)
+    supersede(session, audit_ids=summary.superseded_disputes, now=now)
     return summary
 
 

@@ -32,7 +32,8 @@ def config_check(app: AppContext) -> None:
                f"policies: {len(config.policies)}, import sources: {len(config.sources)}")
     click.echo(f"  default targets: accuracy {config.defaults.accuracy_target:.1%}, "
                f"AHT {config.defaults.aht_target_s:g} s; no-violation labels: "
-               f"{', '.join(config.defaults.no_violation_labels)}")
+               f"{', '.join(config.defaults.no_violation_labels)}; agents ranked from "
+               f"{config.defaults.min_agent_audits} audits")
     click.echo(f"  database: {redacted(app.settings.database_url)}")
     settings = app.settings
     mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {settings.port} at /slack/events"
@@ -56,6 +57,14 @@ def config_check(app: AppContext) -> None:
                f"{coaching.before_days} days before; at least {coaching.min_audits} audits to tell; weekly digest "
                f"{coaching.digest_day} {coaching.digest_at} {coaching.digest_timezone}: "
                + (", ".join(digests) if digests else "off (set a vendor's leads_channel to turn it on)"))
+    disputes = config.disputes
+    mapped = sum(1 for auditor in config.auditors.values() if auditor.slack_user)
+    click.echo("  disputes: " + (f"filed within {disputes.window_days} days of the audit, decided within "
+                                   f"{disputes.decide_within_h:g} h; {mapped} auditor(s) mapped to Slack users"
+                                   if disputes.takes_disputes else "off (set [disputes].channel to turn them on)"))
+    if disputes.takes_disputes and not mapped:
+        click.echo("  note: no [auditors.ID] has a slack_user: QA staff cannot be kept from deciding disputes of "
+                   "their own audits until you map the auditor ids in the data to Slack users.")
     if not config.access.qa_staff and not any(vendor.members or vendor.leads for vendor in config.vendors.values()):
         click.echo("  note: [access] names no QA staff and no vendor has members: in Slack, everyone will be "
                    "refused until you add some.")

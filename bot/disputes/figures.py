@@ -1,9 +1,9 @@
-"""How a vendor's disputes went, by QA's error category, and who files them. Pure."""
+"""How disputes went, by QA's error category or by vendor, and who files them. Pure."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.kpi.scorecard import Estimate, wilson
@@ -14,8 +14,8 @@ TOP_FILERS = 3
 
 
 @dataclass(frozen=True)
-class CategoryDisputes:
-    category: str
+class GroupDisputes:
+    name: str
     filed: int
     upheld: int
     overturned: int
@@ -28,21 +28,29 @@ class CategoryDisputes:
 
 @dataclass(frozen=True)
 class DisputeBreakdown:
-    categories: list[CategoryDisputes]
+    by: str
+    """What the groups are, for people: "QA's error category", "vendor"."""
+    groups: list[GroupDisputes]
     """Most filed first."""
     filers: list[tuple[str, int]]
     """Who files most (Slack user ids), with how many."""
 
 
-def dispute_breakdown(disputes: Iterable[Dispute]) -> DisputeBreakdown:
+def by_category(dispute: Dispute) -> str:
+    return dispute.original_category or UNCATEGORISED
+
+
+def dispute_breakdown(disputes: Iterable[Dispute], *, by: str = "QA's error category",
+                      group_of: Callable[[Dispute], str] = by_category) -> DisputeBreakdown:
+    """Superseded disputes are left out: a re-audit replaced the verdict they were about."""
     counts: dict[str, Counter] = defaultdict(Counter)
     filers: Counter[str] = Counter()
     for dispute in disputes:
         if dispute.status == DisputeStatus.SUPERSEDED.value:
             continue
-        counts[dispute.original_category or UNCATEGORISED][dispute.status] += 1
+        counts[group_of(dispute)][dispute.status] += 1
         filers[dispute.filer_id] += 1
-    categories = [CategoryDisputes(category, sum(c.values()), c[DisputeStatus.UPHELD.value],
-                                   c[DisputeStatus.OVERTURNED.value]) for category, c in counts.items()]
-    categories.sort(key=lambda row: (-row.filed, row.category))
-    return DisputeBreakdown(categories, filers.most_common(TOP_FILERS))
+    groups = [GroupDisputes(name, sum(c.values()), c[DisputeStatus.UPHELD.value], c[DisputeStatus.OVERTURNED.value])
+              for name, c in counts.items()]
+    groups.sort(key=lambda row: (-row.filed, row.name))
+    return DisputeBreakdown(by, groups, filers.most_common(TOP_FILERS))

@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.disputes.figures import DisputeBreakdown, dispute_breakdown
 from bot.disputes.posting import DISPUTE_MESSAGE
 from bot.disputes.rules import DisputeForm, filing_refusal, form_problems, outcome_of
@@ -32,6 +34,7 @@ from bot.store.disputes import (
     get_audit,
     get_dispute,
     list_disputes,
+    lock_filings,
     open_dispute_of,
     open_disputes_of_vendor,
     overturning_dispute_of,
@@ -81,19 +84,14 @@ def filing_form_problems(runtime: Runtime, *, viewer: Viewer, form: DisputeForm)
 
 def file_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Dispute:
     """Store (checked again: FormProblems), post to the vendor's disputes channel, and DM the filer the link."""
-    now = runtime.clock()
-    with session_scope(runtime.engine) as session:
-        audit = _visible_audit(session, runtime, viewer=viewer, audit_id=form.audit_id)
-        problems = _problems(session, runtime, audit=audit, form=form)
-        if problems:
-            raise FormProblems(problems)
-        dispute = create_dispute(session, dispute=Dispute(
-            audit_id=audit.audit_id, vendor=audit.vendor, agent_id=audit.agent_id, auditor_id=audit.auditor_id,
-            audit_day=audit.audit_day, filer_id=viewer.user_id, proposed_label=form.proposed_label,
-            reason=form.reason.strip(), evidence=form.evidence, original_label=audit.qa_decision,
-            original_outcome=audit.outcome, original_category=audit.error_category, created_at=now,
-            decide_due_at=now + timedelta(hours=runtime.config.disputes.decide_within_h),
-            channel_id=_channel(runtime, audit.vendor)))
+    try:
+        dispute = _store_dispute(runtime, viewer=viewer, form=form)
+    except IntegrityError:  # a second filing of the audit at the same instant: the checks now see the first
+        with session_scope(runtime.engine) as session:
+            audit = _visible_audit(session, runtime, viewer=viewer, audit_id=form.audit_id)
+            problems = _problems(session, runtime, audit=audit, form=form)
+        raise FormProblems(problems or {"proposed_label": "Another dispute of this audit was filed at the same "
+                                                          "moment; submit again to see where it stands."}) from None
     logger.info("user %s filed %s on audit %s", viewer.user_id, dispute.readable_id, dispute.audit_id)
     try:
         answer = DISPUTE_MESSAGE.post(runtime.client, engine=runtime.engine, tracked=dispute)
@@ -107,6 +105,25 @@ def file_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Disp
             f"{dispute.readable_id} is stored, but posting it to <#{dispute.channel_id}> failed (is the bot in "
             "that channel?). QA can see it with `/qa disputes`."))
     return dispute
+
+
+def _store_dispute(runtime: Runtime, *, viewer: Viewer, form: DisputeForm) -> Dispute:
+    """Checked again (FormProblems) and stored; IntegrityError if another open dispute of the audit won a race."""
+    now = runtime.clock()
+    with session_scope(runtime.engine) as session:
+        if runtime.config.disputes.max_open_per_vendor:
+            lock_filings(session)  # two filings at once cannot both take the vendor's last place
+        audit = _visible_audit(session, runtime, viewer=viewer, audit_id=form.audit_id)
+        problems = _problems(session, runtime, audit=audit, form=form)
+        if problems:
+            raise FormProblems(problems)
+        return create_dispute(session, dispute=Dispute(
+            audit_id=audit.audit_id, vendor=audit.vendor, agent_id=audit.agent_id, auditor_id=audit.auditor_id,
+            audit_day=audit.audit_day, filer_id=viewer.user_id, proposed_label=form.proposed_label,
+            reason=form.reason.strip(), evidence=form.evidence, original_label=audit.qa_decision,
+            original_outcome=audit.outcome, original_category=audit.error_category, created_at=now,
+            decide_due_at=now + timedelta(hours=runtime.config.disputes.decide_within_h),
+            channel_id=_channel(runtime, audit.vendor)))
 
 
 def may_decide(runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> Dispute:
@@ -136,7 +153,7 @@ def decide_dispute(runtime: Runtime, dispute_id: int, *, viewer: Viewer, overtur
         audit = get_audit(session, audit_id=dispute.audit_id)
         if dispute.status == DisputeStatus.OPEN.value and \
                 audit.qa_decision.casefold() != dispute.original_label.casefold():
-            supersede(session, audit_ids=[dispute.audit_id])
+            supersede(session, audit_ids=[dispute.audit_id], now=now)
             raise QabotError(f"{dispute.readable_id}: audit {dispute.audit_id} was re-audited since "
                              f"({audit.qa_decision}); the dispute ends as superseded. File a new one if need be.")
         if not overturn:
@@ -178,7 +195,7 @@ class DisputeList:
     disputes: list[Dispute]
     """Newest first, at most LIST_LIMIT."""
     breakdown: DisputeBreakdown | None = None
-    """For a vendor: its disputes of the last BREAKDOWN_DAYS by category, and who files most."""
+    """How the last BREAKDOWN_DAYS' disputes went: a vendor's by category; every vendor's, for QA staff."""
 
 
 def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeList:
@@ -188,17 +205,21 @@ def visible_disputes(runtime: Runtime, *, viewer: Viewer, text: str) -> DisputeL
     word = word.lower() or "open"
     if word not in ("open", "mine", "vendor") or (word == "vendor") != bool(rest.strip()):
         raise QabotError(LIST_USAGE)
+    since = runtime.clock() - timedelta(days=BREAKDOWN_DAYS)
     with session_scope(runtime.engine) as session:
         breakdown = None
         if word == "vendor":
             scope = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes={"vendor": rest.strip()})[0]
             title, found = f"Disputes of {scope.label}", list_disputes(session, vendors=scope.values, limit=None)
-            since = runtime.clock() - timedelta(days=BREAKDOWN_DAYS)
             breakdown = dispute_breakdown(dispute for dispute in found if dispute.created_at >= since)
         elif word == "mine":
             title, found = "Disputes you filed", list_disputes(session, filer_id=viewer.user_id, limit=LIST_LIMIT)
         else:
             title, found = "Open disputes", list_disputes(session, statuses=[DisputeStatus.OPEN.value], limit=None)
+            if viewer.qa_staff:
+                breakdown = dispute_breakdown(
+                    list_disputes(session, since=since, limit=None), by="vendor",
+                    group_of=lambda dispute: named("vendor", dispute.vendor, config=runtime.config).label)
     visible = [dispute for dispute in found if viewer.qa_staff or viewer.works_for(dispute.vendor)]
     return DisputeList(title, visible[:LIST_LIMIT], breakdown)
 
@@ -249,13 +270,18 @@ def _refusal(session, runtime: Runtime, *, audit: Audit) -> str | None:
     return filing_refusal(
         audited_at=audit.audited_at, now=runtime.clock(), window_days=config.window_days,
         open_id=open_one.readable_id if open_one else None,
-        vendor_open=open_disputes_of_vendor(session, vendor_values=[audit.vendor]) if config.max_open_per_vendor
+        vendor_open=open_disputes_of_vendor(session, spellings=_spellings(runtime, audit.vendor))
+        if config.max_open_per_vendor
         else 0, vendor_most=config.max_open_per_vendor)
 
 
+def _spellings(runtime: Runtime, vendor: str) -> list[str]:
+    """Every way the data spells this vendor (its key, display name, aliases)."""
+    return sorted(named("vendor", vendor, config=runtime.config).spellings)
+
+
 def _channel(runtime: Runtime, vendor: str) -> str | None:
-    spellings = named("vendor", vendor, config=runtime.config).spellings
-    return runtime.config.disputes.channel_for(vendor, spellings=spellings)
+    return runtime.config.disputes.channel_for(vendor, spellings=_spellings(runtime, vendor))
 
 
 def _decidable(session, runtime: Runtime, dispute_id: int, *, viewer: Viewer) -> Dispute:

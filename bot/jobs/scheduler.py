@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import wall_now
 from bot.coaching.follow_up import follow_up_due, post_digest
 from bot.config import TeamConfig
+from bot.disputes.supersessions import tell_supersessions
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
 from bot.jobs.escalations import repost_unposted
@@ -118,6 +119,8 @@ def jobs_for(config: TeamConfig) -> list[Job]:
         Job("calibrations", "remind calibration participants; post results when done or due", _calibrations,
             every=timedelta(minutes=5)),
     ]
+    jobs.append(Job("dispute-supersessions", "tell disputes' threads and filers when a re-audit ended them",
+                    lambda runtime, *, now, slot: tell_supersessions(runtime, now=now), every=timedelta(minutes=5)))
     jobs.append(Job("coaching-follow-ups", "measure coaching due for follow-up and tell the coach and leads",
                     lambda runtime, *, now, slot: follow_up_due(runtime, now=now), every=timedelta(hours=1)))
     digest = config.coaching

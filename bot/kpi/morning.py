@@ -6,10 +6,12 @@ last TREND_DAYS local days; everything else is worked out here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.kpi.control import accuracy_control
 from bot.kpi.periods import Period
 from bot.kpi.scorecard import (
     Change,
@@ -101,9 +103,13 @@ def build_morning_report(
     alerts: list[AlertLine],
     last_audit_at: datetime | None,
     repeats: list[tuple[str, int]] | None = None,
+    baseline_counts: Mapping[date, Counts] | None = None,
+    baseline_days: int = 0,
 ) -> MorningReport:
     """`day_counts` maps (day index from the first trend day, part value) to counts;
-    `part_targets` maps each part value to its display name and accuracy target."""
+    `part_targets` maps each part value to its display name and accuracy target; `baseline_counts`, the
+    `baseline_days` before the trend (UTC days: a centre line and its spread barely move with the day's
+    edges), give the trend chart its control limits."""
     first, yesterday = trend_days(today)
     by_day: dict[date, Counts] = {}
     for (index, _part), counts in day_counts.items():
@@ -115,6 +121,7 @@ def build_morning_report(
         return build_scorecard(kind="team", label=label, period=period, targets=targets, daily_counts=by_day,
                                handle_time_histogram=histogram, error_counts=errors)
 
+    trend = card(Period(first, yesterday), [], [])
     parts = _parts(day_counts, part_targets, week_start=WEEK_DAYS)
     by_volume = sorted(parts, key=lambda part: -part.accuracy.trials)[:COMPARISON_PARTS]
     movers = [part for part in parts if part.change is not None and part.change.previous.trials >= MOVER_MIN_AUDITS
@@ -124,7 +131,8 @@ def build_morning_report(
         team=team, label=label, timezone=timezone, today=today,
         yesterday=card(Period(yesterday, yesterday), yesterday_histogram, []),
         week=card(week, week_histogram, week_errors),
-        trend=card(Period(first, yesterday), [], []),
+        trend=dataclasses.replace(trend, control=accuracy_control(
+            trend.period, {**(baseline_counts or {}), **by_day}, baseline_days=baseline_days)),
         compare_kind=compare_kind,
         parts=sorted(by_volume, key=lambda part: (part.accuracy.value, part.name)),
         more_parts=len(parts) - len(by_volume),

@@ -35,7 +35,7 @@ from bot.slack.files import upload_png
 from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
-from bot.store.kpi import distinct_values, last_audit_at, local_day_slices
+from bot.store.kpi import daily_counts, distinct_values, last_audit_at, local_day_slices
 from bot.store.rca import repeated_errors
 from bot.store.records import Alert, Escalation, TrackedStatus
 
@@ -88,6 +88,7 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
         scope.setdefault(SCOPE_KINDS[item.kind], []).extend(item.values)
     today = local_today(team.zone, day_of or now)
     first, yesterday = trend_days(today)
+    baseline_days = config.defaults.control_baseline_weeks * 7
     edges = local_day_edges(team.zone, first, yesterday)
     compare_kind = team.compare_by or ("queue" if len(team.vendors) == 1 else "vendor")
     slices = local_day_slices(session, scope=scope, edges=edges, by=SCOPE_KINDS[compare_kind])
@@ -128,6 +129,9 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
         repeats=repeats_by_category(repeated_errors(  # UTC days: the roll-ups', close enough for a count
             session, scope=scope, first_day=yesterday - timedelta(days=WEEK_DAYS - 1), last_day=yesterday,
             at_least=config.rca.repeat_min)),
+        baseline_counts=daily_counts(session, scope=scope, first_day=first - timedelta(days=baseline_days),
+                                     last_day=first - timedelta(days=1)),
+        baseline_days=baseline_days,
     )
 
 

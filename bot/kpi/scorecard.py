@@ -12,11 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.kpi import handle_time
 from bot.kpi.periods import Period
+
+if TYPE_CHECKING:
+    from bot.kpi.control import DailyControl
 
 CONFIDENCE = 0.95
 SIGNIFICANCE = 0.05
@@ -148,6 +152,9 @@ class Breakdown:
 
     kind: str
     weakest: list[GroupAccuracy]
+    too_few: list[GroupAccuracy] = field(default_factory=list)
+    """Parts under `min_audits` audits: shown as too few to tell, never ranked; most audits first."""
+    min_audits: int = 1
 
 
 @dataclass(frozen=True)
@@ -161,11 +168,15 @@ class LatestError:
     qa_decision: str
 
 
-def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int) -> Breakdown:
-    """The `limit` lowest accuracies among (name, counts) rows, ties broken by volume."""
+def weakest(kind: str, rows: Iterable[tuple[str, Counts]], *, limit: int, min_audits: int = 1) -> Breakdown:
+    """The `limit` lowest accuracies among (name, counts) rows with at least `min_audits` audits, ties broken by
+    volume; the rows under it are set apart, since a handful of audits ranks anyone weakest by chance."""
     groups = [GroupAccuracy(name, wilson(counts.correct, counts.audits)) for name, counts in rows if counts.audits]
-    groups.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
-    return Breakdown(kind, groups[:limit])
+    ranked = [group for group in groups if group.accuracy.trials >= min_audits]
+    ranked.sort(key=lambda group: (group.accuracy.value, -group.accuracy.trials, group.name))
+    too_few = sorted((group for group in groups if group.accuracy.trials < min_audits),
+                     key=lambda group: (-group.accuracy.trials, group.name))
+    return Breakdown(kind, ranked[:limit], too_few, min_audits)
 
 
 @dataclass(frozen=True)
@@ -211,6 +222,8 @@ class Scorecard:
     breakdowns: list[Breakdown] = field(default_factory=list)
     latest_errors: list[LatestError] = field(default_factory=list)
     disputes: DisputeFigures | None = None
+    control: DailyControl | None = None
+    """The daily accuracy against the weeks before the period; None where not drawn."""
 
 
 def build_scorecard(
@@ -222,6 +235,7 @@ def build_scorecard(
     daily_counts: dict[date, Counts],
     handle_time_histogram: Sequence[int],
     error_counts: Sequence[tuple[str, int]],
+    control: DailyControl | None = None,
 ) -> Scorecard:
     """Figures for `period`; `daily_counts` may also hold the previous period's days.
 
@@ -252,6 +266,7 @@ def build_scorecard(
         top_errors=[ErrorShare(category, n, n / errors_total)
                     for category, n in error_counts[:TOP_ERROR_CATEGORIES]],
         daily=daily_series(period, daily_counts),
+        control=control,
     )
 
 

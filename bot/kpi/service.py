@@ -15,9 +15,10 @@ from sqlmodel import Session
 
 from bot.config import NamedScope, TeamConfig
 from bot.errors import QabotError, UnknownScopeError
+from bot.kpi.control import accuracy_control, baseline_period
 from bot.kpi.periods import Period, parse_period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
-from bot.kpi.scorecard import LatestError, Scorecard, build_scorecard, dispute_figures, weakest
+from bot.kpi.scorecard import LatestError, Scorecard, Targets, build_scorecard, dispute_figures, weakest
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, authorise, narrowed_to_own_vendors, not_visible, refuse_outsiders
 from bot.store.db import session_scope
@@ -44,6 +45,8 @@ BREAKDOWNS = {
     "agent": (),
 }
 WEAKEST_LIMIT = 3
+#: Queues, policies and vendors under this many audits are left out of the weakest; agents under
+#: [defaults].min_agent_audits are listed apart, as "too few audits".
 WEAKEST_MIN_AUDITS = 20
 LATEST_ERRORS_LIMIT = 5
 
@@ -75,7 +78,7 @@ def scorecard_for(
     if resolved is None:
         resolved = resolve_scopes(session, config=config, scopes=scopes or {})
     store_scope = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
-    previous = period.previous()
+    baseline = baseline_period(period, baseline_days=config.defaults.control_baseline_weeks * 7)
     current = {"scope": store_scope, "first_day": period.first_day, "last_day": period.last_day}
     primary = resolved[0] if resolved else None
     kind = primary.kind if primary else ORG
@@ -83,11 +86,12 @@ def scorecard_for(
         kind=kind,
         label=" · ".join(scope.label for scope in resolved) or "All audits",
         period=period,
-        targets=targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config)),
-        daily_counts=daily_counts(session, scope=store_scope, first_day=previous.first_day,
-                                  last_day=period.last_day),
+        targets=scope_targets(session, config=config, resolved=resolved),
+        daily_counts=(days := daily_counts(session, scope=store_scope, last_day=period.last_day,
+                                           first_day=min(period.previous().first_day, baseline.first_day))),
         handle_time_histogram=handle_time_histogram(session, **current),
         error_counts=error_category_counts(session, **current),
+        control=accuracy_control(period, days, baseline_days=baseline.days),
     )
     filed, overturned, gained = dispute_counts(session, **current)
     card = dataclasses.replace(card, disputes=dispute_figures(card.counts, filed=filed, overturned=overturned,
@@ -95,8 +99,9 @@ def scorecard_for(
     if not detail or card.accuracy is None:
         return card
     breakdowns = [
-        weakest(part, counts_by(session, column=SCOPE_KINDS[part], min_audits=WEAKEST_MIN_AUDITS, **current),
-                limit=WEAKEST_LIMIT)
+        weakest(part, counts_by(session, column=SCOPE_KINDS[part],
+                                min_audits=1 if part == "agent" else WEAKEST_MIN_AUDITS, **current),
+                limit=WEAKEST_LIMIT, min_audits=config.defaults.min_agent_audits if part == "agent" else 1)
         for part in BREAKDOWNS[kind] if part not in {scope.kind for scope in resolved}
     ]
     errors = []
@@ -107,13 +112,20 @@ def scorecard_for(
             for audit in latest_errors(session, agent_ids=primary.values, first_day=period.first_day,
                                        last_day=period.last_day, limit=LATEST_ERRORS_LIMIT)
         ]
-    return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest], latest_errors=errors)
+    return dataclasses.replace(card, breakdowns=[b for b in breakdowns if b.weakest or b.too_few],
+                               latest_errors=errors)
 
 
 def only_vendor_of(session: Session, agent: ResolvedScope) -> str | None:
     """The agent's vendor as in the data, when they work for exactly one (else None)."""
     vendors = vendors_of_agents(session, agent_ids=agent.values)
     return vendors[0] if len(vendors) == 1 else None
+
+
+def scope_targets(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope]) -> Targets:
+    """The targets of a scope's first kind (an agent's are their vendor's), else the defaults."""
+    primary = resolved[0] if resolved else None
+    return targets_for(primary, config=config, fallback=_agent_vendor(session, primary, config))
 
 
 def _agent_vendor(session: Session, scope: ResolvedScope | None, config: TeamConfig) -> NamedScope | None:

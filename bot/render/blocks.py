@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from bot.kpi.control import DailyControl
 from bot.kpi.periods import PERIOD_HELP
 from bot.kpi.scorecard import AhtStatus, Scorecard, Status
-from bot.render.text import change_phrase
+from bot.render.control_text import control_lines
+from bot.render.text import change_phrase, too_few_words
 from bot.slack import limits
 from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.wording import interval, percent, plural, seconds, slack_time
@@ -25,6 +27,8 @@ HELP_TEXT = (
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
     f"• `{COMMAND} errors vendor acme 30d`: error categories (Pareto), repeat errors, escalation root causes; "
     f"add a category in quotes, `{COMMAND} errors vendor acme \"missed context\"`, to see where it comes from\n"
+    f"• `{COMMAND} sample vendor acme [2]`: audits a week needed for a ±1, ±2, ±3 point interval against those it "
+    f"gets, agents on too few audits, audits to catch a 2-point drop (or the one given)\n"
     f"• `{COMMAND} coach AGENT [\"category\"]`: record coaching (a form opens; followed up with a significance "
     f"test); `{COMMAND} coaching [due|agent ID|vendor NAME]`: coaching records and how they went\n"
     f"• `{COMMAND} dispute AUDIT_ID [why]`: contest an audit's QA verdict (a form opens); "
@@ -133,9 +137,10 @@ def scorecard_blocks(
         blocks.append(section("*Top error categories*\n" + "\n".join(
             f"• {error.category}: {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors)))
     for breakdown in card.breakdowns:
-        blocks.append(section(f"*Weakest {plural(breakdown.kind)}*\n" + "\n".join(
-            f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
-            for group in breakdown.weakest)))
+        ranked = [f"• {group.name}: {percent(group.accuracy.value)} of {group.accuracy.trials:,}"
+                  for group in breakdown.weakest] or [f"none with {breakdown.min_audits:,} or more audits"]
+        too_few = [too_few_words(breakdown)] if breakdown.too_few else []
+        blocks.append(section(f"*Weakest {plural(breakdown.kind)}*\n" + "\n".join(ranked + too_few)))
     if card.latest_errors:
         lines = [f"• `{error.item_id}` {error.outcome.replace('_', ' ')}: agent `{error.agent_decision}`, "
                  f"QA `{error.qa_decision}`{f' ({error.error_category})' if error.error_category else ''} · "
@@ -149,7 +154,9 @@ def scorecard_blocks(
                 "text": plain("Dispute")}} for line, error in zip(lines, card.latest_errors, strict=True)]
     if chart_file_id:
         blocks.append({"type": "image", "block_id": BlockId.SCORECARD_CHART, "slack_file": {"id": chart_file_id},
-                       "alt_text": f"Daily accuracy of {card.label} with its 95% interval and the target line"})
+                       "alt_text": trend_alt_text(card)})
+    if card.control is not None:
+        blocks.append(control_context(card.control))
     if coach_agent is not None:
         blocks.append({"type": "actions", "block_id": BlockId.SCORECARD_ACTIONS, "elements": [
             {"type": "button", "action_id": ActionId.COACH_AGENT, "value": coach_agent,
@@ -164,6 +171,17 @@ def scorecard_blocks(
              "text": {"type": "plain_text", "text": "Share in channel"}},
         ]})
     return blocks
+
+
+def trend_alt_text(card: Scorecard) -> str:
+    drawn = ("its control limits" if card.control is not None and card.control.chart.centre is not None
+             else "its 95% interval")
+    return f"Daily accuracy of {card.label} with {drawn} and the target line"
+
+
+def control_context(control: DailyControl) -> dict:
+    """The trend chart's control limits and signals in words, under it."""
+    return {"type": "context", "elements": [mrkdwn(_clip("\n".join(control_lines(control)), limits.SECTION_TEXT))]}
 
 
 def _disputes_text(card: Scorecard) -> str:

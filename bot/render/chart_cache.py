@@ -55,7 +55,10 @@ class Memo(Generic[T]):
 def chart_key(card: Scorecard) -> str:
     """Everything the trend chart shows, hashed."""
     points = ";".join(f"{p.day}:{p.audits}:{p.accuracy.successes if p.accuracy else ''}" for p in card.daily)
-    text = f"trend|{card.label}|{card.period.first_day}|{card.period.last_day}|{card.targets.accuracy}|{points}"
+    chart = card.control.chart if card.control is not None else None
+    limits = f"{chart.centre}|{chart.caption}" if chart is not None else ""
+    text = (f"trend|{card.label}|{card.period.first_day}|{card.period.last_day}|{card.targets.accuracy}|{points}"
+            f"|{limits}")
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.kpi.morning import Part
 from bot.kpi.scorecard import Scorecard, Status, accuracy_status
+from bot.spc.limits import ControlChart, Method
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -21,11 +22,15 @@ TREND_DPI = 110
 _LINE = "#1264A3"
 _BAND = "#1264A3"
 _TARGET = "#E01E5A"
-_MARGINS = {"left": 0.075, "right": 0.985, "top": 0.89, "bottom": 0.1}
+_LIMIT = "#616061"
+_SIGNAL = "#E8912D"
+_MARGINS = {"left": 0.075, "right": 0.985, "top": 0.85, "bottom": 0.1}
 
 
 def trend_chart(card: Scorecard) -> bytes:
-    """Daily accuracy with its 95% interval band and the target line, as PNG."""
+    """Daily accuracy with the target line, and either its control limits (centre line, 3σ limits for each
+    day's audit count, points of a signal in red) or, without a baseline to draw them from, each day's 95%
+    interval band; as PNG."""
     from matplotlib.dates import DateFormatter, date2num
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -35,23 +40,51 @@ def trend_chart(card: Scorecard) -> bytes:
     axes = figure.add_subplot()
     points = [point for point in card.daily if point.accuracy is not None]
     days = [point.day for point in points]
-    axes.fill_between(days, [p.accuracy.low for p in points], [p.accuracy.high for p in points],
-                      color=_BAND, alpha=0.15, linewidth=0,)
+    control = card.control.chart if card.control is not None and card.control.chart.centre is not None else None
+    if control is None:
+        axes.fill_between(days, [p.accuracy.low for p in points], [p.accuracy.high for p in points],
+                          color=_BAND, alpha=0.15, linewidth=0)
+        lows = [p.accuracy.low for p in points]
+        drawn = "band = 95% interval"
+    else:
+        lows = _draw_limits(axes, control)
+        kind = (f"p′ chart, Laney σz = {control.baseline.sigma_z:.2f}" if control.baseline.method is Method.LANEY
+                else "p chart")
+        drawn = f"grey = centre line and 3σ limits ({kind}), orange = a signal's days"
     axes.plot(days, [p.accuracy.value for p in points], color=_LINE, marker="o", markersize=3.5,
               linewidth=2)
+    if control is not None:
+        flagged = {control.days[index] for signal in control.signals
+                   for index in range(signal.first, signal.last + 1)}
+        marked = [p for p in points if p.day in flagged]
+        axes.scatter([p.day for p in marked], [p.accuracy.value for p in marked], color=_SIGNAL, s=40, zorder=3)
     axes.axhline(card.targets.accuracy, color=_TARGET, linestyle="--", linewidth=1.5)
     axes.set_xlim(date2num(card.period.first_day) - 0.5, date2num(card.period.last_day) + 0.5)  # half a day of air
-    low = min([p.accuracy.low for p in points] + [card.targets.accuracy])
+    low = min([*lows, *(p.accuracy.value for p in points), card.targets.accuracy])
     axes.set_ylim(max(0.0, low - 0.02), 1.0)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5))  # about six labels: enough to read, cheap to draw
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     axes.xaxis.set_major_formatter(DateFormatter("%b %d"))
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    # One title line explains band and dashes: a legend box would cost a sixth of the render time.
-    axes.set_title(f"{card.label}: daily accuracy {card.period.first_day:%b %d} to {card.period.last_day:%b %d}, "
-                   f"band = 95% interval, dashed = target {card.targets.accuracy:.1%}", loc="left", fontsize=10)
+    # One title line explains what is drawn: a legend box would cost a sixth of the render time.
+    axes.set_title(f"{card.label}: daily accuracy {card.period.first_day:%b %d} to {card.period.last_day:%b %d}\n"
+                   f"{drawn}, dashed = target {card.targets.accuracy:.1%}", loc="left", fontsize=9)
     return _png(figure)
+
+
+def _draw_limits(axes, control: ControlChart) -> list[float]:
+    """The centre line, and each day's limits across its whole day (days without audits left blank); returns
+    the lower limits drawn."""
+    from matplotlib.dates import date2num
+
+    axes.axhline(control.centre, color=_LIMIT, linewidth=1)
+    drawn = [(date2num(day), low, high) for day, low, high in zip(control.days, control.lower, control.upper)
+             if low is not None]
+    for limits in ([low for _, low, _ in drawn], [high for _, _, high in drawn]):
+        axes.hlines(limits, [x - 0.5 for x, _, _ in drawn], [x + 0.5 for x, _, _ in drawn], colors=_LIMIT,
+                    linestyles=":", linewidth=1.3)
+    return [low for _, low, _ in drawn]
 
 
 #: Narrow enough to fill a phone's width, with type large enough to read there.

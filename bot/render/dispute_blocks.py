@@ -90,18 +90,18 @@ def decision_modal(dispute: Dispute, *, overturn: bool, labels: list[str]) -> di
 
 def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime,
                          breakdown: DisputeBreakdown | None = None) -> list[dict]:
-    """`/qa disputes`: one line each, with the decision's SLA clock while open; for a vendor, how its disputes
-    went by category and who files most."""
-    if not disputes:
-        return [header(title), section("No disputes here.")]
+    """`/qa disputes`: one line each, with the decision's SLA clock while open; then how the last 30 days'
+    disputes went (by vendor for QA staff, by QA's error category for one vendor) and who files most."""
     lines = [f"• *{d.readable_id}* {STATUS_MARK[DisputeStatus(d.status)]} · audit {d.audit_id} ({d.vendor}) · QA "
              f"{d.original_label} → proposed {d.proposed_label} · {_clock(d, now)}" for d in disputes]
     blocks = [header(title), *[section("\n".join(lines[start:start + 10])) for start in range(0, len(lines), 10)]]
-    if breakdown is not None and breakdown.categories:
-        blocks.append(section("*Last 30 days, by QA's error category*\n" + "\n".join(
-            f"• {row.category}: {row.filed:,} filed · {row.upheld:,} upheld · {row.overturned:,} overturned"
+    if not disputes:
+        blocks.append(section("No disputes here."))
+    if breakdown is not None and breakdown.groups:
+        blocks.append(section(f"*Last 30 days, by {breakdown.by}*\n" + "\n".join(
+            f"• {row.name}: {row.filed:,} filed · {row.upheld:,} upheld · {row.overturned:,} overturned"
             + (f" · {interval(row.overturn_share)} overturned" if row.overturn_share else "")
-            for row in breakdown.categories[:10])))
+            for row in breakdown.groups[:10])))
         blocks.append(section("*Who files most*: " + " · ".join(f"<@{user}> {n}" for user, n in breakdown.filers)))
     blocks.append({"type": "context", "elements": [mrkdwn("Times are your local time.")]})
     return blocks
@@ -109,6 +109,8 @@ def disputes_list_blocks(title: str, disputes: list[Dispute], *, now: datetime,
 
 def _clock(dispute: Dispute, now: datetime) -> str:
     if dispute.status != DisputeStatus.OPEN.value:
+        if dispute.status == DisputeStatus.SUPERSEDED.value and dispute.superseded_at:
+            return f"superseded {slack_time(dispute.superseded_at)}"
         return f"decided {slack_time(dispute.decided_at)}" if dispute.decided_at else "superseded"
     if now > dispute.decide_due_at:
         return f":red_circle: decision {duration(now - dispute.decide_due_at)} overdue"

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.kpi.morning import MorningReport, Part
 from bot.kpi.scorecard import AhtStatus, Scorecard
-from bot.render.blocks import STATUS_MARK, mrkdwn, section
+from bot.render.blocks import STATUS_MARK, control_context, mrkdwn, section, trend_alt_text
 from bot.render.text import change_phrase
 from bot.slack import limits
 from bot.slack.ids import COMMAND
@@ -60,8 +60,10 @@ def morning_blocks(report: MorningReport, *, trend_file_id: str | None, comparis
     blocks.append(section(_escalations(report) + "\n" + _alerts(report)))
     if trend_file_id:
         blocks.append({"type": "image", "slack_file": {"id": trend_file_id},
-                       "alt_text": f"Daily accuracy of {report.label} over the last {report.trend.period.days} "
-                                   "local days, with 95% interval band and target line"})
+                       "alt_text": f"{trend_alt_text(report.trend)}, over the last {report.trend.period.days} local "
+                                   "days"})
+        if report.trend.control is not None:
+            blocks.append(control_context(report.trend.control))
     if comparison_file_id:
         blocks.append({"type": "image", "slack_file": {"id": comparison_file_id},
                        "alt_text": f"Accuracy by {report.compare_kind} over the last 7 days against each target"})

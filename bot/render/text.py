@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.kpi.scorecard import AhtStatus, Scorecard, Status
+from bot.kpi.scorecard import AhtStatus, Breakdown, Scorecard, Status
+from bot.render.control_text import control_lines
 from bot.wording import interval, p_value, percent, plural, seconds
 
 _STATUS_MARK = {
@@ -12,6 +13,7 @@ _STATUS_MARK = {
     Status.NO_DATA: "no data",
 }
 _SPARK = "▁▂▃▄▅▆▇█"
+TOO_FEW_SHOWN = 5
 
 
 def scorecard_text(card: Scorecard) -> str:
@@ -32,13 +34,26 @@ def scorecard_text(card: Scorecard) -> str:
         lines.append("  Top errors   " + " · ".join(
             f"{error.category} {error.errors:,} ({percent(error.share, 0)})" for error in card.top_errors))
     for breakdown in card.breakdowns:
-        lines.append(f"  Weakest {plural(breakdown.kind)}: " + " · ".join(
-            f"{group.name} {percent(group.accuracy.value)} of {group.accuracy.trials:,}" for group in breakdown.weakest))
+        lines.append(f"  Weakest {plural(breakdown.kind)}: " + (" · ".join(
+            f"{group.name} {percent(group.accuracy.value)} of {group.accuracy.trials:,}" for group in breakdown.weakest)
+            or f"none with {breakdown.min_audits:,} or more audits"))
+        if breakdown.too_few:
+            lines.append(f"    {too_few_words(breakdown)}")
     for error in card.latest_errors:
         lines.append(f"  Error        {error.audited_at:%Y-%m-%d %H:%M} item {error.item_id}: "
                      f"{error.outcome.replace('_', ' ')} (agent {error.agent_decision}, QA {error.qa_decision})")
     lines.append(f"  Daily        {sparkline(card)}  {_daily_range(card)}")
+    if card.control is not None:
+        lines += [f"  {line}" for line in control_lines(card.control)]
     return "\n".join(lines)
+
+
+def too_few_words(breakdown: Breakdown) -> str:
+    """'Too few audits to rank (under 30): agent-9 (12) · agent-4 (3)': parts shown, never ranked."""
+    shown = " · ".join(f"{group.name} ({group.accuracy.trials:,})" for group in breakdown.too_few[:TOO_FEW_SHOWN])
+    more = len(breakdown.too_few) - TOO_FEW_SHOWN
+    return (f"Too few audits to rank (under {breakdown.min_audits:,}): {shown}"
+            + (f" · and {more:,} more" if more > 0 else ""))
 
 
 def change_phrase(card: Scorecard) -> str:

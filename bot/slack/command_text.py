@@ -97,3 +97,34 @@ def parse_scoped_text(text: str, *, usage: str, config: TeamConfig) -> ScopedReq
         name = " ".join(parts)
         request.scopes[kind] = agent_id_from(name, config=config) if kind == "agent" else name
     return request
+
+
+_MARGIN_AT_END = re.compile(r"^(?P<rest>.*?)(?:^|\s+)±?(?P<points>\d+(?:\.\d+)?|\.\d+)\s*(?:pts?|points?|pp|%)?$",
+                            re.IGNORECASE)
+MARGIN_POINTS = (0.1, 20.0)
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    scopes: dict[str, str]
+    drop_points: float | None
+    """The drop to detect, in percentage points; None when not given."""
+
+
+def parse_sample_text(text: str, *, usage: str, config: TeamConfig) -> SampleRequest:
+    """`vendor acme 2pt` -> ({'vendor': 'acme'}, 2.0): a scope as for `/qa errors`, then maybe a margin in points
+    (`2`, `2pt`, `1.5 points`). The plan reads whole weeks of its own, so a period or a category is refused."""
+    match = _MARGIN_AT_END.match(text.strip())
+    rest, points = (match.group("rest"), float(match.group("points"))) if match else (text, None)
+    if points is not None and not MARGIN_POINTS[0] <= points <= MARGIN_POINTS[1]:
+        raise QabotError(f"The margin is a drop in accuracy points between {MARGIN_POINTS[0]:g} and "
+                         f"{MARGIN_POINTS[1]:g}, like `2` or `1.5pt`, not {points:g}. {usage}")
+    period = _PERIOD_AT_END.match(rest.strip())
+    if period and period.group("period"):
+        raise QabotError(f"The sample plan always reads the last 4 full weeks, so it takes no period "
+                         f"(`{period.group('period').strip()}`); the number at the end is the drop to detect, "
+                         f"in points. {usage}")
+    request = parse_scoped_text(rest, usage=usage, config=config)
+    if request.category is not None:
+        raise QabotError(f"The sample plan covers every error; leave out the category in quotes. {usage}")
+    return SampleRequest(request.scopes, points)

@@ -160,7 +160,8 @@ def rule_hits(z: ArrayLike, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Signal:
-    """A Western Electric rule met on the chart; overlapping patterns of one rule and side make one signal."""
+    """A Western Electric rule met on the chart; overlapping or touching patterns of one rule and side make one
+    signal ("15–22 Nov: below the lower control limit", not eight lines)."""
 
     rule: Rule
     side: Side
@@ -181,7 +182,7 @@ def western_electric(z: ArrayLike, *, days: Sequence[date], rules: Iterable[Rule
             spans: list[list[int]] = []
             for fired in np.flatnonzero(hits).tolist():
                 first = _first_of_pattern(z, rule=rule, side=side, fired=fired)
-                if spans and first <= spans[-1][1]:
+                if spans and first <= spans[-1][1] + 1:  # touching patterns read as one
                     spans[-1][1] = fired
                 else:
                     spans.append([first, fired, fired])

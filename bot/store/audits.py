@@ -45,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from bot.store.db import IMPORT_CACHE_KIB
+from bot.store.db import IMPORT_CACHE_KIB, write_lock
 from bot.store.models import Audit, ImportRun
 from bot.store.rollups import refresh_rollups
 
@@ -165,15 +165,8 @@ class AuditLoad:
 
 
 def lock_audits(connection) -> None:
-    """Until the transaction ends, be the only writer of audits and roll-ups (imports, overturns), before the
-    first read that decides what to write. On PostgreSQL an advisory lock; on SQLite the write lock itself,
-    taken now (BEGIN IMMEDIATE) rather than at the first write."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDITS_LOCK_KEY})
-        return
-    driver = connection.connection.driver_connection
-    if not driver.in_transaction:  # with a write done already, the lock is held
-        driver.execute("BEGIN IMMEDIATE")
+    """Be the only writer of audits and roll-ups (imports, overturns) until the transaction ends."""
+    write_lock(connection, key=_AUDITS_LOCK_KEY)
 
 
 def _upsert_sqlite(connection, rows: pd.DataFrame) -> MergeCounts:

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, create_engine
 
@@ -49,6 +49,18 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def write_lock(connection, *, key: int) -> None:
+    """Until the transaction ends, be the only one holding `key` (any constant naming what is guarded),
+    before the first read that decides what to write. On PostgreSQL an advisory lock; on SQLite the
+    database's one write lock, taken now (BEGIN IMMEDIATE) rather than at the first write."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:  # with a write done already, the lock is held
+        driver.execute("BEGIN IMMEDIATE")
 
 
 def upsert_insert(dialect_name: str):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from bot.store.audits import data_version, lock_audits
+from bot.store.db import write_lock
 from bot.store.kpi import AUDIT, ScopeFilter
 from bot.store.models import AGENT_LEVEL, Audit, Outcome
 from bot.store.records import Dispute, DisputeStatus
@@ -31,9 +32,19 @@ def open_dispute_of(session: Session, *, audit_id: str) -> Dispute | None:
     return session.execute(query).scalars().first()
 
 
-def open_disputes_of_vendor(session: Session, *, vendor_values: Sequence[str]) -> int:
+_FILING_LOCK_KEY = 0x51A0_0002  # any constant; PostgreSQL advisory lock for filings checked against a cap
+
+
+def lock_filings(session: Session) -> None:
+    """Be the only one filing until the transaction ends: a vendor's cap of open disputes is counted and
+    kept in one step."""
+    write_lock(session.connection(), key=_FILING_LOCK_KEY)
+
+
+def open_disputes_of_vendor(session: Session, *, spellings: Sequence[str]) -> int:
+    """Open disputes of the vendor however the data spells it (`spellings` in lower case)."""
     query = select(func.count()).select_from(Dispute).where(
-        Dispute.vendor.in_(list(vendor_values)), Dispute.status == DisputeStatus.OPEN.value)
+        func.lower(Dispute.vendor).in_(list(spellings)), Dispute.status == DisputeStatus.OPEN.value)
     return session.execute(query).scalar_one()
 
 
@@ -97,18 +108,33 @@ def overturning_dispute_of(session: Session, *, audit_id: str) -> Dispute | None
     return session.execute(query).scalars().first()
 
 
-def supersede(session: Session, *, audit_ids: Sequence[str]) -> int:
+def supersede(session: Session, *, audit_ids: Sequence[str], now: datetime) -> int:
     """A re-audit replaced these audits' verdicts: their overturning (or open) disputes end as superseded."""
     if not audit_ids:
         return 0
     statement = (update(Dispute).where(Dispute.audit_id.in_(list(audit_ids)), Dispute.status.in_(
-        [DisputeStatus.OVERTURNED.value, DisputeStatus.OPEN.value])).values(status=DisputeStatus.SUPERSEDED.value))
+        [DisputeStatus.OVERTURNED.value, DisputeStatus.OPEN.value]))
+        .values(status=DisputeStatus.SUPERSEDED.value, superseded_at=now))
     return session.execute(statement).rowcount
 
 
+def untold_supersessions(session: Session) -> list[Dispute]:
+    """Disputes a re-audit ended whose thread and filer have not been told yet, oldest first."""
+    query = select(Dispute).where(Dispute.status == DisputeStatus.SUPERSEDED.value,
+                                  Dispute.superseded_told_at.is_(None)).order_by(Dispute.id)
+    return list(session.execute(query).scalars())
+
+
+def mark_superseded_told(session: Session, *, dispute_id: int, now: datetime) -> None:
+    session.execute(update(Dispute).where(Dispute.id == dispute_id).values(superseded_told_at=now))
+
+
 def list_disputes(session: Session, *, statuses: Sequence[str] | None = None, vendors: Sequence[str] | None = None,
-                  filer_id: str | None = None, limit: int | None = 20) -> list[Dispute]:
+                  filer_id: str | None = None, since: datetime | None = None, limit: int | None = 20
+                  ) -> list[Dispute]:
     query = select(Dispute).order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Dispute.created_at >= since)
     if statuses is not None:
         query = query.where(Dispute.status.in_(list(statuses)))
     if vendors is not None:

@@ -280,6 +280,9 @@ class Dispute(SQLModel, table=True):
     decided_by: str | None = None
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decision_note: str | None = None
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_told_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="when its message and filer were told of the re-audit")
     created_at: datetime = Field(sa_type=UTCDateTime)
     decide_due_at: datetime = Field(sa_type=UTCDateTime)
     channel_id: str

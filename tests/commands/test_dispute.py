@@ -16,7 +16,7 @@ from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.limits import block_problems, view_problems
 from bot.store.db import session_scope
 from bot.store.disputes import get_audit, get_dispute
-from tests.conftest import ACME_MEMBER, QA_GROUP_MEMBER, QA_LEAD
+from tests.conftest import ACME_MEMBER, QA_GROUP_MEMBER, QA_LEAD, running_bot
 from tests.factories import audit_row, write_csv
 from tests.slack.test_answers import answered_quickly
 
@@ -91,6 +91,13 @@ def file_and_overturn(bot, *, dispute_id: int) -> None:
     overturn(bot, dispute_id=dispute_id)
 
 
+def week_counts(made: list[dict], *, final: dict[str, str] | None = None) -> tuple[int, int]:
+    """(correct, audits) of Acme's rows audited in WEEK, with `final` verdicts (audit id -> label) put on them."""
+    final = final or {}
+    week = [row for row in made if WEEK.first_day <= date.fromisoformat(row["audited_at"][:10]) <= WEEK.last_day]
+    return sum(row["agent_decision"] == final.get(row["audit_id"], row["qa_decision"]) for row in week), len(week)
+
+
 def accuracy(engine, config) -> tuple[int, int]:
     with session_scope(engine) as session:
         card = scorecard_for(session, config=config, scopes={"vendor": "acme"}, period=WEEK)
@@ -116,6 +123,7 @@ def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engin
     assert block_problems(post.args["blocks"]) == [] and "DSP-1" in json.dumps(post.args["blocks"])
     assert "Filed DSP-1 on audit A1" in dm.args["text"] and "its thread" in dm.args["text"]
     before = accuracy(engine, slack_config)
+    assert before == week_counts(rows())  # worked out from the rows themselves, not by the app
     card = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
     assert f"{before[0] / before[1]:.1%}" in json.dumps(card["blocks"])
     assert "*Disputes*\\n1 filed · 0 overturned" in json.dumps(card["blocks"], ensure_ascii=False)
@@ -133,7 +141,7 @@ def test_a_vendor_member_files_and_qa_overturns_once(bot_in_slack, audits, engin
     assert decided.body == ""
     bot_in_slack.settle()
     after = accuracy(engine, slack_config)
-    assert after == (before[0] + 1, before[1])  # A1 is correct now, in the same number of audits
+    assert after == week_counts(rows(), final={"A1": "approve"}) == (before[0] + 1, before[1])
     card = bot_in_slack.reply(bot_in_slack.sender.slash_command("vendor acme", user_id=QA_LEAD))
     shown = json.dumps(card["blocks"], ensure_ascii=False)
     assert f"{after[0] / after[1] * 100:.1f}%" in shown  # not the scorecard remembered from before the overturn
@@ -165,6 +173,22 @@ def test_reimport_keeps_the_final_verdict_and_a_reaudit_supersedes_it(bot_in_sla
     with session_scope(engine) as session:
         assert get_audit(session, audit_id="A1").qa_decision == "prohibited"
         assert get_dispute(session, dispute_id=1).status == "superseded"
+    assert_told_superseded(bot_in_slack, now=now)
+
+
+def assert_told_superseded(bot, *, now) -> None:
+    """The bot's job shows the re-audit in the dispute's message and thread and DMs the filer, once."""
+    from bot.disputes.supersessions import tell_supersessions
+
+    assert tell_supersessions(bot.runtime, now=now) == "1 of 1 superseded dispute(s) told"
+    assert tell_supersessions(bot.runtime, now=now) == "0 of 0 superseded dispute(s) told"
+    (update,) = [c.args for c in bot.slack.calls_to("chat.update")][-1:]
+    shown = json.dumps(update["blocks"], ensure_ascii=False)
+    assert "superseded by a re-audit" in shown and ActionId.DISPUTE_OVERTURN not in shown  # no buttons left
+    said = "DSP-1: superseded by a re-audit: QA's verdict on audit A1 is now *prohibited*"
+    texts = [(c.args["channel"], c.args.get("thread_ts"), c.args["text"]) for c in bot.slack.calls_to("chat.postMessage")]
+    assert [(channel, bool(thread)) for channel, thread, text in texts if text.startswith(said)] == [
+        (DISPUTES, True), (ACME_MEMBER, False)]
 
 
 @pytest.mark.parametrize(("user", "text", "message"), [
@@ -220,10 +244,12 @@ def test_the_disputes_list_with_its_clocks_for_who_may_see_them(bot_in_slack, au
     assert block_problems(listed["blocks"]) == []
     assert "*DSP-1* :hourglass_flowing_sand: open · audit A1 (Acme BPO) · QA counterfeit → proposed approve" in body
     assert "decide within 3 d" in body  # 72 h from now, the test's clock
+    assert "*Last 30 days, by vendor*\\n• Acme BPO: 1 filed · 0 upheld · 0 overturned" in body
     mine = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes mine", user_id=ACME_MEMBER))
     assert "DSP-1" in json.dumps(mine["blocks"])
     other = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes", user_id=GLOBEX_MEMBER))
     assert "DSP-1" not in json.dumps(other["blocks"]) and "No disputes here." in json.dumps(other["blocks"])
+    assert "Last 30 days" not in json.dumps(other["blocks"])  # every vendor's figures are for QA staff
     refused = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=GLOBEX_MEMBER))
     assert refused["text"] == "You can see Globex only."
     vendor = bot_in_slack.reply(bot_in_slack.sender.slash_command("disputes vendor acme", user_id=ACME_MEMBER))
@@ -260,6 +286,7 @@ def test_an_open_dispute_ends_with_a_reaudit_and_an_overturned_audit_cannot_be_d
     assert summary.superseded_disputes == ["A1"]
     with session_scope(engine) as session:
         assert get_dispute(session, dispute_id=1).status == "superseded"
+    assert_told_superseded(bot_in_slack, now=now)
     refused = bot_in_slack.sender.block_action(action_id=ActionId.DISPUTE_OVERTURN, value="1", user_id=QA_LEAD)
     assert "DSP-1 was decided already (superseded)" in bot_in_slack.reply(refused)["text"]
 
@@ -267,3 +294,66 @@ def test_an_open_dispute_ends_with_a_reaudit_and_an_overturned_audit_cannot_be_d
     overturn(bot_in_slack, dispute_id=2)
     again = bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
     assert "DSP-2 already overturned this audit's verdict to approve" in bot_in_slack.reply(again)["text"]
+
+
+def test_a_vendor_at_its_cap_of_open_disputes_is_told_so_however_the_data_spells_it(
+        audits, engine, slack_config, tmp_path, now):
+    lower = audit_row("A30", agent_decision="approve", qa_decision="counterfeit", vendor="acme bpo",
+                      audited_at="2026-11-21T10:00:00Z", decided_at="2026-11-21T09:00:00Z")
+    import_audits(engine, config=slack_config, path=write_csv(tmp_path / "l.csv", [lower]), now=now)
+    capped = slack_config.model_copy(update={
+        "disputes": slack_config.disputes.model_copy(update={"max_open_per_vendor": 1})})
+    with running_bot(engine, capped, now) as bot:
+        bot.sender.slash_command("dispute A30", user_id=ACME_MEMBER)
+        file(bot, opened(bot), user_id=ACME_MEMBER, label="approve")
+        bot.settle()
+        refused = bot.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+        answered_quickly(refused)
+        assert "The vendor already has 1 disputes open, the most allowed" in bot.reply(refused)["text"]
+
+
+def test_two_filings_at_once_cannot_both_take_a_vendors_last_place(audits, engine, slack_config, now):
+    from concurrent.futures import ThreadPoolExecutor
+
+    capped = slack_config.model_copy(update={
+        "disputes": slack_config.disputes.model_copy(update={"max_open_per_vendor": 1})})
+    with running_bot(engine, capped, now) as bot:
+        forms = []
+        for audit_id in ("A1", "A2"):
+            bot.sender.slash_command(f"dispute {audit_id}", user_id=ACME_MEMBER)
+            forms.append(opened(bot))
+            bot.slack.calls.clear()
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda view: file(bot, view, user_id=ACME_MEMBER, label="counterfeit"
+                                                      if "A2" in view["private_metadata"] else "approve"), forms))
+        bot.settle()
+        for answer in answers:
+            answered_quickly(answer)
+        told = [json.loads(a.body)["errors"][BlockId.DISPUTE_LABEL] for a in answers if a.body] + [
+            c.args["text"] for c in bot.slack.calls_to("chat.postMessage")
+            if c.args["channel"] == ACME_MEMBER and "Filed DSP-" not in c.args["text"]]
+        assert len(told) == 1 and "The vendor already has 1 disputes open" in told[0], told
+    with session_scope(engine) as session:
+        assert get_dispute(session, dispute_id=1) is not None and get_dispute(session, dispute_id=2) is None
+
+
+def test_two_filings_of_one_audit_at_once_store_one_and_tell_the_other_why(bot_in_slack, audits, engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    bot_in_slack.sender.slash_command("dispute A1", user_id=ACME_MEMBER)
+    view = opened(bot_in_slack)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda user: file(bot_in_slack, view, user_id=user, label="approve"),
+                                [ACME_MEMBER, QA_LEAD]))
+    bot_in_slack.settle()
+    for answer in answers:
+        answered_quickly(answer)
+    # The loser is told inside the form when its check ran after the winner stored; by DM when both checks
+    # passed and the database refused the second dispute after the form had closed.
+    in_form = [json.loads(a.body)["errors"][BlockId.DISPUTE_LABEL] for a in answers if a.body]
+    by_dm = [c.args["text"] for c in bot_in_slack.slack.calls_to("chat.postMessage")
+             if c.args["channel"] in (ACME_MEMBER, QA_LEAD) and "Filed DSP-" not in c.args["text"]]
+    refusals = in_form + by_dm
+    assert len(refusals) == 1 and "DSP-1 is already open for this audit" in refusals[0], refusals
+    with session_scope(engine) as session:
+        assert get_dispute(session, dispute_id=1).status == "open" and get_dispute(session, dispute_id=2) is None

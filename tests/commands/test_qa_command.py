@@ -205,3 +205,28 @@ def test_figures_are_computed_once_until_an_import_changes_them(bot_in_slack, au
     third = ask()
     assert len(computed) == 2 and "accuracy 86.7%" in first and "accuracy 43.3%, 60 audits" not in first
     assert "accuracy 43.3% against target 95.0% (significantly below), 60 audits" in third
+
+
+def test_the_scorecard_chart_has_control_limits_and_its_signals_in_words(bot_in_slack, engine, config, tmp_path,
+                                                                         now):
+    """Acme: 20 audits a day, 19 right, for the 8 weeks before the week asked for; in it, 20 Nov has 12 right."""
+    from datetime import date, timedelta
+
+    from tests.render.test_blocks import signal_pixels
+
+    rows = []
+    for offset in range(63):
+        day = date(2026, 9, 21) + timedelta(days=offset)
+        wrong = 8 if day == date(2026, 11, 20) else 1
+        rows += [audit_row(f"A{offset}-{index}", agent_decision="counterfeit" if index < wrong else "approve",
+                           audited_at=f"{day}T10:00:00Z", decided_at=f"{day}T09:00:00Z") for index in range(20)]
+    import_audits(engine, config=config, path=write_csv(tmp_path / "a.csv", rows), now=now)
+    delivery = bot_in_slack.sender.slash_command("vendor acme 7d", user_id=QA_LEAD)
+    reply = bot_in_slack.reply(delivery)
+    assert block_problems(reply["blocks"]) == []
+    (caption,) = [block["elements"][0]["text"] for block in reply["blocks"] if block["type"] == "context"
+                  and block["elements"][0]["text"].startswith("Control chart")]
+    assert caption == ("Control chart: p chart (σz = 0.00: day-to-day variation within binomial); centre line "
+                       "95.0% over 21 Sep–15 Nov.\nSignals (1):\n• 20 Nov: below the lower control limit (3σ)")
+    (upload,) = bot_in_slack.slack.calls_to("upload")
+    assert signal_pixels(upload.content) > 50  # the day is marked on the chart that was uploaded

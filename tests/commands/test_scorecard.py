@@ -99,3 +99,20 @@ def test_unknown_vendor_and_empty_period(engine, config, audits_frame):
         empty = scorecard_for(session, config=config, scopes={"vendor": "acme"},
                               period=Period(date(2025, 1, 1), date(2025, 1, 7)))
     assert empty.accuracy is None and empty.status is Status.NO_DATA
+
+
+def test_agents_under_min_agent_audits_are_marked_too_few_not_ranked_weakest(engine, config, tmp_path, now):
+    wrong = {"agent_decision": "approve", "qa_decision": "counterfeit"}
+    rows = [audit_row(f"S{index}", agent_id="steady", **(wrong if index < 3 else {})) for index in range(40)]
+    rows += [audit_row(f"N{index}", agent_id="newcomer", **wrong) for index in range(5)]  # 0% on 5 audits
+    import_audits(engine, config=config, path=write_csv(tmp_path / "a.csv", rows), now=now)
+    with session_scope(engine) as session:
+        card = scorecard_for(session, config=config, scopes={"vendor": "acme"}, period=PERIOD, detail=True)
+        strict = config.model_copy(update={"defaults": config.defaults.model_copy(update={"min_agent_audits": 50})})
+        none_ranked = scorecard_for(session, config=strict, scopes={"vendor": "acme"}, period=PERIOD, detail=True)
+    (agents,) = [breakdown for breakdown in card.breakdowns if breakdown.kind == "agent"]
+    assert config.defaults.min_agent_audits == 30
+    assert [group.name for group in agents.weakest] == ["steady"]
+    assert [(group.name, group.accuracy.trials) for group in agents.too_few] == [("newcomer", 5)]
+    (agents,) = [breakdown for breakdown in none_ranked.breakdowns if breakdown.kind == "agent"]
+    assert agents.weakest == [] and [group.name for group in agents.too_few] == ["steady", "newcomer"]

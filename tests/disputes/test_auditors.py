@@ -82,11 +82,14 @@ def test_dispute_breakdown_by_category_and_filer():
             dispute("upheld", None), dispute("superseded")]
     made[0].filer_id = "UA"
     breakdown = dispute_breakdown(made)
-    context, uncategorised = breakdown.categories
-    assert (context.category, context.filed, context.upheld, context.overturned) == ("missed context", 4, 1, 2)
+    context, uncategorised = breakdown.groups
+    assert (context.name, context.filed, context.upheld, context.overturned) == ("missed context", 4, 1, 2)
     assert context.overturn_share.value == pytest.approx(2 / 3)
-    assert (uncategorised.category, uncategorised.filed) == ("(uncategorised)", 1)
+    assert (uncategorised.name, uncategorised.filed) == ("(uncategorised)", 1)
     assert breakdown.filers == [("U", 4), ("UA", 1)]  # the superseded one is left out
+    made[1].vendor = "Globex"
+    vendors = dispute_breakdown(made, by="vendor", group_of=lambda d: d.vendor)
+    assert [(row.name, row.filed, row.overturned) for row in vendors.groups] == [("Acme", 4, 1), ("Globex", 1, 1)]
 
 
 def test_a_kept_final_verdict_is_classified_again_with_the_rows_agent_label():

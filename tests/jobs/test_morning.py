@@ -187,3 +187,21 @@ def test_morning_charts_are_drawn_in_the_chart_workers(bot_in_slack, audits, con
     (post,) = posts_to(bot_in_slack.slack, DUBLIN)
     images = [block["slack_file"]["id"] for block in post["blocks"] if block["type"] == "image"]
     assert len(images) == 2 and all(bot_in_slack.slack.files[i].startswith(b"\x89PNG") for i in images)
+
+
+def test_the_trend_chart_has_control_limits_from_the_eight_weeks_before_it(bot_in_slack, audits, context, engine,
+                                                                           tmp_path):
+    """Acme's 8 weeks before the 14 trend days (17 Aug to 11 Oct): 20 audits a day, 19 right: a 95% centre."""
+    rows = [audit_row(f"B{offset}-{index}", agent_decision="remove" if index == 0 else "approve",
+                      audited_at=f"{datetime(2026, 8, 17, 12, tzinfo=UTC) + timedelta(days=offset):%Y-%m-%dT%H:%M:%SZ}",
+                      decided_at="2026-08-01T00:00:00Z") for offset in range(56) for index in range(20)]
+    import_audits(engine, config=context.config, path=write_csv(tmp_path / "b.csv", rows),
+                  now=datetime(2026, 10, 27, tzinfo=UTC))
+    job = next(job for job in jobs_for(context.config) if job.id == "morning-post:dublin")
+    run_in_slot(job, runtime=context, now=datetime(2026, 10, 26, 9, tzinfo=UTC))
+    (post,) = posts_to(bot_in_slack.slack, DUBLIN)
+    kinds = [block["type"] for block in post["blocks"]]
+    caption = post["blocks"][kinds.index("image") + 1]["elements"][0]["text"]  # right under the trend chart
+    assert caption.startswith("Control chart: p chart (σz = 0.00: day-to-day variation within binomial); centre line "
+                              "95.0% over 17 Aug–11 Oct.")
+    assert "with its control limits" in post["blocks"][kinds.index("image")]["alt_text"]

@@ -99,3 +99,15 @@ def test_scorecard_without_audits():
     assert card.accuracy is None and card.status is Status.NO_DATA and card.change is None
     assert card.aht_status is AhtStatus.NO_DATA and card.aht_p90_s is None
     assert len(card.daily) == 7
+
+
+def test_weakest_sets_apart_parts_with_too_few_audits_instead_of_ranking_them():
+    from bot.kpi.scorecard import weakest
+
+    rows = [("steady", Counts(200, 170)), ("new", Counts(4, 1)), ("unlucky", Counts(12, 6)), ("fine", Counts(50, 49)),
+            ("empty", Counts())]
+    breakdown = weakest("agent", rows, limit=3, min_audits=30)
+    assert [group.name for group in breakdown.weakest] == ["steady", "fine"]
+    assert [(group.name, group.accuracy.trials) for group in breakdown.too_few] == [("unlucky", 12), ("new", 4)]
+    assert breakdown.min_audits == 30
+    assert [group.name for group in weakest("agent", rows, limit=3).weakest] == ["new", "unlucky", "steady"]

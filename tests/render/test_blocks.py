@@ -66,3 +66,33 @@ def test_chart_processes_draw_the_same_picture():
         assert processes.draw(participant_chart, "Agreement", parts) == participant_chart("Agreement", parts)
     finally:
         processes.close()
+
+
+def signal_pixels(png: bytes) -> int:
+    """Pixels of the orange that marks a signal's days."""
+    image = imread(io.BytesIO(png), format="png")[..., :3]
+    orange = (0xE8 / 255, 0x91 / 255, 0x2D / 255)
+    return int((abs(image - orange).max(axis=-1) < 0.02).sum())
+
+
+def controlled(drop_day: int | None) -> object:
+    """Acme's card over PERIOD with 8 steady weeks before it (192 of 200 a day) and, if given, one day at 85%."""
+    from datetime import timedelta
+
+    from bot.kpi.control import accuracy_control
+
+    days = {PERIOD.first_day - timedelta(days=offset): Counts(200, 192) for offset in range(1, 57)}
+    days |= {day: Counts(200, 170 if index == drop_day else 192) for index, day in enumerate(PERIOD.each_day())}
+    return card(daily=days, control=accuracy_control(PERIOD, days, baseline_days=56))
+
+
+def test_the_trend_chart_marks_a_signals_days_and_its_words_are_under_it():
+    steady, dropped = controlled(None), controlled(drop_day=4)
+    assert signal_pixels(trend_chart(steady)) == 0 and signal_pixels(trend_chart(dropped)) > 50
+    assert trend_chart(steady) != trend_chart(card())  # limits drawn, not the interval band
+    blocks = scorecard_blocks(dropped, chart_file_id="F1")
+    assert block_problems(blocks) == []
+    text = blocks_as_text(blocks)
+    assert "[chart: Daily accuracy of Acme BPO with its control limits" in text
+    assert text.index("[chart:") < text.index("Control chart: p chart (σz = 0.00") < text.index(
+        "• 20 Nov: below the lower control limit (3σ)")

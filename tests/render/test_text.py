@@ -43,3 +43,20 @@ def test_text_lists_weakest_parts_and_latest_errors():
     text = scorecard_text(detailed)
     assert "  Weakest queues: video 80.0% of 100" in text
     assert "  Error        2026-11-21 08:30 item item-9: false negative (agent approve, QA violence)" in text
+
+
+def test_agents_with_too_few_audits_are_shown_apart_in_text_and_blocks():
+    from bot.kpi.scorecard import weakest
+    from bot.render.blocks import scorecard_blocks
+
+    rows = [("steady", Counts(200, 170)), *((f"new-{index}", Counts(index + 1, 0)) for index in range(7))]
+    base = card({date(2026, 11, 20): Counts(100, 90)})
+    detailed = base.__class__(**{**base.__dict__, "breakdowns": [weakest("agent", rows, limit=3, min_audits=30)]})
+    text = scorecard_text(detailed)
+    assert "  Weakest agents: steady 85.0% of 200" in text
+    assert "    Too few audits to rank (under 30): new-6 (7) · new-5 (6) · new-4 (5) · new-3 (4) · new-2 (3) · and 2 more" in text
+    (section,) = [block for block in scorecard_blocks(detailed) if "Weakest agents" in block.get("text", {}).get("text", "")]
+    assert section["text"]["text"] == ("*Weakest agents*\n• steady: 85.0% of 200\nToo few audits to rank (under 30): "
+                                       "new-6 (7) · new-5 (6) · new-4 (5) · new-3 (4) · new-2 (3) · and 2 more")
+    nobody = base.__class__(**{**base.__dict__, "breakdowns": [weakest("agent", rows[1:3], limit=3, min_audits=30)]})
+    assert "  Weakest agents: none with 30 or more audits" in scorecard_text(nobody)
