@@ -1,6 +1,6 @@
 """Shift alerts, measured: false alerts on stable vendors and days to detect a drop in accuracy, by simulation.
 
-    python -m bench.alerts                   # about a minute; writes bench/results/alerts.json
+    python -m bench.alerts                   # about half a minute; writes bench/results/alerts.json
     python -m bench.alerts --seed 7 --stable 2000 --drifting 500
     python -m bench.alerts --monitor-audits 10000000   # also a monitor pass over 200 scopes of a demo database
 
