@@ -37,6 +37,8 @@ class Breach:
     """What breached and by how much, in Slack mrkdwn."""
     since: datetime
     vendor: str | None = None
+    days: ScopeDays | None = None
+    """For a shift: the scope's days, baseline then watched, for a chart of the days around it."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class ScopeDays:
     """Every day, none missing: a day without audits counts 0."""
     audits: tuple[int, ...]
     correct: tuple[int, ...]
+    target: float | None = None
+    """Its accuracy target, for the chart of a shift (None: no chart)."""
 
 
 def shift_params(rule: ShiftRule) -> ShiftParams:
@@ -159,7 +163,7 @@ def shift_breaches(scopes: Sequence[ScopeDays], *, rule: ShiftRule) -> list[Brea
                      f"{percent(1 - baseline.centre)} over its baseline ({span(before[0], before[-1])}, "
                      f"{baseline.audits:,} audits). {shift.fired}."),
             since=datetime.combine(shift.started, time.min, tzinfo=UTC),
-            vendor=scope.value if scope.kind == "vendor" else None,
+            vendor=scope.value if scope.kind == "vendor" else None, days=scope,
         ))
     return breaches
 

@@ -31,6 +31,7 @@ from bot.alerts.rules import (
     shift_breaches,
     stale_data,
 )
+from bot.alerts.shift_chart import post_days_around
 from bot.config import TeamConfig
 from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
@@ -105,15 +106,17 @@ def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: da
     rows = daily_audits_by(session, columns=columns, first_day=days[0], last_day=last)
     scopes = []
     for at, kind in enumerate(rule.scopes):
-        labels: dict[str, str] = {}
+        resolved: dict[str, ResolvedScope] = {}
         by_label: dict[str, tuple[list[int], list[int]]] = {}
         for values, day, audits, correct in rows:
-            if values[at] not in labels:
-                labels[values[at]] = named(kind, values[at], config=config).label
-            daily_audits, daily_correct = by_label.setdefault(labels[values[at]], ([0] * len(days), [0] * len(days)))
+            if values[at] not in resolved:
+                resolved[values[at]] = named(kind, values[at], config=config)
+            label = resolved[values[at]].label
+            daily_audits, daily_correct = by_label.setdefault(label, ([0] * len(days), [0] * len(days)))
             daily_audits[position[day]] += audits
             daily_correct[position[day]] += correct
-        scopes += [ScopeDays(kind, label, label, tuple(days), tuple(audits), tuple(correct))
+        targets = {scope.label: targets_for(scope, config=config).accuracy for scope in resolved.values()}
+        scopes += [ScopeDays(kind, label, label, tuple(days), tuple(audits), tuple(correct), targets[label])
                    for label, (audits, correct) in sorted(by_label.items())]
     return scopes
 
@@ -150,7 +153,8 @@ def check_alerts(runtime: Runtime, *, now: datetime) -> str:
                                channel_id=alerts_config.channel_for(breach.rule), now=now)
         if alert:
             opened += 1
-            _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert)
+            if _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert) and breach.days:
+                post_days_around(runtime, alert_id=alert.id, scope=breach.days)
     with session_scope(runtime.engine) as session:
         unresolved = unresolved_alerts(session)
     for alert in unresolved:

@@ -4,6 +4,7 @@ and resolving itself when accuracy comes back."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from tests.factories import audit_row, write_csv
 from tests.jobs.test_alerts import ALERTS, alerts_by_subject, posts
+from tests.render.test_blocks import signal_pixels
 
 AUDITS_A_DAY = 50
 DROP = date(2026, 11, 19)
@@ -73,6 +75,15 @@ def test_a_drop_opens_one_alert_that_resolves_when_accuracy_comes_back(bot_in_sl
             "(30 Aug–24 Oct, 2,800 audits). CUSUM: since 19 Nov, ") in alert.summary
     assert "between the baseline's 5.0% and the 8.0% it watches for" in alert.summary
     assert "Acme BPO accuracy dropped" in json.dumps(posts(slack)[-1], ensure_ascii=False)
+    (chart,) = slack.calls_to("files.completeUploadExternal")  # the days around it, in the alert's thread
+    assert (chart.args["channel_id"], chart.args["thread_ts"]) == (ALERTS, alert.message_ts)
+    sigma_z = 0.02 / math.sqrt(0.95 * 0.05 / AUDITS_A_DAY) / 1.128  # 94% and 96% days: every moving range 2 points
+    assert chart.args["initial_comment"].startswith(
+        f"Control chart: p chart (σz = {sigma_z:.2f}: day-to-day variation within binomial); centre line 95.0% "
+        "over 30 Aug–24 Oct.\nSignals (")
+    assert "• 19–21 Nov: below the lower control limit (3σ)" in chart.args["initial_comment"]
+    (upload,) = slack.calls_to("upload")
+    assert signal_pixels(upload.content) > 50
 
     # Once per shift: the next pass, and the next day with another bad day, open nothing new.
     assert monitor(now + timedelta(minutes=5)).startswith("0 opened, 0 resolved")
