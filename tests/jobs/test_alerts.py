@@ -42,15 +42,6 @@ def slack_config(slack_config):
     return parse_team_config(raw, origin="test")
 
 
-@pytest.fixture
-def monitor(bot_in_slack, engine, slack_config, tmp_path):
-    client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
-                                       slack_bot_token=bot_in_slack.slack.token,
-                                       slack_api_url=bot_in_slack.slack.api_url))
-    context = Runtime(engine=engine, client=client, config=slack_config)
-    return lambda now: check_alerts(context, now=now)
-
-
 def load(engine, config, tmp_path, now, *, name: str, correct: int, wrong: int, handle_time_s: int):
     rows = [audit_row(f"{name}{index}", vendor="Acme BPO", agent_decision="approve" if index < correct else "remove",
                       qa_decision="approve", error_category="" if index < correct else "policy misread",

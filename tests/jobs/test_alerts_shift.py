@@ -9,12 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.app import build_web_client
 from bot.audits.importer import import_audits
 from bot.config import parse_team_config
-from bot.jobs.alerts import check_alerts
-from bot.runtime import Runtime
-from bot.settings import Settings
 from tests.factories import audit_row, write_csv
 from tests.jobs.test_alerts import ALERTS, alerts_by_subject, posts
 from tests.render.test_blocks import signal_pixels
@@ -30,15 +26,6 @@ def slack_config(slack_config):
     raw["alerts"] = {"channel": ALERTS, "shift": {"scopes": ["vendor"]},
                      **{rule: {"enabled": False} for rule in ("accuracy", "aht", "stale_data")}}
     return parse_team_config(raw, origin="test")
-
-
-@pytest.fixture
-def monitor(bot_in_slack, engine, slack_config, tmp_path):
-    client = build_web_client(Settings(database_url="unused", config_path=tmp_path, config_path_is_default=False,
-                                       slack_bot_token=bot_in_slack.slack.token,
-                                       slack_api_url=bot_in_slack.slack.api_url))
-    context = Runtime(engine=engine, client=client, config=slack_config)
-    return lambda now: check_alerts(context, now=now)
 
 
 def load_days(engine, config, tmp_path, *, first: date, last: date, wrong_of_acme, now: datetime):
