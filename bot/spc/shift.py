@@ -28,6 +28,8 @@ NO_DAY = -1
 SIEGMUND_CORRECTION = 1.166
 """Siegmund's correction for a random walk overshooting the threshold (in the increments' sigmas)."""
 _RESTART_FRACTION = 0.5
+_AT_BASELINE = 1e-9
+"""How close to p0 (relative) an EWMA counts as at the baseline: its update rounds, 0.2·0.1 + 0.8·0.1 > 0.1."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,10 @@ class WesternElectricParams:
 class CusumParams:
     """One-sided Bernoulli CUSUM in daily batches (Reynolds & Stoumbos 1999).
 
-    `shift` is the rise in the error rate it is tuned to detect (0.03: from 3% to 6%); `arl0_days` the average
-    number of days between false alarms on a stable scope, from which the threshold h follows for the scope's
-    own volume and dispersion (so the false-alarm rate is alike at 100 and at 5,000 audits a day).
+    `shift` is the rise in the error rate it is tuned to detect (0.03: from 3% to 6%); `arl0_days` the in-control
+    average run length the threshold h is computed for, from the scope's own volume and dispersion (so the
+    false-alarm rate is alike at 100 and at 5,000 audits a day). On binomial days it is the days between false
+    alarms; under the day-to-day variation of a real baseline they come more often (measured in bench/alerts.py).
     """
 
     shift: float = 0.03
@@ -63,6 +66,29 @@ class EwmaParams:
 ShiftParams = WesternElectricParams | CusumParams | EwmaParams
 
 
+def cusum_gamma(p0: ArrayLike, p1: ArrayLike) -> np.ndarray:
+    """The CUSUM's reference error rate between p0 and p1: ln((1-p0)/(1-p1)) / ln(p1(1-p0) / (p0(1-p1))).
+
+    It is where the log-likelihood ratio of p1 against p0 per audit, e·slope - n·ln((1-p0)/(1-p1)), is 0.
+    """
+    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
+    return np.log((1 - p0) / (1 - p1)) / _slope(p0, p1)
+
+
+def _slope(p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    return np.log(p1 * (1 - p0) / (p0 * (1 - p1)))
+
+
+def cusum_floor(*, p0: ArrayLike, daily_audits: ArrayLike, dispersion: ArrayLike) -> np.ndarray:
+    """The least threshold h: one day's standard deviation of errors at the scope's volume, sqrt(dispersion·n·p0(1-p0)).
+
+    At thousands of audits a day Siegmund's h can reach 0; a CUSUM at 0 is held at 0 by its cap in alarm and
+    resolves the next day, so it flaps. With this floor one ordinary day neither raises nor ends an alarm.
+    """
+    p0, n = np.asarray(p0, dtype=float), np.asarray(daily_audits, dtype=float)
+    return np.sqrt(np.asarray(dispersion, dtype=float) * n * p0 * (1 - p0))
+
+
 def cusum_threshold(*, p0: ArrayLike, p1: ArrayLike, daily_audits: ArrayLike, dispersion: ArrayLike,
                     arl0_days: float) -> np.ndarray:
     """The h (in errors) giving an in-control average run length of `arl0_days` days.
@@ -72,13 +98,14 @@ def cusum_threshold(*, p0: ArrayLike, p1: ArrayLike, daily_audits: ArrayLike, di
     solves E[exp(θ(e - n·gamma))] = 1. For binomial errors θ is exactly the log-likelihood ratio's slope
     ln(p1(1-p0) / (p0(1-p1))) (the normal approximation's 2|μ|/σ² misses the skew of a few errors a day and
     put the false alarms at twice the target, measured); overdispersion divides it by `dispersion`.
-    Solved for θb by iterating x = ln(A + x + 1), A = θ|μ|·ARL0 (a contraction). When even h = 0 gives fewer false
-    alarms than that (thousands of audits a day and a large shift), h is 0: the CUSUM then works as a daily test.
+    Solved for θb by iterating x = ln(A + x + 1), A = θ|μ|·ARL0 (a contraction). When that h is under
+    `cusum_floor` (thousands of audits a day and a large shift, where even h = 0 would give fewer false alarms),
+    h is the floor: one day's standard deviation of errors.
     """
     p0, p1, n = (np.asarray(value, dtype=float) for value in (p0, p1, daily_audits))
     dispersion = np.asarray(dispersion, dtype=float)
-    slope = np.log(p1 * (1 - p0) / (p0 * (1 - p1)))
-    gamma = np.log((1 - p0) / (1 - p1)) / slope
+    slope = _slope(p0, p1)
+    gamma = cusum_gamma(p0, p1)
     theta = slope / dispersion
     drift = n * (gamma - p0)
     sd = np.sqrt(dispersion * n * p0 * (1 - p0))
@@ -86,23 +113,26 @@ def cusum_threshold(*, p0: ArrayLike, p1: ArrayLike, daily_audits: ArrayLike, di
     x = np.log1p(target)
     for _ in range(60):
         x = np.log(target + x + 1)
-    return np.maximum(x / theta - SIEGMUND_CORRECTION * sd, 0.0)
+    return np.maximum(x / theta - SIEGMUND_CORRECTION * sd, cusum_floor(p0=p0, daily_audits=n, dispersion=dispersion))
 
 
 class Cusum:
     """S = max(0, S + e - n·gamma); alarm when S > h. The shift began the day after S was last 0.
 
-    gamma = ln((1-p0)/(1-p1)) / ln(p1(1-p0) / (p0(1-p1))), p1 the error rate to detect. While the alarm holds, S is
-    kept under 2h so that it resolves within days of the process coming back: it resolves when S falls to h/2.
+    gamma is `cusum_gamma(p0, p1)`, p1 the error rate to detect; h is at least `cusum_floor` when it comes from
+    `cusum_threshold`. While the alarm holds, S is kept under 2h so that it resolves within days of the process
+    coming back: it resolves when S falls to h/2.
     """
 
     def __init__(self, *, p0: ArrayLike, p1: ArrayLike, h: ArrayLike):
         self.p0, self.p1, self.h = (np.asarray(value, dtype=float) for value in (p0, p1, h))
-        self.gamma = (np.log((1 - self.p0) / (1 - self.p1))
-                      / np.log(self.p1 * (1 - self.p0) / (self.p0 * (1 - self.p1))))
+        self.gamma = cusum_gamma(self.p0, self.p1)
         self.s = np.zeros_like(self.p0)
         self.alarm = np.zeros(self.p0.shape, dtype=bool)
         self.start = np.full(self.p0.shape, NO_DAY)
+        self.fired_on = np.full(self.p0.shape, NO_DAY)
+        self.s_fired = np.zeros_like(self.p0)
+        """S on the day the alarm rose (it is held under 2h afterwards, so the last day's S says less)."""
         self._last_zero = np.full(self.p0.shape, NO_DAY)
         self.day = 0
 
@@ -111,6 +141,8 @@ class Cusum:
         rising = ~self.alarm & (s > self.h)
         resolved = self.alarm & (s <= _RESTART_FRACTION * self.h)
         self.start = np.where(rising, self._last_zero + 1, np.where(resolved, NO_DAY, self.start))
+        self.fired_on = np.where(rising, self.day, np.where(resolved, NO_DAY, self.fired_on))
+        self.s_fired = np.where(rising, s, self.s_fired)
         self.alarm = (self.alarm | rising) & ~resolved
         self.s = np.where(self.alarm, np.minimum(s, 2 * self.h), np.where(resolved, 0.0, s))
         self._last_zero = np.where(self.s == 0, self.day, self._last_zero)
@@ -118,11 +150,12 @@ class Cusum:
         return self.alarm
 
     def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
-        """What fired, for the scope at index `at` (nothing to give for a single scope)."""
-        start = days[int(self.start[at])]
-        return (f"CUSUM: since {span(start, start)}, {float(self.s[at]):.0f} errors more than expected at "
-                f"{percent(float(self.gamma[at]))} a day (between the baseline's {percent(float(self.p0[at]))} and the "
-                f"{percent(float(self.p1[at]))} it watches for); the threshold is {float(self.h[at]):.0f}")
+        """What fired, on the day it fired, for the scope at index `at` (nothing to give for a single scope)."""
+        start, fired_on = days[int(self.start[at])], days[int(self.fired_on[at])]
+        return (f"CUSUM: in alarm since {span(fired_on, fired_on)}, when it reached {float(self.s_fired[at]):.0f} "
+                f"errors more than expected since {span(start, start)} at {percent(float(self.gamma[at]))} a day "
+                f"(between the baseline's {percent(float(self.p0[at]))} and the {percent(float(self.p1[at]))} it "
+                f"watches for), over its threshold of {float(self.h[at]):.0f}")
 
 
 class Ewma:
@@ -130,7 +163,7 @@ class Ewma:
 
     V is Z's exact variance for each day's own audit count: V = (1-lam)²·V + lam²·dispersion·p0(1-p0)/n from
     V = 0, so the limit is narrow on the first days and at high volume. The shift began the day after Z was last
-    at or under p0; the alarm resolves when Z falls to half way between p0 and the limit.
+    at or under p0 (within rounding); the alarm resolves when Z falls to half way between p0 and the limit.
     """
 
     def __init__(self, *, p0: ArrayLike, dispersion: ArrayLike, params: EwmaParams):
@@ -141,6 +174,10 @@ class Ewma:
         self.v = np.zeros_like(self.p0)
         self.alarm = np.zeros(self.p0.shape, dtype=bool)
         self.start = np.full(self.p0.shape, NO_DAY)
+        self.fired_on = np.full(self.p0.shape, NO_DAY)
+        self.z_fired = np.zeros_like(self.p0)
+        self.limit_fired = np.zeros_like(self.p0)
+        """Z and its limit on the day the alarm rose."""
         self._last_under = np.full(self.p0.shape, NO_DAY)
         self.day = 0
 
@@ -155,28 +192,36 @@ class Ewma:
             self.z = np.where(seen, lam * e / n + (1 - lam) * self.z, self.z)
             self.v = np.where(seen, (1 - lam) ** 2 * self.v + lam**2 * self.dispersion * self.p0 * (1 - self.p0) / n,
                               self.v)
-        rising = ~self.alarm & (self.v > 0) & (self.z > self.limit)
-        resolved = self.alarm & (self.z - self.p0 <= _RESTART_FRACTION * (self.limit - self.p0))
+        limit = self.limit
+        rising = ~self.alarm & (self.v > 0) & (self.z > limit)
+        resolved = self.alarm & (self.z - self.p0 <= _RESTART_FRACTION * (limit - self.p0))
         self.start = np.where(rising, self._last_under + 1, np.where(resolved, NO_DAY, self.start))
+        self.fired_on = np.where(rising, self.day, np.where(resolved, NO_DAY, self.fired_on))
+        self.z_fired = np.where(rising, self.z, self.z_fired)
+        self.limit_fired = np.where(rising, limit, self.limit_fired)
         self.alarm = (self.alarm | rising) & ~resolved
         self.z = np.where(resolved, self.p0, self.z)
         self.v = np.where(resolved, 0.0, self.v)
-        self._last_under = np.where(self.z <= self.p0, self.day, self._last_under)
+        at_or_under = self.z <= self.p0 * (1 + _AT_BASELINE)
+        self._last_under = np.where(at_or_under, self.day, self._last_under)
         self.day += 1
         return self.alarm
 
     def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
-        start = days[int(self.start[at])]
-        return (f"EWMA (λ = {self.params.lam:g}) of the daily error rate at {percent(float(self.z[at]))}, over its "
-                f"limit {percent(float(self.limit[at]))} (baseline {percent(float(self.p0[at]))}); rising since "
+        """What fired, on the day it fired."""
+        start, fired_on = days[int(self.start[at])], days[int(self.fired_on[at])]
+        return (f"EWMA (λ = {self.params.lam:g}) of the daily error rate: in alarm since {span(fired_on, fired_on)}, "
+                f"when it reached {percent(float(self.z_fired[at]))}, over its limit "
+                f"{percent(float(self.limit_fired[at]))} (baseline {percent(float(self.p0[at]))}); rising since "
                 f"{span(start, start)}")
 
 
 class WesternElectric:
     """The chosen rules on each day's z-score of errors on the p′ chart (the p chart when not overdispersed).
 
-    The shift began on the first day of the pattern that fired; the alarm resolves on the first day at or under
-    the centre line, and the rules then look only at the days after it.
+    Days without audits are skipped: they neither count nor break a pattern, so a scope audited on weekdays only
+    has its runs continue over the weekend. The shift began on the first day of the pattern that fired; the alarm
+    resolves on the first day at or under the centre line, and the rules then look only at the days after it.
     """
 
     _MEMORY = max(window for window, _, _ in PATTERNS.values())
@@ -186,6 +231,9 @@ class WesternElectric:
         self.p0 = np.asarray(p0, dtype=float)
         self.scale = np.maximum(1.0, np.asarray(sigma_z, dtype=float))
         self.recent = np.full((*self.p0.shape, self._MEMORY), np.nan)
+        """The z-scores of the last days with audits, newest last (NaN: none yet since the start or a restart)."""
+        self.recent_day = np.full((*self.p0.shape, self._MEMORY), NO_DAY)
+        """Which day each of `recent` is."""
         self.alarm = np.zeros(self.p0.shape, dtype=bool)
         self.start = np.full(self.p0.shape, NO_DAY)
         self.rule = np.zeros(self.p0.shape, dtype=int)
@@ -194,15 +242,21 @@ class WesternElectric:
 
     def update(self, audits: ArrayLike, errors: ArrayLike) -> np.ndarray:
         n, e = np.asarray(audits, dtype=float), np.asarray(errors, dtype=float)
+        seen = np.broadcast_to(n > 0, self.p0.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = (e / n - self.p0) / (self.scale * np.sqrt(self.p0 * (1 - self.p0) / n))
-        self.recent = np.concatenate([self.recent[..., 1:], z[..., None]], axis=-1)
+        z = np.broadcast_to(z, self.p0.shape)
+        self.recent = np.where(seen[..., None], np.concatenate([self.recent[..., 1:], z[..., None]], axis=-1),
+                               self.recent)
+        self.recent_day = np.where(seen[..., None], np.concatenate(
+            [self.recent_day[..., 1:], np.full((*self.p0.shape, 1), self.day)], axis=-1), self.recent_day)
         first, rule = np.full(self.p0.shape, self.day + 1), np.zeros(self.p0.shape, dtype=int)
         for each in self.rules:
             window, _, line = PATTERNS[each]
-            hit = rule_hits(self.recent, each)[1][..., -1]
+            hit = seen & rule_hits(self.recent, each)[1][..., -1]
             beyond = np.nan_to_num(self.recent[..., -window:], nan=0.0) > line
-            began = self.day - window + 1 + np.argmax(beyond, axis=-1)
+            began = np.take_along_axis(self.recent_day[..., -window:], np.argmax(beyond, axis=-1)[..., None],
+                                       axis=-1)[..., 0]
             earlier = hit & (began < first)
             first, rule = np.where(earlier, began, first), np.where(earlier, int(each), rule)
         rising = ~self.alarm & (rule > 0)
@@ -210,11 +264,12 @@ class WesternElectric:
         self.rule = np.where(rising, rule, self.rule)
         self.fired_on = np.where(rising, self.day, self.fired_on)
         self.alarm = self.alarm | rising
-        resolved = self.alarm & ~rising & (z <= 0)
+        resolved = self.alarm & ~rising & seen & (z <= 0)
         self.alarm &= ~resolved
         self.start = np.where(resolved, NO_DAY, self.start)
         self.rule = np.where(resolved, 0, self.rule)
         self.recent = np.where(resolved[..., None], np.nan, self.recent)
+        self.recent_day = np.where(resolved[..., None], NO_DAY, self.recent_day)
         self.day += 1
         return self.alarm
 

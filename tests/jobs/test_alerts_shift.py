@@ -59,7 +59,8 @@ def test_a_drop_opens_one_alert_that_resolves_when_accuracy_comes_back(bot_in_sl
     assert alert.breached_since == datetime(2026, 11, 19, tzinfo=UTC)
     assert alert.summary.startswith("*Acme BPO* (vendor): accuracy dropped to 80.0% (95% CI ")
     assert ("from 19 Nov on (the estimated start; 150 audits), against 95.0% over its baseline "
-            "(30 Aug–24 Oct, 2,800 audits). CUSUM: since 19 Nov, ") in alert.summary
+            "(30 Aug–24 Oct, 2,800 audits). CUSUM: in alarm since 20 Nov, when it reached 14 errors more than expected "
+            "since 19 Nov at 6.4% a day ") in alert.summary
     assert "between the baseline's 5.0% and the 8.0% it watches for" in alert.summary
     assert "Acme BPO accuracy dropped" in json.dumps(posts(slack)[-1], ensure_ascii=False)
     (chart,) = slack.calls_to("files.completeUploadExternal")  # the days around it, in the alert's thread

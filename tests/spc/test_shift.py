@@ -52,6 +52,19 @@ def test_cusum_is_capped_while_in_alarm_so_it_resolves_soon_after():
     assert [alarm for alarm, _ in feed(watch, [100] * 3, [10] * 3)] == [True, True, False]
 
 
+def test_cusum_threshold_has_a_floor_so_an_alarm_at_high_volume_holds():
+    # 10,000 audits a day at 2% errors, watching for 5%: Siegmund's h is under 0 (even a daily test would page
+    # less than once in 1,500 days), so h is the floor, one day's sd of errors: sqrt(10000 * 0.02 * 0.98) = 14.0.
+    assert float(cusum_threshold(p0=0.02, p1=0.05, daily_audits=10_000, dispersion=1.0, arl0_days=1500)) == (
+        pytest.approx(14.0))
+    watch = detector(CusumParams(), p0=0.02, sigma_z=1.0, daily_audits=10_000)
+    # gamma = ln(0.98/0.95) / ln(0.05*0.98 / (0.02*0.95)) = 3.282%: a day adds e - 328.2. A drop to 3.5% (350 a
+    # day) adds about 22; a day of 320 takes 8 off. S: 21.8 (alarm), 28 (held at 2h), 19.8, 28, 28: never under h/2.
+    assert feed(watch, [10_000] * 5, [350, 350, 320, 350, 350]) == [(True, 0)] * 5
+    assert float(watch.s) == pytest.approx(28.0)
+    assert "over its threshold of 14" in watch.fired([START + timedelta(days=i) for i in range(5)])
+
+
 def test_cusum_threshold_meets_its_own_formula():
     p0, p1, n, dispersion, arl0 = 0.05, 0.07, 500, 1.2, 700
     h = float(cusum_threshold(p0=p0, p1=p1, daily_audits=n, dispersion=dispersion, arl0_days=arl0))
@@ -93,6 +106,29 @@ def test_ewma_by_hand_with_exact_variance_start_day_and_restart():
     assert steps == [(False, NO_DAY), (False, NO_DAY), (True, 1), (True, 1), (False, NO_DAY), (True, 5)]
 
 
+def test_ewma_start_day_counts_a_day_exactly_at_the_baseline():
+    # p0 = 0.1, lam = 0.2: a day at exactly 10% gives Z = 0.2*0.1 + 0.8*0.1 = 0.10000000000000002 in floats, which
+    # is the baseline all the same. Three such days, then 30%: Z 0.14 (under its limit 0.1452), 0.172 (over 0.1468).
+    watch = Ewma(p0=0.1, dispersion=1.0, params=EwmaParams())
+    assert feed(watch, [50] * 5, [5, 5, 5, 15, 15]) == [(False, NO_DAY)] * 4 + [(True, 3)]
+
+
+def test_cusum_and_ewma_word_the_day_the_alarm_rose_not_the_last():
+    days = [START + timedelta(days=i) for i in range(5)]
+    # S: 0, 5.48, 10.95 (over h = 8 on 7 Nov), then held at 16.
+    cusum = Cusum(p0=0.1, p1=0.2, h=8)
+    feed(cusum, [100] * 5, [10, 20, 20, 20, 20])
+    assert cusum.fired(days) == ("CUSUM: in alarm since 7 Nov, when it reached 11 errors more than expected since "
+                                 "6 Nov at 14.5% a day (between the baseline's 10.0% and the 20.0% it watches for), "
+                                 "over its threshold of 8")
+    # As in the hand-worked EWMA below: Z 17.5% over its limit 15.16% on 7 Nov; on 8 Nov Z is 13.75%, under its
+    # limit but still in alarm (not yet half way back).
+    ewma = Ewma(p0=0.1, dispersion=1.0, params=EwmaParams(lam=0.5, width=3.0))
+    assert feed(ewma, [100] * 4, [10, 20, 20, 10])[-1] == (True, 1)
+    assert ewma.fired(days) == ("EWMA (λ = 0.5) of the daily error rate: in alarm since 7 Nov, when it reached "
+                                "17.5%, over its limit 15.2% (baseline 10.0%); rising since 6 Nov")
+
+
 def test_ewma_variance_follows_each_days_audits_and_the_dispersion():
     watch = Ewma(p0=0.1, dispersion=1.44, params=EwmaParams(lam=0.5, width=3.0))
     feed(watch, [100, 25, 0], [10, 2, 0])
@@ -124,6 +160,24 @@ def test_western_electric_counts_only_the_rules_chosen_and_the_p_prime_chart():
     assert feed(widened, [100], [20]) == [(False, NO_DAY)]  # z = 3.33 / 1.2 = 2.78
 
 
+def test_western_electric_skips_days_without_audits():
+    # Audited on weekdays only. p0 = 0.1 at 100 audits a day: 15 errors is z = +1.67. Wed, Thu, Fri beyond 1 sigma,
+    # the weekend unaudited, Mon beyond again: 4 of the last 5 audited days (Tue-Mon), rule 3 from Wed on.
+    monday = date(2026, 11, 2)
+    days = [monday + timedelta(days=i) for i in range(9)]
+    watch = WesternElectric(p0=0.1, sigma_z=1.0,
+                            params=WesternElectricParams(rules=(Rule.FOUR_OF_FIVE_BEYOND_1_SIGMA,)))
+    steps = feed(watch, [100, 100, 100, 100, 100, 0, 0, 100, 100], [10, 10, 15, 15, 15, 0, 0, 15, 15])
+    assert steps == [(False, NO_DAY)] * 7 + [(True, 2), (True, 2)]
+    assert watch.fired(days) == ("Western Electric rule 3 on the accuracy chart: 4 of 5 days in a row more than 1σ "
+                                 "below the centre line, 4–9 Nov")
+    # The next weekend neither resolves the alarm nor breaks a run of 8.
+    assert feed(watch, [0, 0], [0, 0]) == [(True, 2), (True, 2)]
+    runs = WesternElectric(p0=0.1, sigma_z=1.0, params=WesternElectricParams(rules=(Rule.EIGHT_ON_ONE_SIDE,)))
+    audits = [100, 100, 100, 100, 100, 0, 0, 100, 100, 100]
+    assert feed(runs, audits, [11 if n else 0 for n in audits])[-1] == (True, 0)
+
+
 def test_detect_shifts_names_what_fired_and_when_it_began():
     baseline = fit_baseline(audits=[100] * 8, successes=[10] * 8)  # errors: p0 = 0.1, sigma_z = 0
     days = [START + timedelta(days=i) for i in range(6)]
@@ -131,8 +185,10 @@ def test_detect_shifts_names_what_fired_and_when_it_began():
     cusum = detect_shifts(CusumParams(shift=0.1, arl0_days=100), baselines=[baseline, baseline], days=days,
                           audits=[[100] * 6] * 2, errors=[shifted, steady])
     assert cusum[0].started == date(2026, 11, 7) and cusum[1] is None
-    assert cusum[0].fired.startswith("CUSUM: since 7 Nov, ")
+    assert cusum[0].fired.startswith("CUSUM: in alarm since 8 Nov, when it reached 8 errors more than expected since "
+                                     "7 Nov at 14.5% a day ")
     assert "between the baseline's 10.0% and the 20.0% it watches for" in cusum[0].fired
     (ewma,) = detect_shifts(EwmaParams(), baselines=[baseline], days=days, audits=[[100] * 6], errors=[shifted])
-    assert ewma.started == date(2026, 11, 7) and ewma.fired.startswith("EWMA (λ = 0.2) of the daily error rate at ")
+    assert ewma.started == date(2026, 11, 7)
+    assert ewma.fired.startswith("EWMA (λ = 0.2) of the daily error rate: in alarm since ")
     assert detect_shifts(EwmaParams(), baselines=[], days=days, audits=[], errors=[]) == []
