@@ -43,7 +43,9 @@ class ShiftRule(AlertRule):
     """A sustained drop in a vendor's or queue's accuracy against its own baseline (bot/spc/shift.py).
 
     Each check replays the last `watch_days` full UTC days through the detector, against the `baseline_days`
-    before them. The defaults are the setting chosen by measurement (bench/alerts.py; README "Shift alerts,
+    before them; while a shift alert is open for the scope, its baseline stays the `baseline_days` before the
+    drop's estimated start and the detector replays every day from that start on, so the alert resolves only when
+    the detector comes back down against the accuracy before the drop. The defaults are the setting chosen by measurement (bench/alerts.py; README "Shift alerts,
     measured"); `shift_points` and `arl0_days` tune the CUSUM, `ewma_lambda` and `ewma_width` the EWMA, `rules`
     the Western Electric rules.
     """

@@ -16,7 +16,7 @@ from bot.alerts.config import AccuracyRule, AhtRule, ShiftRule, StaleDataRule
 from bot.disputes.rules import dispute_summary
 from bot.escalations.rules import escalation_summary
 from bot.kpi.scorecard import Counts, Targets, wilson
-from bot.spc.limits import Rule, fit_baseline, span
+from bot.spc.limits import Baseline, Rule, fit_baseline, span
 from bot.spc.shift import CusumParams, EwmaParams, ShiftParams, WesternElectricParams, detect_shifts
 from bot.store.records import Dispute, DisputeStatus, Escalation
 from bot.wording import duration, interval, percent, seconds, slack_time
@@ -104,7 +104,11 @@ def accuracy_breaches(figures: Iterable[ScopeFigures], *, rule: AccuracyRule, no
 
 @dataclass(frozen=True)
 class ScopeDays:
-    """One vendor's or queue's daily counts over a shift rule's baseline days and then its watched days."""
+    """One vendor's or queue's daily counts over a shift rule's baseline days and then its watched days.
+
+    The watched days are the last `watch_days`, or, while a shift alert is open for the scope, every day from the
+    alert's start on: its baseline stays the `baseline_days` before the drop.
+    """
 
     kind: str
     value: str
@@ -129,26 +133,34 @@ def shift_params(rule: ShiftRule) -> ShiftParams:
 def shift_breaches(scopes: Sequence[ScopeDays], *, rule: ShiftRule) -> list[Breach]:
     """Scopes whose accuracy has dropped against their own baseline, by the configured detector.
 
-    The detector runs over the watched days from scratch on every check, so the answer depends only on the
-    data; an alarm that resolved within those days has restarted the detector, and a drop older than them has
-    become part of the baseline. Scopes whose baseline gives no limits, or has fewer than `min_audits`, are skipped.
+    Each scope's first `baseline_days` are its baseline and the rest are watched (see `ScopeDays`). The detector
+    runs over the watched days from scratch on every check, so the answer depends only on the data; an alarm that
+    resolved within those days has restarted the detector. Scopes that share their days (all those without an open
+    alert) go through the detector together, the others in groups by their first day. Scopes whose baseline gives
+    no limits, or has fewer than `min_audits`, are skipped.
     """
-    watched = []
+    by_window: dict[tuple[date, date], list[tuple[ScopeDays, Baseline]]] = {}
     for scope in scopes:
         audits = np.array(scope.audits[:rule.baseline_days])
         errors = audits - np.array(scope.correct[:rule.baseline_days])
         baseline = fit_baseline(audits=audits, successes=errors)
-        if baseline is not None and baseline.audits >= rule.min_audits:
-            watched.append((scope, baseline))
-    if not watched:
-        return []
+        if baseline is not None and baseline.audits >= rule.min_audits and len(scope.days) > rule.baseline_days:
+            by_window.setdefault((scope.days[0], scope.days[-1]), []).append((scope, baseline))
+    breaches = []
+    for watched in by_window.values():
+        breaches += _window_breaches(watched, rule=rule)
+    return breaches
+
+
+def _window_breaches(watched: list[tuple[ScopeDays, Baseline]], *, rule: ShiftRule) -> list[Breach]:
+    """`shift_breaches` for scopes over the same days."""
     days = watched[0][0].days[rule.baseline_days:]
     audits = np.array([scope.audits[rule.baseline_days:] for scope, _ in watched])
     errors = audits - np.array([scope.correct[rule.baseline_days:] for scope, _ in watched])
     shifts = detect_shifts(shift_params(rule), baselines=[baseline for _, baseline in watched], days=days,
                            audits=audits, errors=errors)
     breaches = []
-    for (scope, baseline), shift, scope_audits, scope_errors in zip(watched, shifts, audits, errors):
+    for (scope, baseline), shift, scope_audits, scope_errors in zip(watched, shifts, audits, errors, strict=True):
         if shift is None:
             continue
         since = days.index(shift.started)
@@ -215,8 +227,8 @@ def cleared(rule: str, subject: str) -> str:
         return f"{escalation} was {'acknowledged or resolved' if step == 'acknowledge' else 'resolved'}."
     return {
         ACCURACY: "accuracy is no longer significantly below target over the window (or too few audits to say).",
-        SHIFT: ("the drop in accuracy is over: the shift detector came back down (or, weeks later, the lower "
-                "accuracy has become the baseline)."),
+        SHIFT: ("the drop in accuracy is over: the shift detector came back down, against the baseline before the "
+                "drop (or too few audits to say)."),
         AHT: "mean handling time is back within the target's tolerance (or too few timed audits to say).",
         STALE_DATA: "new audits were imported.",
     }[rule]

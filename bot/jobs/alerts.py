@@ -7,7 +7,8 @@ opening an alert, counting a reminder and resolving are each conditional in the 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -73,8 +74,8 @@ def find_breaches(session: Session, *, config: TeamConfig, rules: list[str], now
         rule = alerts_config.rule(name)
         breaches += check(scope_figures(session, config=config, rule=rule, now=now), rule=rule, now=now)
     if SHIFT in rules:
-        breaches += shift_breaches(scope_days(session, config=config, rule=alerts_config.shift, now=now),
-                                   rule=alerts_config.shift)
+        breaches += shift_breaches(scope_days(session, config=config, rule=alerts_config.shift, now=now,
+                                              open_since=open_shifts(session)), rule=alerts_config.shift)
     if STALE_DATA in rules:
         breaches += stale_data(last_import_with_audits(session), rule=alerts_config.stale_data, now=now)
     return breaches
@@ -96,14 +97,34 @@ def scope_figures(session: Session, *, config: TeamConfig, rule: ScopeRule, now:
     return figures
 
 
-def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: datetime) -> list[ScopeDays]:
-    """Each vendor's or queue's daily counts over the shift rule's baseline and watched full days before today;
-    spellings of one name together."""
-    last = (now - timedelta(days=1)).date()
-    days = [last - timedelta(days=back) for back in range(rule.baseline_days + rule.watch_days - 1, -1, -1)]
+def open_shifts(session: Session) -> dict[str, date]:
+    """The estimated start day of each unresolved shift alert, by subject ('vendor:Acme BPO')."""
+    return {alert.subject: _utc(alert.breached_since).date() for alert in unresolved_alerts(session)
+            if alert.rule == SHIFT}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: datetime,
+               open_since: Mapping[str, date] | None = None) -> list[ScopeDays]:
+    """Each vendor's or queue's daily counts over the shift rule's baseline and watched full UTC days before
+    today; spellings of one name together.
+
+    A scope with an open shift alert (its subject in `open_since`, with the drop's estimated start day) keeps the
+    baseline before that day and is watched from it on, however long ago, so a lasting drop never slides into its
+    own baseline (see `ScopeDays`).
+    """
+    last = (_utc(now) - timedelta(days=1)).date()
+    open_since = {subject: min(day, last) for subject, day in (open_since or {}).items()}
+    first_watched = last - timedelta(days=rule.watch_days - 1)
+    baseline = timedelta(days=rule.baseline_days)
+    first = min([first_watched, *open_since.values()]) - baseline
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     position = {day: index for index, day in enumerate(days)}
     columns = [SCOPE_KINDS[kind] for kind in rule.scopes]
-    rows = daily_audits_by(session, columns=columns, first_day=days[0], last_day=last)
+    rows = daily_audits_by(session, columns=columns, first_day=first, last_day=last)
     scopes = []
     for at, kind in enumerate(rule.scopes):
         resolved: dict[str, ResolvedScope] = {}
@@ -116,8 +137,10 @@ def scope_days(session: Session, *, config: TeamConfig, rule: ShiftRule, now: da
             daily_audits[position[day]] += audits
             daily_correct[position[day]] += correct
         targets = {scope.label: targets_for(scope, config=config).accuracy for scope in resolved.values()}
-        scopes += [ScopeDays(kind, label, label, tuple(days), tuple(audits), tuple(correct), targets[label])
-                   for label, (audits, correct) in sorted(by_label.items())]
+        for label, (audits, correct) in sorted(by_label.items()):
+            since = position[open_since.get(f"{kind}:{label}", first_watched) - baseline]
+            scopes.append(ScopeDays(kind, label, label, tuple(days[since:]), tuple(audits[since:]),
+                                    tuple(correct[since:]), targets[label]))
     return scopes
 
 

@@ -108,3 +108,18 @@ def test_stale_data_after_max_hours_or_when_nothing_was_ever_imported():
     assert breach.since == NOW - timedelta(hours=4) and "1 d 6 h ago; the limit is 1 d 2 h" in breach.summary
     (never,) = stale_data(None, rule=rule, now=NOW)
     assert never.subject == "imports" and "No import has brought any audits yet" in never.summary
+
+
+def test_shift_runs_scopes_over_their_own_days_in_groups():
+    # Two scopes ending on the same day: one watched over the usual 7 days, one (as with an alert open since
+    # 12 Oct) over 10 days after its own 14-day baseline. Each is judged against its own baseline.
+    rule = ShiftRule(method="western_electric", rules=[1], baseline_days=14, watch_days=7, min_audits=200)
+    steady = [4, 6] * 7
+    usual = scope_days(steady + [5, 5, 5, 5, 5, 5, 12])
+    longer = ScopeDays("vendor", "Globex", "Globex", tuple(date(2026, 9, 28) + timedelta(days=i) for i in range(24)),
+                       (100,) * 24, tuple(100 - wrong for wrong in steady + [12] * 10))
+    assert longer.days[-1] == usual.days[-1]
+    first, second = shift_breaches([usual, longer], rule=rule)
+    assert first.subject == "vendor:Acme BPO" and first.since == datetime(2026, 10, 21, tzinfo=UTC)
+    assert second.subject == "vendor:Globex" and second.since == datetime(2026, 10, 12, tzinfo=UTC)
+    assert "over its baseline (28 Sep–11 Oct, 1,400 audits)" in second.summary

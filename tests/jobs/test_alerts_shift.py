@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.audits.importer import import_audits
 from bot.config import parse_team_config
+from bot.jobs.alerts import scope_days
+from bot.store.db import session_scope
 from tests.factories import audit_row, write_csv
 from tests.jobs.test_alerts import ALERTS, alerts_by_subject, posts
 from tests.render.test_blocks import signal_pixels
@@ -92,3 +95,53 @@ def test_a_drop_opens_one_alert_that_resolves_when_accuracy_comes_back(bot_in_sl
     assert outcomes == ["0 resolved"] * 5 + ["1 resolved", "0 resolved"]
     assert alerts_by_subject(engine) == {}
     assert "Resolved: the drop in accuracy is over" in posts(slack, thread=True)[-1]["text"]
+
+
+def test_a_lasting_drop_stays_one_alert_against_the_baseline_before_it(bot_in_slack, engine, slack_config, tmp_path,
+                                                                      monitor, now):
+    # Acme drops to 80% on 19 Nov and stays there for 13 weeks; checked every day. Were the baseline always the 8
+    # weeks before the last 4, the drop would become its own baseline after about 9 weeks and the alert resolve.
+    slack = bot_in_slack.slack
+    last_full_day = (now - timedelta(days=1)).date()
+    back = DROP + timedelta(weeks=13)
+    load_days(engine, slack_config, tmp_path, first=last_full_day - timedelta(days=83), now=now,
+              last=back + timedelta(weeks=6), wrong_of_acme=lambda day: 10 if DROP <= day < back else 2 + day.toordinal() % 2)
+    assert monitor(now) == "1 opened, 0 resolved, 0 reminded, 1 unresolved"
+    started = datetime(2026, 11, 19, tzinfo=UTC)
+
+    checks = 0
+    later = now
+    while (later - timedelta(days=1)).date() < back:  # every day with the drop's data, through its last day
+        later += timedelta(days=1)
+        checks += 1
+        assert monitor(later).startswith("0 opened, 0 resolved"), later
+        alert = alerts_by_subject(engine)[("shift", "vendor:Acme BPO")]
+        assert alert.breached_since == started
+    assert checks >= 12 * 7
+    # Its figures are the drop's days against the 8 weeks before 19 Nov, watched from 19 Nov on.
+    assert ("against 95.0% over its baseline (24 Sep–18 Nov, 2,800 audits). CUSUM: in alarm since 20 Nov"
+            in alert.summary)
+    assert set(alerts_by_subject(engine)) == {("shift", "vendor:Acme BPO")}
+
+    # Accuracy comes back to 95%: a day takes about 0.7 off the CUSUM (50 x 6.39% - 2.5), held at 2h = 21.4, so
+    # it falls to h/2 = 5.35 in about 23 days; then the alert resolves, once, and nothing reopens.
+    outcomes = []
+    for _ in range(6 * 7):
+        later += timedelta(days=1)
+        outcomes.append(monitor(later).split(", ")[:2])
+    resolved_on = outcomes.index(["0 opened", "1 resolved"])
+    assert 14 <= resolved_on <= 30
+    assert outcomes == [["0 opened", "0 resolved"]] * resolved_on + [["0 opened", "1 resolved"]] + [
+        ["0 opened", "0 resolved"]] * (len(outcomes) - resolved_on - 1)
+    assert "Resolved: the drop in accuracy is over" in posts(slack, thread=True)[-1]["text"]
+
+
+def test_scope_days_end_on_the_last_full_utc_day(engine, slack_config, tmp_path, now):
+    # 08:00 on 22 Nov in Tokyo is 23:00 on 21 Nov UTC: the last full UTC day is 20 Nov, not 21 Nov.
+    tokyo = now.replace(hour=8, tzinfo=ZoneInfo("Asia/Tokyo"))
+    load_days(engine, slack_config, tmp_path, first=date(2026, 11, 1), last=date(2026, 11, 21), now=now,
+              wrong_of_acme=lambda day: 2)
+    with session_scope(engine) as session:
+        scopes = scope_days(session, config=slack_config, rule=slack_config.alerts.shift, now=tokyo)
+    assert {scope.days[-1] for scope in scopes} == {date(2026, 11, 20)}
+    assert {len(scope.days) for scope in scopes} == {56 + 28}
