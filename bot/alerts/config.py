@@ -45,19 +45,25 @@ class ShiftRule(AlertRule):
     Each check replays the last `watch_days` full UTC days through the detector, against the `baseline_days`
     before them; while a shift alert is open for the scope, its baseline stays the `baseline_days` before the
     drop's estimated start and the detector replays every day from that start on, so the alert resolves only when
-    the detector comes back down against the accuracy before the drop. The defaults are the setting chosen by measurement (bench/alerts.py; README "Shift alerts,
-    measured"); `shift_points` and `arl0_days` tune the CUSUM, `ewma_lambda` and `ewma_width` the EWMA, `rules`
-    the Western Electric rules.
+    the detector comes back down against the accuracy before the drop. The defaults are the setting chosen by
+    measurement (bench/alerts.py; README "Shift alerts, measured"); `shift_points` and `arl0_days` tune the CUSUM,
+    `ewma_lambda` and `ewma_width` the EWMA, `rules` the Western Electric rules.
     """
 
     method: Literal["cusum", "ewma", "western_electric"] = "cusum"
     baseline_days: Annotated[int, Field(ge=14, le=365)] = 56
     watch_days: Annotated[int, Field(ge=7, le=90)] = 28
-    min_audits: AuditCount = 200
-    """In the baseline: fewer give no alert."""
+    min_audits: AuditCount = 5600
+    """In the baseline: fewer give no alert. 5,600 is about 100 audits a day over the default 8 weeks: under
+    that the default CUSUM pages on stable scopes more than once per 100 vendor-weeks (1.1 to 1.3 at 4 to 50 a
+    day; bench/alerts.py, `by_low_volume`). Set it lower to watch smaller scopes knowing that."""
     scopes: list[Literal["vendor", "queue"]] = Field(default_factory=lambda: ["vendor", "queue"], min_length=1)
     shift_points: Annotated[float, Field(gt=0, le=50)] = 3.0
     arl0_days: Annotated[float, Field(ge=30, le=100_000)] = 1500.0
+    """The CUSUM's in-control average run length, in days, its threshold is computed for: the days between
+    false alerts on a stable scope whose days vary binomially. Real baselines vary more from day to day and the
+    limits allow for it only as far as 8 weeks can estimate it, so false alerts come more often: about every 860
+    days at 1,500 (0.81 per 100 vendor-weeks at 500 audits a day, measured in bench/alerts.py)."""
     ewma_lambda: Annotated[float, Field(gt=0, le=1)] = 0.2
     ewma_width: Annotated[float, Field(gt=0, le=10)] = 3.5
     rules: list[Literal[1, 2, 3, 4]] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)

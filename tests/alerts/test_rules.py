@@ -123,3 +123,13 @@ def test_shift_runs_scopes_over_their_own_days_in_groups():
     assert first.subject == "vendor:Acme BPO" and first.since == datetime(2026, 10, 21, tzinfo=UTC)
     assert second.subject == "vendor:Globex" and second.since == datetime(2026, 10, 12, tzinfo=UTC)
     assert "over its baseline (28 Sep–11 Oct, 1,400 audits)" in second.summary
+
+
+def test_shift_by_default_judges_scopes_of_about_100_audits_a_day_and_more():
+    # Under about 100 a day the default CUSUM pages stable scopes more than once per 100 vendor-weeks (bench).
+    rule = ShiftRule(method="western_electric", rules=[1])
+    assert rule.min_audits == 5600
+    wrong = [4, 6] * 28 + [5] * 27 + [15]  # 15% wrong on the last day: 4.6 sigma over 5% at 100 a day
+    (breach,) = shift_breaches([scope_days(wrong, audits=100)], rule=rule)
+    assert "5,600 audits" in breach.summary
+    assert shift_breaches([scope_days(wrong, audits=99)], rule=rule) == []

@@ -26,7 +26,7 @@ DROP = date(2026, 11, 19)
 @pytest.fixture
 def slack_config(slack_config):
     raw = slack_config.model_dump(exclude_none=True)
-    raw["alerts"] = {"channel": ALERTS, "shift": {"scopes": ["vendor"]},
+    raw["alerts"] = {"channel": ALERTS, "shift": {"scopes": ["vendor"], "min_audits": 200},  # 50 a day: opted in
                      **{rule: {"enabled": False} for rule in ("accuracy", "aht", "stale_data")}}
     return parse_team_config(raw, origin="test")
 
