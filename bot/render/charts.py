@@ -56,7 +56,8 @@ def trend_chart(card: Scorecard) -> bytes:
     if control is not None:
         flagged = {day for day, marked in zip(control.days, control.flagged) if marked}
         marked = [p for p in points if p.day in flagged]
-        axes.scatter([p.day for p in marked], [p.accuracy.value for p in marked], color=_SIGNAL, s=40, zorder=3)
+        axes.plot([p.day for p in marked], [p.accuracy.value for p in marked], linestyle="none", marker="o",
+                  markersize=6.5, color=_SIGNAL, zorder=3)  # a marker-only line: cheaper to draw than a scatter
     axes.axhline(card.targets.accuracy, color=_TARGET, linestyle="--", linewidth=1.5)
     axes.set_xlim(date2num(card.period.first_day) - 0.5, date2num(card.period.last_day) + 0.5)  # half a day of air
     low = min([*lows, *(p.accuracy.value for p in points), card.targets.accuracy])
@@ -80,9 +81,9 @@ def _draw_limits(axes, control: ControlChart) -> list[float]:
     axes.axhline(control.centre, color=_LIMIT, linewidth=1)
     drawn = [(date2num(day), low, high) for day, low, high in zip(control.days, control.lower, control.upper)
              if low is not None]
-    for limits in ([low for _, low, _ in drawn], [high for _, _, high in drawn]):
-        axes.hlines(limits, [x - 0.5 for x, _, _ in drawn], [x + 0.5 for x, _, _ in drawn], colors=_LIMIT,
-                    linestyles=":", linewidth=1.3)
+    starts, ends = [x - 0.5 for x, _, _ in drawn], [x + 0.5 for x, _, _ in drawn]
+    axes.hlines([low for _, low, _ in drawn] + [high for _, _, high in drawn], starts * 2, ends * 2,  # one artist
+                colors=_LIMIT, linestyles=":", linewidth=1.3)
     return [low for _, low, _ in drawn]
 
 
