@@ -19,5 +19,5 @@ USAGE = (f"Try `{COMMAND} sample vendor acme`, `{COMMAND} sample queue ads-revie
 def sample_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
     request = parse_sample_text(text, usage=USAGE, config=runtime.config)
     plan = visible_sample_plan(runtime, viewer=viewer, scopes=request.scopes,
-                               drop_points=request.drop_points or DEFAULT_DROP_POINTS)
+                               drop_points=request.drop_points or DEFAULT_DROP_POINTS, or_whole=request.or_whole)
     respond(text=sample_summary(plan), blocks=sample_blocks(plan), response_type="ephemeral")

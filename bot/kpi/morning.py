@@ -102,9 +102,9 @@ def build_morning_report(
     escalations: EscalationDigest,
     alerts: list[AlertLine],
     last_audit_at: datetime | None,
+    baseline_counts: Mapping[date, Counts],
+    baseline_days: int,
     repeats: list[tuple[str, int]] | None = None,
-    baseline_counts: Mapping[date, Counts] | None = None,
-    baseline_days: int = 0,
 ) -> MorningReport:
     """`day_counts` maps (day index from the first trend day, part value) to counts;
     `part_targets` maps each part value to its display name and accuracy target; `baseline_counts`, the
@@ -132,7 +132,7 @@ def build_morning_report(
         yesterday=card(Period(yesterday, yesterday), yesterday_histogram, []),
         week=card(week, week_histogram, week_errors),
         trend=dataclasses.replace(trend, control=accuracy_control(
-            trend.period, {**(baseline_counts or {}), **by_day}, baseline_days=baseline_days)),
+            trend.period, {**baseline_counts, **by_day}, baseline_days=baseline_days)),
         compare_kind=compare_kind,
         parts=sorted(by_volume, key=lambda part: (part.accuracy.value, part.name)),
         more_parts=len(parts) - len(by_volume),

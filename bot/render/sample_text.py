@@ -39,8 +39,9 @@ def accuracy_words(plan: SamplePlan) -> str:
 
 def interval_line(need: IntervalNeed, plan: SamplePlan) -> str:
     """'±1 point: 1,838 a week; gets 850, 988 short'."""
-    got = f"gets {plan.weekly_audits:,.0f}"
-    verdict = "enough" if need.met_by(plan.weekly_audits) else f"{need.weekly_audits - plan.weekly_audits:,.0f} short"
+    weekly, met = plan.weekly_audits, need.met_by(plan.weekly_audits)
+    got = f"gets {weekly:,.1f}" if not met and round(weekly) >= need.weekly_audits else f"gets {weekly:,.0f}"
+    verdict = "enough" if met else f"{need.weekly_audits - round(weekly) or 1:,} short"  # 999.6 of 1,000: 1 short
     return f"±{points(need.margin)}: {need.weekly_audits:,} a week; {got}, {verdict}"
 
 

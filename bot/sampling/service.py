@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import TeamConfig
-from bot.errors import QabotError
+from bot.errors import QabotError, UnknownScopeError
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
 from bot.kpi.scorecard import total
@@ -54,14 +54,28 @@ def sample_plan(session: Session, *, config: TeamConfig, resolved: list[Resolved
     )
 
 
-def visible_sample_plan(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], drop_points: float
-                        ) -> SamplePlan:
-    """The plan `viewer` asked for, as they may see it: the scorecards' access rules (AccessDenied, QabotError)."""
+def visible_sample_plan(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], drop_points: float,
+                        or_whole: dict[str, str] | None = None) -> SamplePlan:
+    """The plan `viewer` asked for, as they may see it: the scorecards' access rules (AccessDenied, QabotError).
+    `or_whole`: the same request with its last number read as part of a name (`queue tier 2`), used when such
+    a scope exists (with the default drop)."""
     refuse_outsiders(viewer, "the sample plan of " + (", ".join(f"{k} {n}" for k, n in scopes.items()) or "org"))
     with session_scope(runtime.engine) as session, runtime.computing:
-        allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
+        allowed = _known(session, runtime, viewer=viewer, scopes=or_whole) if or_whole else None
+        if allowed is not None:
+            drop_points = DEFAULT_DROP_POINTS  # the number was a name's
+        else:
+            allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
         return sample_plan(session, config=runtime.config, resolved=allowed, period=planned_period(runtime.clock()),
                            drop_points=drop_points)
+
+
+def _known(session: Session, runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str]
+           ) -> list[ResolvedScope] | None:
+    try:
+        return allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
+    except UnknownScopeError:
+        return None
 
 
 def terminal_sample_plan(session: Session, *, config: TeamConfig, scopes: Mapping[str, str], now: datetime,

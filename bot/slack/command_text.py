@@ -109,6 +109,9 @@ class SampleRequest:
     scopes: dict[str, str]
     drop_points: float | None
     """The drop to detect, in percentage points; None when not given."""
+    or_whole: dict[str, str] | None = None
+    """The scopes read with a bare number at the end kept in the last name (`queue tier 2`): the reading to try
+    first, since a name may end in a number; None when the number had a unit or there was none."""
 
 
 def parse_sample_text(text: str, *, usage: str, config: TeamConfig) -> SampleRequest:
@@ -127,4 +130,6 @@ def parse_sample_text(text: str, *, usage: str, config: TeamConfig) -> SampleReq
     request = parse_scoped_text(rest, usage=usage, config=config)
     if request.category is not None:
         raise QabotError(f"The sample plan covers every error; leave out the category in quotes. {usage}")
-    return SampleRequest(request.scopes, points)
+    bare = match is not None and match.group("points") == text.strip().split()[-1]
+    whole = parse_scoped_text(text, usage=usage, config=config).scopes if bare else None
+    return SampleRequest(request.scopes, points, whole)

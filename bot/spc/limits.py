@@ -174,8 +174,13 @@ class Signal:
 
 
 def western_electric(z: ArrayLike, *, days: Sequence[date], rules: Iterable[Rule] = ALL_RULES) -> list[Signal]:
-    """The signals of `rules` on one series of z-scores (as from `Baseline.z`), in order of their first day."""
+    """The signals of `rules` on one series of z-scores (as from `Baseline.z`), in order of their first day.
+
+    Days without audits (NaN) are left out, so a run goes on across them: a vendor that audits on weekdays
+    only still has 8 of its days in a row below the centre line. Indexes stay those of `days`."""
     z = np.asarray(z, dtype=float)
+    audited = np.flatnonzero(~np.isnan(z))
+    z, days = z[audited], [days[index] for index in audited]
     signals = []
     for rule in rules:
         for side, hits in zip((Side.BELOW, Side.ABOVE), rule_hits(z, rule)):
@@ -186,10 +191,23 @@ def western_electric(z: ArrayLike, *, days: Sequence[date], rules: Iterable[Rule
                     spans[-1][1] = fired
                 else:
                     spans.append([first, fired, fired])
-            signals += [Signal(rule=rule, side=side, first=first, last=last, fired=fired,
-                               description=describe(rule, side, days[first], days[last]))
+            signals += [Signal(rule=rule, side=side, first=int(audited[first]), last=int(audited[last]),
+                               fired=int(audited[fired]),
+                               description=describe(rule, side, days[first], days[last], points=last - first + 1))
                         for first, last, fired in spans]
     return sorted(signals, key=lambda signal: (signal.first, signal.rule))
+
+
+def flagged_days(z: ArrayLike, signals: Iterable[Signal]) -> tuple[bool, ...]:
+    """The days a chart marks: within a signal, those beyond its rule's line on its side (not the quiet days
+    a "2 of 3" pattern spans)."""
+    z = np.nan_to_num(np.asarray(z, dtype=float), nan=0.0)
+    flagged = np.zeros(len(z), dtype=bool)
+    for signal in signals:
+        line = PATTERNS[signal.rule][2]
+        part = z[signal.first:signal.last + 1]
+        flagged[signal.first:signal.last + 1] |= part < -line if signal.side is Side.BELOW else part > line
+    return tuple(bool(day) for day in flagged)
 
 
 def _first_of_pattern(z: np.ndarray, *, rule: Rule, side: Side, fired: int) -> int:
@@ -201,13 +219,16 @@ def _first_of_pattern(z: np.ndarray, *, rule: Rule, side: Side, fired: int) -> i
     return start + int(np.argmax(beyond))
 
 
-def describe(rule: Rule, side: Side, first: date, last: date) -> str:
-    """A pattern from its first day to its last in words: "12 Nov: below the lower control limit (3σ)"."""
+def describe(rule: Rule, side: Side, first: date, last: date, *, points: int | None = None) -> str:
+    """A pattern from its first day to its last in words: "12 Nov: below the lower control limit (3σ)".
+    `points`: the days with audits it holds, when some days between had none."""
     days = span(first, last)
     if rule is Rule.BEYOND_3_SIGMA:
         return f"{days}: {side} the {'lower' if side is Side.BELOW else 'upper'} control limit (3σ)"
     if rule is Rule.EIGHT_ON_ONE_SIDE:
-        return f"{(last - first).days + 1} days in a row {side} the centre line, {days}"
+        calendar = (last - first).days + 1
+        run = f"{calendar} days" if points in (None, calendar) else f"{points} audited days"
+        return f"{run} in a row {side} the centre line, {days}"
     window, needed, line = PATTERNS[rule]
     return f"{needed} of {window} days in a row more than {line:.0f}σ {side} the centre line, {days}"
 
@@ -235,6 +256,8 @@ class ControlChart:
     caption: str
     signals: tuple[Signal, ...]
     baseline: Baseline | None
+    flagged: tuple[bool, ...] = ()
+    """Per charted day: part of a signal, beyond its rule's line (the days a chart marks)."""
 
 
 def control_chart(*, baseline_audits: ArrayLike, baseline_successes: ArrayLike, days: Sequence[date],
@@ -257,12 +280,13 @@ def control_chart(*, baseline_audits: ArrayLike, baseline_successes: ArrayLike, 
                             signals=(), baseline=None)
     sigma = baseline.sigma(n)
     z = baseline.z(audits=n, successes=x)
+    signals = western_electric(z, days=days, rules=rules)
     return ControlChart(
         days=tuple(days), points=_optional(points),
         lower=_optional(np.clip(baseline.centre - SIGMAS * sigma, 0, 1)),
         upper=_optional(np.clip(baseline.centre + SIGMAS * sigma, 0, 1)),
         centre=baseline.centre, caption=baseline.caption,
-        signals=tuple(western_electric(z, days=days, rules=rules)), baseline=baseline,
+        signals=tuple(signals), baseline=baseline, flagged=flagged_days(z, signals),
     )
 
 

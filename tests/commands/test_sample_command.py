@@ -54,7 +54,7 @@ def test_the_sample_plan_of_a_vendor(bot_in_slack, audits, now):
     assert f"{first} to {last} (UTC, 28 days) · the last 4 full weeks · 750 audits" in body
     assert "Accuracy 92.1% (95% CI 90.0%–93.9%) against target 95.0%, on 188 audits a week." in body
     assert ":warning: ±1 point: 2,790 a week; gets 188, 2,602 short" in body
-    assert ":warning: ±3 points: 315 a week; gets 188, 128 short" in body
+    assert ":warning: ±3 points: 315 a week; gets 188, 127 short" in body
     assert "no finite-population correction" in body
     assert "2 of 4 agents (50%) have too few audits in these 4 weeks to tell them from the target" in body
     assert "• `agent-few` 90.0% of 40: needs 73 (33 more)" in body
@@ -68,6 +68,17 @@ def test_a_margin_names_the_drop_to_detect(bot_in_slack, audits):
     reply = bot_in_slack.reply(bot_in_slack.sender.slash_command("sample vendor acme 1pt", user_id=QA_LEAD))
     assert "To catch accuracy 1 point under target (95.0% to 94.0%)" in texts(reply)
     assert "3,118 audits, about 16.6 weeks" in texts(reply)
+
+
+def test_a_name_ending_in_a_number_is_read_as_the_name(bot_in_slack, audits, engine, config, tmp_path, now):
+    day = now.date() - timedelta(days=3)
+    rows = [audit_row(f"T{index}", queue="tier 2", audited_at=f"{day}T10:00:00Z", decided_at=f"{day}T09:00:00Z")
+            for index in range(30)]
+    import_audits(engine, config=config, path=write_csv(tmp_path / "t.csv", rows), now=now)
+    tier = bot_in_slack.reply(bot_in_slack.sender.slash_command("sample queue tier 2", user_id=QA_LEAD))
+    assert "tier 2 · sample plan" in texts(tier) and "2 points under target" in texts(tier)  # the default drop
+    drop = bot_in_slack.reply(bot_in_slack.sender.slash_command("sample vendor acme 1", user_id=QA_LEAD))
+    assert "Acme BPO · sample plan" in texts(drop) and "1 point under target" in texts(drop)
 
 
 def test_vendor_members_see_their_own_vendor_only_and_outsiders_nothing(bot_in_slack, audits):

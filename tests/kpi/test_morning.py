@@ -21,7 +21,8 @@ def report(day_counts, parts=None):
         team="mnl", label="Manila", timezone="Asia/Manila", today=TODAY, targets=Targets(0.95, 120),
         compare_kind="vendor", day_counts=day_counts, part_targets=parts or {n: (n, 0.95) for n in names},
         week_histogram=[], yesterday_histogram=[], week_errors=[("policy misread", 4)],
-        escalations=EscalationDigest(), alerts=[], last_audit_at=datetime(2026, 11, 20, tzinfo=UTC))
+        escalations=EscalationDigest(), alerts=[], last_audit_at=datetime(2026, 11, 20, tzinfo=UTC),
+        baseline_counts={}, baseline_days=56)
 
 
 def test_yesterday_week_and_trend_come_from_local_day_indexes():

@@ -68,11 +68,15 @@ def test_chart_processes_draw_the_same_picture():
         processes.close()
 
 
+def pixels_of(png: bytes, colour: str) -> int:
+    image = imread(io.BytesIO(png), format="png")[..., :3]
+    rgb = tuple(int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5))
+    return int((abs(image - rgb).max(axis=-1) < 0.02).sum())
+
+
 def signal_pixels(png: bytes) -> int:
     """Pixels of the orange that marks a signal's days."""
-    image = imread(io.BytesIO(png), format="png")[..., :3]
-    orange = (0xE8 / 255, 0x91 / 255, 0x2D / 255)
-    return int((abs(image - orange).max(axis=-1) < 0.02).sum())
+    return pixels_of(png, "#E8912D")
 
 
 def controlled(drop_day: int | None) -> object:
@@ -89,7 +93,8 @@ def controlled(drop_day: int | None) -> object:
 def test_the_trend_chart_marks_a_signals_days_and_its_words_are_under_it():
     steady, dropped = controlled(None), controlled(drop_day=4)
     assert signal_pixels(trend_chart(steady)) == 0 and signal_pixels(trend_chart(dropped)) > 50
-    assert trend_chart(steady) != trend_chart(card())  # limits drawn, not the interval band
+    limit_colour = "#6B5B7B"  # the centre line and the limits
+    assert pixels_of(trend_chart(steady), limit_colour) > 300 and pixels_of(trend_chart(card()), limit_colour) == 0
     blocks = scorecard_blocks(dropped, chart_file_id="F1")
     assert block_problems(blocks) == []
     text = blocks_as_text(blocks)

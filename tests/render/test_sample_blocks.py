@@ -40,3 +40,12 @@ def test_a_drop_caught_within_a_week_is_said_in_days():
 def test_the_terminal_scope_is_typed_as_a_shell_takes_it():
     assert terminal_scope({}) == "org"
     assert terminal_scope({"vendor": "Acme BPO", "queue": "video-uploads"}) == "vendor 'Acme BPO' --queue video-uploads"
+
+
+def test_just_short_is_never_shown_as_zero_short():
+    from bot.render.sample_text import interval_line
+    from bot.sampling.plan import IntervalNeed
+
+    almost = plan(Counts(audits=3998, correct=3800))  # 999.5 a week against 1,000 needed
+    assert interval_line(IntervalNeed(0.01, 1000), almost) == "±1 point: 1,000 a week; gets 999.5, 1 short"
+    assert interval_line(IntervalNeed(0.01, 900), almost) == "±1 point: 900 a week; gets 1,000, enough"

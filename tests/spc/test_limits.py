@@ -112,7 +112,25 @@ def test_rule_4_eight_in_a_row_one_signal_for_the_whole_run():
     ]
     assert signals([-0.1] * 7 + [0.1], Rule.EIGHT_ON_ONE_SIDE) == []
     assert signals([-0.1] * 4 + [0.0] + [-0.1] * 4, Rule.EIGHT_ON_ONE_SIDE) == []  # on the centre line breaks it
-    assert signals([-0.1] * 4 + [np.nan] + [-0.1] * 4, Rule.EIGHT_ON_ONE_SIDE) == []  # so does a day without audits
+
+
+
+def test_days_without_audits_do_not_break_a_run():
+    """A weekday-only vendor: 8 audited days below the centre line across a weekend without audits are a run."""
+    weekdays = [-0.1] * 5 + [np.nan, np.nan] + [-0.1] * 3  # Thu 5 Nov to Sat 14 Nov, the weekend empty
+    assert signals(weekdays, Rule.EIGHT_ON_ONE_SIDE) == [
+        (Rule.EIGHT_ON_ONE_SIDE, Side.BELOW, 0, 9, 9, "8 audited days in a row below the centre line, 5–14 Nov")]
+    (three,) = signals([2.5, np.nan, 0.0, 2.5], Rule.TWO_OF_THREE_BEYOND_2_SIGMA)
+    assert three[2:4] == (0, 3)  # 2 of the 3 audited days beyond 2σ, the empty day skipped
+
+
+def test_a_chart_marks_only_the_days_beyond_their_rules_line():
+    """2 of 3 beyond 2σ: the quiet day between the two is part of the pattern but not marked."""
+    baseline = [1000] * 28
+    chart = control_chart(baseline_audits=baseline, baseline_successes=[950] * 28, days=days(3), audits=[1000] * 3,
+                          successes=[930, 950, 930])  # 2.9σ under, on the centre, 2.9σ under
+    assert [(s.rule, s.first, s.last) for s in chart.signals] == [(Rule.TWO_OF_THREE_BEYOND_2_SIGMA, 0, 2)]
+    assert chart.flagged == (True, False, True)
 
 
 def test_spans_across_months_and_years():
