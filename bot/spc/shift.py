@@ -238,6 +238,8 @@ class WesternElectric:
         self.start = np.full(self.p0.shape, NO_DAY)
         self.rule = np.zeros(self.p0.shape, dtype=int)
         self.fired_on = np.full(self.p0.shape, NO_DAY)
+        self.points = np.zeros(self.p0.shape, dtype=int)
+        """The days with audits from the pattern's first day to the day it fired."""
         self.day = 0
 
     def update(self, audits: ArrayLike, errors: ArrayLike) -> np.ndarray:
@@ -263,6 +265,7 @@ class WesternElectric:
         self.start = np.where(rising, first, self.start)
         self.rule = np.where(rising, rule, self.rule)
         self.fired_on = np.where(rising, self.day, self.fired_on)
+        self.points = np.where(rising, (self.recent_day >= first[..., None]).sum(axis=-1), self.points)
         self.alarm = self.alarm | rising
         resolved = self.alarm & ~rising & seen & (z <= 0)
         self.alarm &= ~resolved
@@ -276,7 +279,8 @@ class WesternElectric:
     def fired(self, days: Sequence[date], *, at: int | tuple[()] = ()) -> str:
         """In accuracy's terms, as its chart shows it: more errors is lower accuracy."""
         rule = Rule(int(self.rule[at]))
-        pattern = describe(rule, Side.BELOW, days[int(self.start[at])], days[int(self.fired_on[at])])
+        pattern = describe(rule, Side.BELOW, days[int(self.start[at])], days[int(self.fired_on[at])],
+                           points=int(self.points[at]))
         return f"Western Electric rule {int(rule)} on the accuracy chart: {pattern}"
 
 

@@ -176,6 +176,8 @@ def test_western_electric_skips_days_without_audits():
     runs = WesternElectric(p0=0.1, sigma_z=1.0, params=WesternElectricParams(rules=(Rule.EIGHT_ON_ONE_SIDE,)))
     audits = [100, 100, 100, 100, 100, 0, 0, 100, 100, 100]
     assert feed(runs, audits, [11 if n else 0 for n in audits])[-1] == (True, 0)
+    assert runs.fired(days + [date(2026, 11, 11)]) == ("Western Electric rule 4 on the accuracy chart: 8 audited days "
+                                                       "in a row below the centre line, 2–11 Nov")
 
 
 def test_detect_shifts_names_what_fired_and_when_it_began():
