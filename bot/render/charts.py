@@ -50,7 +50,7 @@ def trend_chart(card: Scorecard) -> bytes:
         lows = _draw_limits(axes, control)
         kind = (f"p′ chart, Laney σz = {control.baseline.sigma_z:.2f}" if control.baseline.method is Method.LANEY
                 else "p chart")
-        drawn = f"purple = centre line and dotted 3σ limits ({kind}), orange = a signal's days"
+        drawn = f"purple = centre line, dotted = 3σ limits ({kind}), orange = signal"
     axes.plot(days, [p.accuracy.value for p in points], color=_LINE, marker="o", markersize=3.5,
               linewidth=2)
     if control is not None:
