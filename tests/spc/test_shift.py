@@ -6,17 +6,14 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from bot.spc.cusum import NO_DAY, SIEGMUND_CORRECTION, Cusum, cusum_threshold
 from bot.spc.limits import Rule, fit_baseline
 from bot.spc.shift import (
-    NO_DAY,
-    SIEGMUND_CORRECTION,
-    Cusum,
     CusumParams,
     Ewma,
     EwmaParams,
     WesternElectric,
     WesternElectricParams,
-    cusum_threshold,
     detect_shifts,
     detector,
 )
