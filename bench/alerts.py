@@ -30,16 +30,15 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import shutil
 import time
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from bot.alerts.config import AccuracyRule, ShiftRule
-from bot.alerts.rules import ScopeDays, shift_breaches
+from bench.alerts_timing import monitor_pass, rule_time
+from bot.alerts.config import AccuracyRule
 from bot.spc.limits import Rule, fit_baseline
 from bot.spc.shift import CusumParams, EwmaParams, ShiftParams, WesternElectricParams, detector
 
@@ -54,7 +53,6 @@ VOLUMES = (250, 500, 1000, 2000)
 """Volumes at which the default is measured again, to say what the aim takes."""
 LOW_VOLUMES = (4, 10, 20, 50, 100, 250)
 """Low volumes at which the default's false alerts are measured, to choose [alerts.shift].min_audits."""
-MONITOR_VENDORS = 195
 AIM = {"audits_a_day": 500, "drop": 0.03, "median_days": 2, "false_alerts_per_100_vendor_weeks": 1}
 
 
@@ -223,70 +221,6 @@ def by_low_volume(rng: np.random.Generator, *, stable: int) -> list[dict]:
     return rows
 
 
-def rule_time(rng: np.random.Generator, *, scopes: int, runs: int = 5) -> dict:
-    """The shift rule's own work in one monitor pass (baselines, detector, words) over `scopes` vendors, in ms.
-
-    The database query that feeds it is not included: that is the monitor's, measured with the store.
-    """
-    rule = ShiftRule()
-    history = simulate(rng, vendors=scopes, volume=None, drop=0.03)
-    days = tuple(date(2026, 1, 1) + timedelta(days=day) for day in range(rule.baseline_days + rule.watch_days))
-    end = rule.baseline_days + rule.watch_days
-    inputs = [ScopeDays("vendor", f"vendor {index}", f"vendor {index}", days, tuple(audits[:end].tolist()),
-                        tuple((audits[:end] - errors[:end]).tolist()))
-              for index, (audits, errors) in enumerate(zip(history["audits"], history["errors"]))]
-    times, alerts = [], 0
-    for _ in range(runs):
-        began = time.perf_counter()
-        alerts = len(shift_breaches(inputs, rule=rule))
-        times.append((time.perf_counter() - began) * 1000)
-    return {"scopes": scopes, "days": end, "median_ms": round(float(np.median(times)), 1), "alerts": alerts}
-
-
-def monitor_pass(audits: int, *, workdir: Path, runs: int = 5) -> dict:
-    """The monitor's shift rule (query, baselines, detector, words) on a copy of the demo database whose agents
-    are spread over 195 vendors, which with the 5 queues makes 200 scopes; median of `runs` passes, in ms."""
-    from sqlalchemy import text
-
-    from bench.slack import NOW, prepare_database
-    from bot.alerts.rules import SHIFT
-    from bot.config import load_team_config
-    from bot.jobs.alerts import find_breaches
-    from bot.store.db import make_engine, session_scope
-    from bot.store.rollups import refresh_rollups
-
-    source = workdir / f"rca_{audits}.db"  # bench/rca.py's database: made once, shared
-    prepare_database(f"sqlite:///{source}", audits)
-    copy = workdir / f"{source.stem}-{MONITOR_VENDORS}-vendors.db"
-    if not copy.exists():
-        staging = copy.with_suffix(".tmp")
-        shutil.copyfile(source, staging)
-        engine = make_engine(f"sqlite:///{staging}")
-        with engine.begin() as connection:
-            connection.execute(text("CREATE TEMP TABLE agent_vendor (agent_id TEXT PRIMARY KEY, vendor TEXT)"))
-            connection.execute(text(f"INSERT INTO agent_vendor SELECT agent_id, 'Vendor ' || printf('%03d', "
-                                    f"(ROW_NUMBER() OVER (ORDER BY agent_id) - 1) % {MONITOR_VENDORS}) "
-                                    "FROM (SELECT DISTINCT agent_id FROM audit)"))
-            connection.execute(text("UPDATE audit SET vendor = (SELECT vendor FROM agent_vendor "
-                                    "WHERE agent_vendor.agent_id = audit.agent_id)"))
-            connection.execute(text("DELETE FROM scope_value WHERE \"column\" = 'vendor'"))
-            days = {row[0] for row in connection.execute(text("SELECT DISTINCT audit_day FROM audit"))}
-            refresh_rollups(connection, days={datetime.fromisoformat(str(day)).date() for day in days})
-        engine.dispose()
-        staging.rename(copy)
-    config = load_team_config(Path("config/qabot.toml"))
-    engine = make_engine(f"sqlite:///{copy}")
-    times, found = [], []
-    for _ in range(runs):
-        began = time.perf_counter()
-        with session_scope(engine) as session:
-            found = find_breaches(session, config=config, rules=[SHIFT], now=NOW)
-        times.append((time.perf_counter() - began) * 1000)
-    engine.dispose()
-    return {"audits": audits, "scopes": MONITOR_VENDORS + 5, "database": "sqlite",
-            "median_ms": round(float(np.median(times)), 1), "max_ms": round(max(times), 1), "alerts": len(found)}
-
-
 def meets_aim(row: dict) -> bool:
     three = row["drops"]["3"]["median_days"]
     return (three is not None and three <= AIM["median_days"]
@@ -331,7 +265,7 @@ def main() -> None:
     results = {title: measure(rng, volume=volume, stable=args.stable, drifting=args.drifting)
                for title, volume in settings.items()}
     default = by_volume(rng, stable=args.stable // 2, drifting=args.drifting)
-    timing = rule_time(rng, scopes=200)
+    timing = rule_time(simulate(rng, vendors=200, volume=None, drop=0.03))
     low = by_low_volume(rng, stable=args.stable // 2)
     monitor = monitor_pass(args.monitor_audits, workdir=args.workdir) if args.monitor_audits else None
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
