@@ -37,6 +37,7 @@ D2 = 1.128
 MIN_BASELINE_DAYS = 7
 """Fewer days with audits give too few moving ranges (six) to estimate day-to-day variation."""
 MIN_BASELINE_AUDITS = 100
+DISPERSION_ALPHA = 0.05
 """Under about a hundred audits the centre line itself is uncertain by several points."""
 
 
@@ -73,25 +74,28 @@ class Baseline:
     """The centre line and day-to-day variation of a scope over its baseline days.
 
     `sigma_z` is Laney's measure of how much the days vary beyond binomial noise (1 = binomial): the
-    baseline's daily z-scores' mean moving range / 1.128. The p′ chart is used whenever sigma_z > 1, without
-    a further dispersion test: at thousands of audits a day real variation exceeds binomial and a p chart's
-    limits page on noise, while a sigma_z just over 1 by chance widens the limits by only that much (limits
-    scale with it). Laney limits are never tighter than the p chart's: with sigma_z <= 1 the p chart is used.
+    baseline's daily z-scores' mean moving range / 1.128. The p′ chart is used where the days are
+    overdispersed: sigma_z > 1 and the chi-square test of the days against one binomial rate (Σz² on
+    days - 1 degrees of freedom) rejects it at 5%. At thousands of audits a day real variation exceeds
+    binomial and a p chart's limits page on noise; at a few hundred, a sigma_z just over 1 is usually chance,
+    and the caption should not claim otherwise. Laney limits are never tighter than the p chart's.
     """
 
     centre: float
     sigma_z: float
     days: int
     audits: int
+    overdispersed: bool = True
+    """The days vary more than one binomial rate allows (chi-square test, 5%)."""
 
     @property
     def method(self) -> Method:
-        return Method.LANEY if self.sigma_z > 1 else Method.P
+        return Method.LANEY if self.sigma_z > 1 and self.overdispersed else Method.P
 
     @property
     def scale(self) -> float:
         """What the binomial sigma is multiplied by on the chosen chart."""
-        return max(1.0, self.sigma_z)
+        return self.sigma_z if self.method is Method.LANEY else 1.0
 
     @property
     def caption(self) -> str:
@@ -136,8 +140,11 @@ def fit_baseline(*, audits: ArrayLike, successes: ArrayLike) -> Baseline | None:
     n, x = n[n > 0], x[n > 0]
     centre = x.sum() / n.sum()
     z = (x / n - centre) / np.sqrt(centre * (1 - centre) / n)
+    from scipy.stats import chi2  # here, not at import: chart workers start without scipy
+
     return Baseline(centre=float(centre), sigma_z=float(np.abs(np.diff(z)).mean() / D2),
-                    days=len(n), audits=int(n.sum()))
+                    days=len(n), audits=int(n.sum()),
+                    overdispersed=bool(chi2.sf(float((z ** 2).sum()), len(n) - 1) < DISPERSION_ALPHA))
 
 
 def rule_hits(z: ArrayLike, rule: Rule) -> tuple[np.ndarray, np.ndarray]:

@@ -154,3 +154,15 @@ def test_a_chart_lists_its_signals_in_words():
     chart = control_chart(baseline_audits=[100] * 10, baseline_successes=[90] * 10,
                           days=days(8), audits=[100] * 8, successes=successes)
     assert [s.description for s in chart.signals] == ["12 Nov: below the lower control limit (3σ)"]
+
+
+def test_a_sigma_z_over_1_by_chance_keeps_the_p_chart():
+    """Days of 1,900 audits swinging 6 either side of 1,805 correct (p̄ = 0.95, binomial sd 9.5 of the count):
+    the moving ranges give sigma_z = 12 / 9.5 / 1.128 = 1.12, but each day is only 0.63 sd out, far inside one
+    binomial rate (chi-square 0.4 a day on its degrees of freedom): not overdispersed, so a p chart."""
+    chart = control_chart(baseline_audits=[1900] * 28, baseline_successes=[1811, 1799] * 14, days=days(1),
+                          audits=[1900], successes=[1805])
+    assert chart.baseline.sigma_z == pytest.approx(12 / 9.5 / 1.128)
+    assert not chart.baseline.overdispersed and chart.baseline.method is Method.P
+    assert chart.lower[0] == pytest.approx(0.95 - 3 * 9.5 / 1900)  # binomial limits, not widened by 1.12
+    assert chart.caption == "p chart (σz = 1.12: day-to-day variation within binomial)"
