@@ -10,7 +10,7 @@ import pytest
 from bot.audits.importer import import_audits
 from bot.slack.ids import ActionId, CallbackId
 from bot.store.alerts import open_alert
-from bot.store.calibrations import create_calibration
+from bot.store.calibrations import create_calibration, open_calibrations
 from bot.store.coaching import create_coaching
 from bot.store.db import session_scope
 from bot.store.disputes import create_dispute
@@ -133,3 +133,16 @@ def test_home_buttons_open_the_escalation_and_calibration_forms(bot_in_slack, re
     assert escalation["callback_id"] == CallbackId.ESCALATION_MODAL
     calibration = sender.open_with_button(action_id=ActionId.HOME_CALIBRATE, value="", user_id=QA_LEAD)
     assert calibration["callback_id"] == CallbackId.CALIBRATION_MODAL
+
+
+def test_a_last_verdict_republishes_the_home_without_the_session(bot_in_slack, records, engine):
+    from tests.commands.test_calibrate import judge
+
+    assert "Start judging" in json.dumps(open_home(bot_in_slack, QA_LEAD))
+    with session_scope(engine) as session:
+        (calibration,) = open_calibrations(session)
+    view = bot_in_slack.sender.open_with_button(action_id=ActionId.CALIBRATION_START, value=str(calibration.id),
+                                                user_id=QA_LEAD)
+    judge(bot_in_slack.sender, QA_LEAD, view, "approve")
+    republished = published_view(bot_in_slack.slack.wait_for_calls("views.publish", 2)[1])
+    assert "Start judging" not in json.dumps(republished) and "None: you are up to date." in json.dumps(republished)
