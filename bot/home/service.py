@@ -110,7 +110,9 @@ def home_for(session: Session, *, config: TeamConfig, viewer: Viewer, now: datet
         stored += [name for key in viewer.vendors for name in _configured_names(config, key)]
         return Home(Audience.VENDOR, week, now,
                     vendors=vendor_weeks(session, config=config, week=week, only=viewer.vendor_spellings),
-                    own_escalations=list_escalations(session, involving=viewer.user_id, limit=None),
+                    own_escalations=[escalation for escalation in list_escalations(
+                        session, involving=viewer.user_id, limit=None)  # none naming another vendor
+                        if escalation.vendor is None or viewer.works_for(escalation.vendor)],
                     disputes=list_disputes(session, statuses=[DisputeStatus.OPEN.value], vendors=stored, limit=None),
                     coaching_due=list_coaching(session, vendors=stored, statuses=[CoachingStatus.OPEN.value],
                                                due_by=now.astimezone(UTC).date() + COACHING_DUE_WITHIN))
