@@ -9,7 +9,7 @@ import pytest
 
 from bot.audits.importer import import_audits
 from bot.slack.ids import ActionId, CallbackId
-from bot.store.alerts import open_alert
+from bot.store.alerts import open_alert, unresolved_alerts
 from bot.store.calibrations import create_calibration, open_calibrations
 from bot.store.coaching import create_coaching
 from bot.store.db import session_scope
@@ -118,8 +118,6 @@ def test_reopened_within_the_minute_publishes_nothing_then_again_after_it(engine
 def test_acknowledging_an_alert_republishes_the_home_at_once(bot_in_slack, records, engine):
     assert "(*not acknowledged*)" in json.dumps(open_home(bot_in_slack, QA_LEAD))
     with session_scope(engine) as session:
-        from bot.store.alerts import unresolved_alerts
-
         alert_id = unresolved_alerts(session)[0].id
     answered_quickly(bot_in_slack.sender.block_action(action_id=ActionId.ALERT_ACKNOWLEDGE, value=str(alert_id),
                                                       user_id=QA_LEAD))
@@ -146,3 +144,14 @@ def test_a_last_verdict_republishes_the_home_without_the_session(bot_in_slack, r
     judge(bot_in_slack.sender, QA_LEAD, view, "approve")
     republished = published_view(bot_in_slack.slack.wait_for_calls("views.publish", 2)[1])
     assert "Start judging" not in json.dumps(republished) and "None: you are up to date." in json.dumps(republished)
+
+
+def test_acknowledging_publishes_no_home_for_someone_who_never_opened_it(bot_in_slack, records, engine):
+    with session_scope(engine) as session:
+        alert_id = unresolved_alerts(session)[0].id
+    answered_quickly(bot_in_slack.sender.block_action(action_id=ActionId.ALERT_ACKNOWLEDGE, value=str(alert_id),
+                                                      user_id=QA_LEAD))
+    bot_in_slack.settle()
+    with session_scope(engine) as session:
+        assert unresolved_alerts(session)[0].acknowledged_by == QA_LEAD
+    assert bot_in_slack.slack.calls_to("views.publish") == []
