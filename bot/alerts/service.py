@@ -1,5 +1,5 @@
-"""Alerts, for the Slack listeners (acknowledging, listing); the monitor job raises and posts them
-(bot/jobs/alerts.py). Who may acknowledge and see: bot/slack/access.py."""
+"""Alerts, for the Slack listeners (acknowledging, which republishes the person's Home tab; listing); the monitor
+job raises and posts them (bot/jobs/alerts.py). Who may acknowledge and see: bot/slack/access.py."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import partial
 
 from bot.alerts.config import ALERT_RULES
 from bot.alerts.posting import alert_message
+from bot.home.publishing import republish_home
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, may_acknowledge_alert, refuse_outsiders, require
 from bot.slack.reactions import ReactionAcknowledgement
@@ -36,6 +37,7 @@ def acknowledge(runtime: Runtime, alert_id: int, *, viewer: Viewer, how: str = "
     if changed:
         alert_message(runtime.config.alerts).show_change(
             runtime.client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
+        republish_home(runtime, viewer=viewer)
 
 
 def reaction_acknowledgement(runtime: Runtime) -> ReactionAcknowledgement[Alert]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import alerts, calibrate, coach, dispute, escalate, qa, reactions
+from bot.commands import alerts, calibrate, coach, dispute, escalate, home, qa, reactions
 from bot.slack.ids import COMMAND, ActionId, CallbackId
 from bot.slack.listeners import answered
 
@@ -35,3 +35,6 @@ def register(app: App) -> None:
     app.action(ActionId.DISPUTE_OVERTURN)(answered(dispute.handle_overturn))
     app.action(ActionId.DISPUTE_ASSIGN)(answered(dispute.handle_assign))
     app.view(CallbackId.DISPUTE_DECISION_MODAL)(answered(dispute.handle_decision))
+    app.event("app_home_opened")(answered(home.handle_home_opened))
+    app.action(ActionId.HOME_ESCALATE)(answered(home.handle_escalate_button))
+    app.action(ActionId.HOME_CALIBRATE)(answered(home.handle_calibrate_button))

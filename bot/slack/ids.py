@@ -22,6 +22,10 @@ class ActionId(StrEnum):
     DISPUTE_UPHOLD = "dispute_uphold"
     DISPUTE_OVERTURN = "dispute_overturn"
     DISPUTE_ASSIGN = "dispute_assign"
+    HOME_ESCALATE = "home_escalate"
+    """The Home tab's button opening the escalation form, as `/qa escalate` does."""
+    HOME_CALIBRATE = "home_calibrate"
+    """The Home tab's button opening the calibration request form, as `/qa calibrate` does."""
 
 
 class CallbackId(StrEnum):
@@ -76,3 +80,4 @@ class BlockId(StrEnum):
     DISPUTE_ACTIONS = "dsp_actions"
     DECISION_LABEL = "dsp_final_label"
     DECISION_NOTE = "dsp_note"
+    HOME_ACTIONS = "home_actions"

@@ -199,6 +199,16 @@ class FakeSlack:
     _api_views_update = _api_views_open
     _api_views_push = _api_views_open
 
+    def _api_views_publish(self, args: dict) -> dict:
+        """A Home tab: for one user, of type "home", within the limits of a modal's blocks (100)."""
+        view = _json_arg(args.get("view")) or {}
+        if not args.get("user_id"):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": ["no user_id"]}}
+        problems = view_problems(view) + ([] if view.get("type") == "home" else [f"view type {view.get('type')!r}"])
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        return {"ok": True, "view": {**view, "id": f"V{next(self._ids):09d}"}}
+
     def _api_reactions_add(self, args: dict) -> dict:
         return {"ok": True}
 
