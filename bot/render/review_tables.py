@@ -139,3 +139,25 @@ def _minutes(minutes: float | None) -> str:
 
 def _agreement(value: float | None) -> str:
     return "not defined" if value is None or math.isnan(value) else f"{value:.2f}"
+
+
+def review_summary(review: BusinessReview) -> str:
+    """One paragraph: the terminal's answer and the Slack message the PDF goes with."""
+    h = review.headline
+    target = f"{h.targets.accuracy:.1%}"
+    parts = [f"{review.label}, {_dates(review.period)} (UTC): accuracy {percent(h.accuracy)} "
+             f"({interval(h.accuracy)}) against a target of {target}, {h.status.value}, on {h.counts.audits:,} audits"]
+    if h.change is not None:
+        parts.append(f"{h.change.delta_points:+.2f} pts on the previous period")
+    if h.year_change is not None:
+        parts.append(f"{h.year_change.delta_points:+.2f} pts on a year earlier")
+    if h.aht_mean_s is not None:
+        parts.append(f"AHT {h.aht_mean_s:.1f} s against {h.targets.aht_s:.0f} s")
+    top = review.pareto.rows[0] if review.pareto.rows and review.pareto.rows[0].counts.errors else None
+    if top is not None:
+        parts.append(f"top error: {top.category} ({top.share:.0%} of errors)")
+    if review.escalations is not None:
+        breaches = sum(line.acknowledge_breaches + line.resolve_breaches for line in review.escalations.by_severity)
+        parts.append(f"{review.escalations.count} escalations ({breaches} SLA breaches)")
+    parts.append(f"{len(review.alerts.alerts)} SLA-breach alerts")
+    return "; ".join(parts) + "."
