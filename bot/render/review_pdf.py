@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
-ROW_INCHES = 0.26
+ROW_INCHES = 0.22
 TOP, BOTTOM, LEFT, WIDTH = 0.86, 0.07, 0.05, 0.9
 TABLE_FONT = 8
 DEFINITION_WIDTH = 150
@@ -111,7 +111,7 @@ def _trend_page(page: Figure, review: BusinessReview, table: Table, pages: _Page
     from matplotlib.dates import DateFormatter
     from matplotlib.ticker import PercentFormatter
 
-    axes = page.add_axes((0.08, 0.50, 0.88, 0.36))
+    axes = page.add_axes((0.08, 0.58, 0.88, 0.28))
     points = [point for point in review.trend if point.accuracy is not None]
     middles = [point.period.first_day + (point.period.last_day - point.period.first_day) / 2 for point in points]
     axes.fill_between(middles, [p.accuracy.low for p in points], [p.accuracy.high for p in points],
@@ -129,7 +129,7 @@ def _trend_page(page: Figure, review: BusinessReview, table: Table, pages: _Page
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(f"band = 95% interval, dashed = target {target:.1%}; latest: "
                    f"{percent(review.trend[-1].accuracy)}", loc="left", fontsize=9)
-    pages.tables(page, [table], top=0.40)
+    pages.tables(page, [table], top=0.50)
 
 
 def _definitions_page(page: Figure, table: Table) -> None:
