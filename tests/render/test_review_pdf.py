@@ -15,7 +15,7 @@ from bot.review.service import business_review
 from bot.store.db import session_scope
 from tests.review.factories import seed_review
 
-PAGES = 5  # title and headline, trend, errors, the other tables, appendix
+PAGES = 6  # title and headline, trend, errors, the other tables (two pages here), appendix
 
 
 @pytest.fixture
