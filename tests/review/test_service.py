@@ -6,11 +6,14 @@ import math
 
 import pytest
 
+from bot.calibration.results import build_results
 from bot.kpi.scorecard import Status
 from bot.review.periods import review_period
 from bot.review.service import business_review
+from bot.store.calibrations import claim_close, create_calibration, save_results
 from bot.store.db import session_scope
-from tests.review.factories import seed_review
+from bot.store.records import CalibrationItem, CalibrationSession
+from tests.review.factories import FILED, seed_review
 
 Z = 1.959963984540054
 
@@ -67,3 +70,24 @@ def test_the_org_counts_every_vendor_and_cannot_match_escalations(engine, config
         everyone = business_review(session, config=config, scopes={}, period=review_period("week", now=now), now=now)
     assert org.escalations is None and org.headline.counts.audits == 40
     assert everyone.headline.counts.audits == 70 and everyone.escalations.count == 1
+
+
+def test_calibrations_closed_on_the_scopes_queues_with_their_agreement(engine, config, tmp_path, now):
+    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
+    results = build_results(item_ids={1: "i1", 2: "i2"}, verdicts={1: {"UA": "ok", "UB": "ok"}, 2: {"UA": "ok",
+                                                                                                  "UB": "bad"}},
+                            participants=["UA", "UB"], finished=2, expert=None, labels=["ok", "bad"], seed=1)
+    with session_scope(engine) as session:
+        for queue in ("shop-listings", "elsewhere"):
+            calibration = create_calibration(session, participants=["UA", "UB"], items=[CalibrationItem(item_id="i1")],
+                                             calibration=CalibrationSession(
+                                                 requester_id="UA", labels="ok\nbad", results_channel="C", seed=1,
+                                                 queue=queue, due_at=FILED, created_at=FILED))
+            claim_close(session, calibration_id=calibration.id, now=FILED)
+            save_results(session, calibration_id=calibration.id, results=results.to_json())
+    with session_scope(engine) as session:
+        review = business_review(session, config=config, scopes={"vendor": "acme"},
+                                 period=review_period("week", now=now), now=now)
+    (line,) = review.calibrations
+    assert (line.scope, line.items, line.participants) == ("shop-listings", 2, 2)
+    assert line.agreement["percent agreement"] == pytest.approx(0.5)
