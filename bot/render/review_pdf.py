@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from bot.render.charts import draw_pareto
 from bot.render.review_tables import Table, percent, review_tables
 from bot.review.periods import is_quarter
-from bot.review.service import BusinessReview
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
+
+    from bot.review.service import BusinessReview  # not at run time: chart workers draw without the store
 
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
 ROW_INCHES = 0.22

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.kpi.scorecard import Change, Estimate
-from bot.review.service import BusinessReview
+
+if TYPE_CHECKING:
+    from bot.review.service import BusinessReview  # not at run time: chart workers draw without the store
 
 
 @dataclass(frozen=True)

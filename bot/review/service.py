@@ -17,7 +17,7 @@ from bot.calibration.results import CalibrationResults
 from bot.config import TeamConfig
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
-from bot.kpi.service import WEAKEST_MIN_AUDITS, resolve_scopes, scope_targets
+from bot.kpi.service import WEAKEST_MIN_AUDITS, allowed_scopes, resolve_scopes, scope_targets
 from bot.rca.analysis import Pareto
 from bot.rca.service import errors_view
 from bot.review.definitions import DEFINITIONS
@@ -35,7 +35,10 @@ from bot.review.figures import (
     movers,
     trend,
 )
-from bot.review.periods import trend_buckets, year_earlier
+from bot.review.periods import review_period, trend_buckets, year_earlier
+from bot.runtime import Runtime
+from bot.slack.access import Viewer, refuse_outsiders
+from bot.store.db import session_scope
 from bot.store.disputes import dispute_counts
 from bot.store.kpi import ScopeFilter, counts_by, daily_counts
 from bot.store.records import Alert, CalibrationSession, Escalation
@@ -66,8 +69,26 @@ class BusinessReview:
 
 def business_review(session: Session, *, config: TeamConfig, scopes: Mapping[str, str], period: Period,
                     now: datetime) -> BusinessReview:
-    """The review of `scopes` (kind -> name, empty for the org) over `period`, as known at `now`."""
-    resolved = resolve_scopes(session, config=config, scopes=scopes)
+    """The review of `scopes` (kind -> name, empty for the org) over `period`, as known at `now`: `qabot review`,
+    which runs with the database's own rights."""
+    return resolved_review(session, config=config, resolved=resolve_scopes(session, config=config, scopes=scopes),
+                           period=period, now=now)
+
+
+def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], period_text: str) -> BusinessReview:
+    """The review `viewer` asked for, as they may see it: the scorecards' access rules (AccessDenied, QabotError)."""
+    now = runtime.clock()
+    period = review_period(period_text, now=now)
+    refuse_outsiders(viewer, "the business review of " + (", ".join(f"{kind} {name}" for kind, name in scopes.items())
+                                                          or "org"))
+    with session_scope(runtime.engine) as session, runtime.computing:
+        allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
+        return resolved_review(session, config=runtime.config, resolved=allowed, period=period, now=now)
+
+
+def resolved_review(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period,
+                    now: datetime) -> BusinessReview:
+    """The review of scopes already resolved (and, in Slack, narrowed to what the viewer may see)."""
     store_scope: ScopeFilter = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
     previous, a_year_before = period.previous(), year_earlier(period)
     buckets = trend_buckets(period, weeks=TREND_WEEKS, months=TREND_MONTHS)
