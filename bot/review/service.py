@@ -7,9 +7,10 @@ Returns figures; bot/render/review_pdf.py draws them. Same inputs and `now`, sam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlmodel import Session
 
@@ -49,6 +50,7 @@ TREND_MONTHS = 12
 MOVER_KINDS = ("queue", "policy", "market", "site")
 #: Escalations name a vendor and a queue; a scope of another kind cannot be matched to them.
 ESCALATION_KINDS = ("vendor", "queue")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], 
 def resolved_review(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period,
                     now: datetime) -> BusinessReview:
     """The review of scopes already resolved (and, in Slack, narrowed to what the viewer may see)."""
-    store_scope: ScopeFilter = {SCOPE_KINDS[scope.kind]: scope.values for scope in resolved}
+    store_scope: ScopeFilter = {}
+    for scope in resolved:  # a member of two vendors asking for `org` is narrowed to both
+        store_scope.setdefault(SCOPE_KINDS[scope.kind], []).extend(scope.values)
     previous, a_year_before = period.previous(), year_earlier(period)
     buckets = trend_buckets(period, weeks=TREND_WEEKS, months=TREND_MONTHS)
     daily = {
@@ -114,7 +118,7 @@ def resolved_review(session: Session, *, config: TeamConfig, resolved: list[Reso
         escalations=_escalations(escalations_filed(session, start=start, end=end), resolved, config=config,
                                  as_of=min(now, end)),
         alerts=alert_summary([alert for alert in alerts_opened(session, start=start, end=end)
-                              if _alert_in_scope(alert, resolved)]),
+                              if _in_scope(resolved, alert, _alert_is_about)]),
         calibrations=_calibrations(calibrations_closed(session, start=start, end=end), resolved,
                                    audited={kind: {name for name, _ in now_parts}
                                             for kind, (now_parts, _) in parts.items()}),
@@ -144,31 +148,43 @@ def _escalations(escalations: list[Escalation], resolved: list[ResolvedScope], *
     if any(scope.kind not in ESCALATION_KINDS for scope in resolved):
         return None
     mine = [escalation for escalation in escalations
-            if all((getattr(escalation, scope.kind) or "").casefold() in _names(scope) for scope in resolved)]
+            if _in_scope(resolved, escalation, _escalation_is_about)]
     return escalation_summary(mine, sla=config.escalations.sla, as_of=as_of)
 
 
-def _alert_in_scope(alert: Alert, resolved: list[ResolvedScope]) -> bool:
+def _alert_is_about(alert: Alert, scope: ResolvedScope) -> bool:
     """A vendor's alerts name it; a queue's (or any other part's) are about `queue:NAME`."""
-    return all((alert.vendor or "").casefold() in _names(scope) if scope.kind == "vendor"
-               else alert.subject.casefold() in {f"{scope.kind}:{name}" for name in _names(scope)}
-               for scope in resolved)
+    if scope.kind == "vendor":
+        return (alert.vendor or "").casefold() in _names(scope)
+    return alert.subject.casefold() in {f"{scope.kind}:{name}" for name in _names(scope)}
+
+
+def _escalation_is_about(escalation: Escalation, scope: ResolvedScope) -> bool:
+    return (getattr(escalation, scope.kind) or "").casefold() in _names(scope)
+
+
+def _in_scope(resolved: list[ResolvedScope], record: T, matches: Callable[[T, ResolvedScope], bool]) -> bool:
+    """A record is in the scope when, for each kind the scope names, it matches one of that kind's names."""
+    by_kind: dict[str, list[ResolvedScope]] = {}
+    for scope in resolved:
+        by_kind.setdefault(scope.kind, []).append(scope)
+    return all(any(matches(record, scope) for scope in scopes) for scopes in by_kind.values())
 
 
 def _calibrations(sessions: list[CalibrationSession], resolved: list[ResolvedScope], *,
                   audited: Mapping[str, set[str]]) -> list[CalibrationLine]:
-    """Sessions on the scope's queues and policies (those it audited in the period, or those it names); a session
-    on no particular queue or policy is the org's."""
+    """The org's every session; a part's, those on its queues and policies (those it audited in the period, or
+    those it names). A session on no particular queue or policy is the org's only."""
     names = {kind: {name.casefold() for name in audited.get(kind, ())} for kind in ("queue", "policy")}
-    for scope in resolved:
-        if scope.kind in names:
-            names[scope.kind] = set(_names(scope))
+    for kind in names:
+        named = [scope for scope in resolved if scope.kind == kind]
+        if named:
+            names[kind] = set().union(*(_names(scope) for scope in named))
     lines = []
     for calibration in sessions:
         filed = {"queue": calibration.queue, "policy": calibration.policy}
-        if not any(filed.values()) and resolved:
-            continue
-        if any(value and value.casefold() not in names[kind] for kind, value in filed.items()):
+        if resolved and (not any(filed.values()) or any(value and value.casefold() not in names[kind]
+                                                          for kind, value in filed.items())):
             continue
         results = CalibrationResults.from_json(calibration.results)
         lines.append(CalibrationLine(

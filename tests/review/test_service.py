@@ -8,8 +8,9 @@ import pytest
 
 from bot.calibration.results import build_results
 from bot.kpi.scorecard import Status
+from bot.kpi.service import resolve_scopes
 from bot.review.periods import review_period
-from bot.review.service import business_review
+from bot.review.service import business_review, resolved_review
 from bot.store.calibrations import claim_close, create_calibration, save_results
 from bot.store.db import session_scope
 from bot.store.records import CalibrationItem, CalibrationSession
@@ -91,3 +92,14 @@ def test_calibrations_closed_on_the_scopes_queues_with_their_agreement(engine, c
     (line,) = review.calibrations
     assert (line.scope, line.items, line.participants) == ("shop-listings", 2, 2)
     assert line.agreement["percent agreement"] == pytest.approx(0.5)
+
+
+def test_two_vendors_of_one_kind_count_together(engine, config, tmp_path, now):
+    """What a member of two vendors' `org` is narrowed to: both vendors, not the last one named."""
+    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
+    with session_scope(engine) as session:
+        both = [*resolve_scopes(session, config=config, scopes={"vendor": "acme"}),
+                *resolve_scopes(session, config=config, scopes={"vendor": "Globex"})]
+        review = resolved_review(session, config=config, resolved=both, period=review_period("week", now=now),
+                                 now=now)
+    assert review.headline.counts.audits == 70 and review.escalations.count == 1 and len(review.alerts.alerts) == 1
