@@ -100,6 +100,28 @@ def test_errors_prints_the_pareto_and_writes_every_row_as_csv(run, tmp_path):
     assert unknown.exit_code == 1 and 'No errors of category "nope"' in unknown.output
 
 
+def test_review_writes_the_pdf_and_a_csv_per_table_the_same_every_run(run, tmp_path, monkeypatch, now):
+    monkeypatch.setattr("bot.cli.review.utc_now", lambda: now)
+    rows = [audit_row(f"A{n}", audited_at=f"2026-11-{9 + n % 7:02d}T12:00:00Z", decided_at="2026-11-09T00:00:00Z",
+                      **({"qa_decision": "counterfeit", "error_category": "missed context"} if n < 3 else {}))
+            for n in range(30)]
+    assert run("import", "audits", str(write_csv(tmp_path / "audits.csv", rows))).exit_code == 0
+    first, second = tmp_path / "one" / "acme.pdf", tmp_path / "two" / "acme.pdf"
+    for pdf in (first, second):
+        pdf.parent.mkdir()
+        result = run("review", "vendor", "acme", "--period", "week", "--out", str(pdf))
+        assert result.exit_code == 0, result.output
+    assert "Acme BPO, 2026-11-09 to 2026-11-15 (UTC): accuracy 90.00%" in result.output
+    assert "on 30 audits" in result.output and "top error: missed context (100% of errors)" in result.output
+    assert first.read_bytes()[:5] == b"%PDF-" and first.read_bytes() == second.read_bytes()
+    with (first.parent / "acme-headline.csv").open(encoding="utf-8") as handle:
+        headline = {row["figure"]: row for row in csv.DictReader(handle)}
+    assert headline["Audits"]["value"] == "30" and headline["Accuracy"]["value"] == "90.00%"
+    csvs = sorted(path.name for path in first.parent.glob("*.csv"))
+    assert "acme-trend.csv" in csvs and [p.read_bytes() for p in sorted(second.parent.glob("*.csv"))] == [
+        (first.parent / name).read_bytes() for name in csvs]
+
+
 def test_sample_prints_the_plan_of_the_last_four_full_weeks(run, tmp_path, monkeypatch, now):
     monkeypatch.setattr("bot.cli.sample.utc_now", lambda: now)
     days = [now.date() - timedelta(days=1 + index % 28) for index in range(40)]

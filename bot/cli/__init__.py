@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from dotenv import load_dotenv
 
-from bot.cli import config, db, demo, errors, imports, jobs, kpi, sample, serving
+from bot.cli import config, db, demo, errors, imports, jobs, kpi, review, sample, serving
 from bot.cli.common import AppContext, QabotGroup
 
 
@@ -28,6 +28,7 @@ cli.add_command(db.db_group)
 cli.add_command(imports.import_group)
 cli.add_command(kpi.kpi_command)
 cli.add_command(errors.errors_command)
+cli.add_command(review.review_command)
 cli.add_command(sample.sample_command)
 cli.add_command(demo.seed_group)
 cli.add_command(demo.demo_command)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
 
-from bot.commands import alerts, calibrate, coach, dispute, errors, escalate, sample
+from bot.commands import alerts, calibrate, coach, dispute, errors, escalate, review, sample
 from bot.errors import QabotError
 from bot.kpi.scopes import SLACK_SCORECARD_KINDS
 from bot.kpi.service import visible_scorecard
@@ -66,6 +66,7 @@ SUBCOMMANDS: dict[str, Callable[[QaCall], None]] = {
     "escalations": lambda call: escalate.list_command(call.respond, call.runtime, viewer=call.viewer,
                                                       text=call.words),
     "errors": lambda call: errors.errors_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
+    "review": lambda call: review.review_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "sample": lambda call: sample.sample_command(call.respond, call.runtime, viewer=call.viewer, text=call.words),
     "coach": lambda call: coach.open_modal(call.runtime, viewer=call.viewer, trigger_id=call.trigger_id,
                                            text=call.words),

@@ -27,6 +27,8 @@ HELP_TEXT = (
     f"• `{COMMAND} policy counterfeit 2026-10-01..2026-10-31`: a policy's scorecard\n"
     f"• `{COMMAND} errors vendor acme 30d`: error categories (Pareto), repeat errors, escalation root causes; "
     f"add a category in quotes, `{COMMAND} errors vendor acme \"missed context\"`, to see where it comes from\n"
+    f"• `{COMMAND} review vendor acme [week|month|quarter|13w]`: the business review as a PDF in your messages "
+    f"with me (the previous Monday to Sunday by default)\n"
     f"• `{COMMAND} sample vendor acme [2]`: audits a week needed for a ±1, ±2, ±3 point interval against those it "
     f"gets, agents on too few audits, audits to catch a 2-point drop (or the one given)\n"
     f"• `{COMMAND} coach AGENT [\"category\"]`: record coaching (a form opens; followed up with a significance "

@@ -135,6 +135,15 @@ PARETO_BARS = 12
 def pareto_chart(title: str, errors: list[tuple[str, int]]) -> bytes:
     """Errors by category (bars, most first), their cumulative share (line) and the 80% line, as PNG."""
     from matplotlib.figure import Figure
+
+    figure = Figure(figsize=TREND_SIZE_INCHES, dpi=TREND_DPI)
+    figure.subplots_adjust(left=0.075, right=0.925, top=0.89, bottom=0.26)
+    draw_pareto(figure.add_subplot(), title=title, errors=errors)
+    return _png(figure)
+
+
+def draw_pareto(axes, *, title: str, errors: list[tuple[str, int]]) -> None:
+    """The Pareto on `axes`: for Slack's PNG and the business review's PDF alike."""
     from matplotlib.ticker import PercentFormatter
 
     if len(errors) > PARETO_BARS:
@@ -142,9 +151,6 @@ def pareto_chart(title: str, errors: list[tuple[str, int]]) -> bytes:
         errors = [*errors[:PARETO_BARS - 1], (f"{len(rest)} others", sum(n for _, n in rest))]
     total = sum(n for _, n in errors) or 1
     cumulative = [sum(n for _, n in errors[:index + 1]) / total for index in range(len(errors))]
-    figure = Figure(figsize=TREND_SIZE_INCHES, dpi=TREND_DPI)
-    figure.subplots_adjust(left=0.075, right=0.925, top=0.89, bottom=0.26)
-    axes = figure.add_subplot()
     positions = list(range(len(errors)))
     axes.bar(positions, [n for _, n in errors], color=_LINE, alpha=0.8)
     axes.set_xticks(positions, [_short(name, 16) for name, _ in errors], rotation=30, ha="right", fontsize=8)
@@ -157,7 +163,6 @@ def pareto_chart(title: str, errors: list[tuple[str, int]]) -> bytes:
     share.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     share.spines[["top"]].set_visible(False)
     axes.set_title(f"{title}: errors by category, line = cumulative share, dashed = 80%", loc="left", fontsize=10)
-    return _png(figure)
 
 
 def _rows_figure(rows: int) -> tuple[Figure, object]:

@@ -1,0 +1,44 @@
+"""`qabot review`: a scope's business review as a PDF file, with a CSV file of each of its tables."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from bot.cli.common import AppContext
+from bot.cli.kpi import narrowed_scopes, scope_argument_options
+from bot.clock import utc_now
+
+
+@click.command("review")
+@scope_argument_options
+@click.option("--period", "period_text", default="week", show_default=True,
+              help="week (the previous Monday to Sunday), 13w, month, quarter, or 2026-10-01..2026-10-31.")
+@click.option("--out", "pdf_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+              help="The PDF to write; each table also goes to FILE-<table>.csv next to it.")
+@click.pass_obj
+def review_command(app: AppContext, kind: str, name: str | None, period_text: str, pdf_path: Path,
+                   **narrow: str | None) -> None:
+    """Write the business review of a vendor (or queue, ..., or the org) and print its summary."""
+    from bot.render.review_pdf import review_pdf
+    from bot.render.review_tables import review_summary, review_tables
+    from bot.review.periods import review_period
+    from bot.review.service import business_review
+    from bot.store.db import session_scope
+
+    scopes = narrowed_scopes("review", kind, name, narrow)
+    now = utc_now()
+    period = review_period(period_text, now=now)
+    with session_scope(app.upgraded_engine()) as session:
+        review = business_review(session, config=app.config, scopes=scopes, period=period, now=now)
+    pdf_path.write_bytes(review_pdf(review))
+    tables = review_tables(review)
+    for table in tables:
+        with pdf_path.with_name(f"{pdf_path.stem}-{table.name}.csv").open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(table.header)
+            writer.writerows(table.rows)
+    click.echo(review_summary(review))
+    click.echo(f"Wrote {pdf_path} and {len(tables)} CSV files next to it ({pdf_path.stem}-<table>.csv).")

@@ -1,0 +1,47 @@
+"""`/qa review SCOPE [week|month|quarter|13w|PERIOD]`: the business review as a PDF in the requester's DM with the
+bot, with a one-paragraph summary; the same summary answers the command, seen by the requester only."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Respond
+
+from bot.render.review_pdf import review_pdf
+from bot.render.review_tables import review_summary
+from bot.review.service import visible_review
+from bot.runtime import Runtime
+from bot.slack.access import Viewer
+from bot.slack.command_text import parse_scoped_text
+from bot.slack.ids import COMMAND
+
+USAGE = (f"Try `{COMMAND} review vendor acme`, `{COMMAND} review vendor acme quarter` or "
+         f"`{COMMAND} review queue shop-listings 13w`.")
+REVIEW_PERIOD_AT_END = re.compile(r"^(?P<rest>.*?)\s+(?P<period>week|month|quarter|\d+\s*w(?:eeks?)?)\s*$",
+                                  re.IGNORECASE)
+#: The other commands' periods (`30d`, `since 2026-10-01`, `a..b`), which bot/slack/command_text.py reads.
+OTHER_PERIOD_AT_END = re.compile(r"(\d+\s*d(ays?)?|since\s+\S+|\S+\s*\.\.\s*\S+)\s*$", re.IGNORECASE)
+DEFAULT_REVIEW_PERIOD = "week"
+
+
+def review_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
+    scopes, period_text = review_request(text, runtime=runtime)
+    review = visible_review(runtime, viewer=viewer, scopes=scopes, period_text=period_text)
+    pdf = runtime.draw(review_pdf, review)
+    summary = review_summary(review)
+    direct = runtime.client.conversations_open(users=viewer.user_id)["channel"]["id"]
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", review.label).strip("-").lower() or "org"
+    runtime.client.files_upload_v2(
+        channel=direct, content=pdf, filename=f"review-{slug}-{review.period.first_day}-{review.period.last_day}.pdf",
+        title=f"Business review: {review.label}, {review.period.first_day} to {review.period.last_day}",
+        initial_comment=summary)
+    respond(text=f"{summary} The PDF is in your messages with me.", response_type="ephemeral")
+
+
+def review_request(text: str, *, runtime: Runtime) -> tuple[dict[str, str], str]:
+    """(kind -> name, the period as typed): `week`, `month`, `quarter` and `13w` at the end, or the other
+    commands' periods (`30d`, `a..b`); the previous week when none is given."""
+    if match := REVIEW_PERIOD_AT_END.match(text.strip()):
+        return parse_scoped_text(match.group("rest"), usage=USAGE, config=runtime.config).scopes, match.group("period")
+    request = parse_scoped_text(text, usage=USAGE, config=runtime.config)
+    return request.scopes, request.period_text if OTHER_PERIOD_AT_END.search(text) else DEFAULT_REVIEW_PERIOD

@@ -1,0 +1,1 @@
+"""The business review (WBR/QBR) of one scope: figures (service, figures), periods, definitions."""

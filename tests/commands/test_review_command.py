@@ -1,0 +1,48 @@
+"""`/qa review` through the running app and the Slack stand-in: the PDF in the requester's DM, the summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
+from tests.review.factories import seed_review
+from tests.slack.test_answers import answered_quickly
+
+
+@pytest.fixture
+def seeded(engine, config, tmp_path, now):
+    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
+
+
+def test_the_review_goes_to_the_requesters_dm_as_a_pdf_with_its_summary(bot_in_slack, seeded):
+    delivery = bot_in_slack.sender.slash_command("review vendor acme week", user_id=QA_LEAD)
+    answered_quickly(delivery)
+    reply = bot_in_slack.reply(delivery)
+    assert reply["response_type"] == "ephemeral"
+    assert reply["text"].startswith("Acme BPO, 2026-11-09 to 2026-11-15 (UTC): accuracy 90.00%")
+    assert "The PDF is in your messages with me." in reply["text"]
+    (upload,) = bot_in_slack.slack.calls_to("upload")
+    assert upload.content.startswith(b"%PDF-")
+    (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
+    assert complete.args["channel_id"].startswith("D") and complete.args["initial_comment"].startswith("Acme BPO")
+    assert json.loads(complete.args["files"])[0]["title"] == "Business review: Acme BPO, 2026-11-09 to 2026-11-15"
+
+
+@pytest.mark.parametrize(("text", "first_day"), [("review vendor acme 13w", "2026-08-17"),
+                                                 ("review vendor acme", "2026-11-09"),
+                                                 ("review vendor acme 2026-11-01..2026-11-15", "2026-11-01")])
+def test_review_periods_as_typed(bot_in_slack, seeded, text, first_day):
+    reply = bot_in_slack.reply(bot_in_slack.sender.slash_command(text, user_id=QA_LEAD))
+    assert reply["text"].startswith(f"Acme BPO, {first_day} to 2026-11-15 (UTC)")
+
+
+def test_vendor_members_get_their_own_vendor_only_and_outsiders_nothing(bot_in_slack, seeded):
+    sender = bot_in_slack.sender
+    other = bot_in_slack.reply(sender.slash_command("review vendor globex", user_id=ACME_MEMBER))
+    assert "You can see Acme BPO only." in other["text"]
+    refused = bot_in_slack.reply(sender.slash_command("review vendor acme", user_id=OUTSIDER))
+    assert "not on the QA staff or a vendor's member list" in refused["text"]
+    bot_in_slack.settle()
+    assert not bot_in_slack.slack.calls_to("upload")
