@@ -22,6 +22,7 @@ from bot.app import build_app, build_web_client, listener_pool
 from bot.config import Access, Team, TeamConfig, Vendor
 from bot.demo.coaching import errors_and_coaching
 from bot.demo.disputes import DEMO_ACME_LEAD, dispute_and_overturn
+from bot.demo.review import business_review
 from bot.demo.seed import VENDORS, demo_vendor_key
 from bot.jobs.alerts import check_alerts
 from bot.kpi.morning_service import post_morning
@@ -72,6 +73,7 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
             errors_and_coaching(runtime, sender=sender, slack=slack, user_id=DEMO_USER, now=now,
                                 chart_path=chart_path, echo=echo)
             dispute_and_overturn(runtime, sender=sender, slack=slack, qa_lead=DEMO_USER, now=now, echo=echo)
+            business_review(sender, slack, user_id=DEMO_USER, chart_path=chart_path, echo=echo)
             _jobs(engine, config=config, client=client, slack=slack, chart_path=chart_path, now=now, echo=echo)
             _calibration(engine, sender=sender, slack=slack, now=now, chart_path=chart_path, echo=echo)
         finally:
