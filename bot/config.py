@@ -36,6 +36,7 @@ from bot.disputes.config import Disputes
 from bot.errors import ConfigError
 from bot.escalations.config import Escalations
 from bot.rca.config import Rca
+from bot.review.config import ScheduledReview
 
 CANONICAL_COLUMNS = (
     "audit_id", "item_id", "queue", "policy", "market", "vendor", "site", "agent_id",
@@ -174,6 +175,7 @@ class TeamConfig(Strict):
     rca: Rca = Field(default_factory=Rca)
     coaching: Coaching = Field(default_factory=Coaching)
     disputes: Disputes = Field(default_factory=Disputes)
+    reviews: dict[Name, ScheduledReview] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _names_are_unambiguous(self) -> TeamConfig:
@@ -231,7 +233,7 @@ def _describe(origin: str, error: dict) -> str:
     if error["type"] == "string_pattern_mismatch" and "channel" in where:
         return (f"{origin}: {where}: '{error['input']}' is not a Slack channel id (C..., G... or D...; "
                 "in Slack: channel details > About > Channel ID)")
-    if error["type"] == "string_pattern_mismatch" and where.endswith("post_at"):
+    if error["type"] == "string_pattern_mismatch" and where.rsplit(".", 1)[-1] in ("post_at", "digest_at", "at"):
         return f"{origin}: {where}: '{error['input']}' is not a 24-hour local time like \"08:30\""
     if error["type"] == "string_pattern_mismatch":
         return (f"{origin}: {where}: '{error['input']}' is not a Slack user or user group id "

@@ -49,6 +49,15 @@ def test_config_check_warns_when_disputes_are_on_but_no_auditor_is_mapped_to_sla
     assert "1 auditor(s) mapped to Slack users" in mapped.output and "cannot be kept" not in mapped.output
 
 
+def test_config_check_shows_each_scheduled_review(run, tmp_path):
+    config = tmp_path / "reviews.toml"
+    config.write_text('[reviews.acme-qbr]\nchannel = "C0LEADERS"\ntimezone = "Europe/Dublin"\nperiod = "quarter"\n'
+                      'vendor = "acme"\n', encoding="utf-8")
+    result = run("--config", str(config), "config", "check")
+    assert ("review acme-qbr: quarterly business review of vendor acme, mon 09:00 Europe/Dublin in C0LEADERS"
+            in result.output)
+
+
 def test_config_check_names_every_problem(run, tmp_path, monkeypatch):
     bad = tmp_path / "bad.toml"
     bad.write_text("[defaults]\naccuracy_target = 2\n[vendors.x]\nnmae = 'X'\n", encoding="utf-8")

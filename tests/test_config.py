@@ -193,3 +193,38 @@ def test_sample_planning_settings_are_checked(tmp_path):
         "defaults.min_agent_audits: Input should be greater than or equal to 1 (got 0)",
         "queues.video.weekly_items: Input should be greater than or equal to 1 (got -5)",
     ]
+
+
+def test_scheduled_reviews_are_checked_with_helpful_messages(tmp_path):
+    problems = problems_of(tmp_path, """
+[reviews.acme-weekly]
+channel = "#leadership"
+timezone = "Europe/Dublinn"
+day = "monday"
+at = "9:00"
+period = "year"
+vendor = "acme"
+team = "dublin"
+""")
+    assert [problem.split(": ", 1)[1] for problem in problems] == [
+        "reviews.acme-weekly.channel: '#leadership' is not a Slack channel id (C..., G... or D...; in Slack: "
+        "channel details > About > Channel ID)",
+        "reviews.acme-weekly.timezone: 'Europe/Dublinn' is not an IANA time zone; did you mean Europe/Dublin or "
+        "Europe/Tallinn or Europe/Busingen? (got 'Europe/Dublinn')",
+        "reviews.acme-weekly.day: Input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' (got 'monday')",
+        "reviews.acme-weekly.at: '9:00' is not a 24-hour local time like \"08:30\"",
+        "reviews.acme-weekly.period: Input should be 'week', 'month' or 'quarter' (got 'year')",
+        "reviews.acme-weekly.team: unknown key (check its spelling; see config/qabot.toml for the keys)",
+    ]
+
+
+def test_a_scheduled_review_defaults_to_monday_nine_weekly_and_names_its_scope():
+    from bot.config import parse_team_config
+
+    config = parse_team_config({"reviews": {
+        "org": {"channel": "C0LEADERS", "timezone": "Europe/Dublin"},
+        "acme-shop": {"channel": "C0ACME", "timezone": "Asia/Manila", "period": "quarter", "vendor": "acme",
+                      "queue": "shop"}}}, origin="t")
+    org, acme = config.reviews["org"], config.reviews["acme-shop"]
+    assert (org.day, org.at, org.period, org.scopes(), org.scope_label()) == ("mon", "09:00", "week", {}, "org")
+    assert acme.scopes() == {"vendor": "acme", "queue": "shop"} and acme.scope_label() == "vendor acme, queue shop"

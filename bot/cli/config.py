@@ -43,6 +43,9 @@ def config_check(app: AppContext) -> None:
     for key, team in config.teams.items():
         click.echo(f"  team {key}: morning post {team.post_at} {team.timezone} {','.join(team.weekdays)} "
                    f"in {team.channel}")
+    for name, review in config.reviews.items():
+        click.echo(f"  review {name}: {review.period}ly business review of {review.scope_label()}, {review.day} "
+                   f"{review.at} {review.timezone} in {review.channel}")
     active = config.alerts.active_rules()
     click.echo(f"  alerts: {', '.join(f'{rule} in {config.alerts.channel_for(rule)}' for rule in active)}" if active
                else "  alerts: off (set [alerts].channel, or a rule's own channel, to turn them on)")

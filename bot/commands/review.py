@@ -7,8 +7,7 @@ import re
 
 from slack_bolt import Respond
 
-from bot.render.review_pdf import review_pdf
-from bot.render.review_tables import review_summary
+from bot.review.posting import upload_review
 from bot.review.service import visible_review
 from bot.runtime import Runtime
 from bot.slack.access import Viewer
@@ -27,14 +26,8 @@ DEFAULT_REVIEW_PERIOD = "week"
 def review_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: str) -> None:
     scopes, period_text = review_request(text, runtime=runtime)
     review = visible_review(runtime, viewer=viewer, scopes=scopes, period_text=period_text)
-    pdf = runtime.draw(review_pdf, review)
-    summary = review_summary(review)
     direct = runtime.client.conversations_open(users=viewer.user_id)["channel"]["id"]
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", review.label).strip("-").lower() or "org"
-    runtime.client.files_upload_v2(
-        channel=direct, content=pdf, filename=f"review-{slug}-{review.period.first_day}-{review.period.last_day}.pdf",
-        title=f"Business review: {review.label}, {review.period.first_day} to {review.period.last_day}",
-        initial_comment=summary)
+    summary = upload_review(runtime, review=review, channel=direct)
     respond(text=f"{summary} The PDF is in your messages with me.", response_type="ephemeral")
 
 

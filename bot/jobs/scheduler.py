@@ -32,6 +32,7 @@ from bot.jobs.calibrations import check_calibrations
 from bot.jobs.escalations import repost_unposted
 from bot.kpi.local_days import latest_post_time
 from bot.kpi.morning_service import post_morning
+from bot.review.scheduled import REVIEW_MONTHS, post_scheduled_review
 from bot.runtime import Runtime
 from bot.store.db import session_scope
 from bot.store.deliveries import forget_old_deliveries
@@ -49,6 +50,8 @@ class LocalSchedule:
     zone: ZoneInfo
     at: time
     weekdays: tuple[str, ...]
+    months: tuple[int, ...] = ()
+    """When set, only the first of `weekdays` in each of these months (a monthly or quarterly review)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class Job:
         """The start of the latest slot at or before `now`: the same on every replica."""
         if self.every is not None:
             return ANCHOR + ((now - ANCHOR) // self.every) * self.every
-        return latest_post_time(zone=self.local.zone, at=self.local.at, weekdays=list(self.local.weekdays), now=now)
+        return latest_post_time(zone=self.local.zone, at=self.local.at, weekdays=list(self.local.weekdays), now=now,
+                                months=self.local.months)
 
     @property
     def grace(self) -> timedelta:
@@ -74,13 +78,16 @@ class Job:
     def trigger(self) -> BaseTrigger:
         if self.every is not None:
             return IntervalTrigger(seconds=int(self.every.total_seconds()), start_date=ANCHOR, timezone=UTC)
-        return CronTrigger(day_of_week=",".join(self.local.weekdays), hour=self.local.at.hour,
+        months = self.local.months
+        return CronTrigger(month=",".join(map(str, months)) if months else "*", day="1-7" if months else "*",
+                           day_of_week=",".join(self.local.weekdays), hour=self.local.at.hour,
                            minute=self.local.at.minute, timezone=self.local.zone)
 
     def schedule(self) -> str:
         if self.every is not None:
             return f"every {_span(self.every)}"
-        return f"{self.local.at:%H:%M} {self.local.zone.key} {','.join(self.local.weekdays)}"
+        when = f"{self.local.at:%H:%M} {self.local.zone.key} {','.join(self.local.weekdays)}"
+        return when + (f", the first in months {','.join(map(str, self.local.months))}" if self.local.months else "")
 
 
 def _span(every: timedelta) -> str:
@@ -136,6 +143,13 @@ def jobs_for(config: TeamConfig) -> list[Job]:
                         lambda runtime, *, now, slot, key=key: post_morning(runtime, team_key=key, now=now,
                                                                             day_of=slot),
                         local=LocalSchedule(team.zone, team.local_time, tuple(team.weekdays))))
+    for name, review in config.reviews.items():
+        jobs.append(Job(f"review:{name}", f"{review.period}ly business review of {review.scope_label()} in "
+                        f"{review.channel}",
+                        lambda runtime, *, now, slot, name=name: post_scheduled_review(runtime, name=name, now=now,
+                                                                                       day_of=slot),
+                        local=LocalSchedule(review.zone, review.local_time, (review.day,),
+                                            REVIEW_MONTHS[review.period])))
     return jobs
 
 

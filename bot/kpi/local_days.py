@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from bot.config_types import WEEKDAYS
 
 LOOK_BACK_DAYS = 8
+MONTHLY_LOOK_BACK_DAYS = 100
+"""Long enough to reach the first Monday (say) of the previous quarter's month."""
 
 
 def local_midnight(zone: ZoneInfo, day: date) -> datetime:
@@ -28,12 +30,14 @@ def local_today(zone: ZoneInfo, now: datetime) -> date:
     return now.astimezone(zone).date()
 
 
-def latest_post_time(*, zone: ZoneInfo, at: time, weekdays: list[str], now: datetime) -> datetime | None:
-    """The most recent scheduled post (UTC) at or before `now`: local time `at` on one of `weekdays`."""
+def latest_post_time(*, zone: ZoneInfo, at: time, weekdays: list[str], now: datetime,
+                     months: tuple[int, ...] = ()) -> datetime | None:
+    """The most recent scheduled post (UTC) at or before `now`: local time `at` on one of `weekdays`; with
+    `months`, only in the first seven days of those months (the first Monday of a month or quarter)."""
     today = local_today(zone, now)
-    for back in range(LOOK_BACK_DAYS):
+    for back in range(MONTHLY_LOOK_BACK_DAYS if months else LOOK_BACK_DAYS):
         day = today - timedelta(days=back)
-        if WEEKDAYS[day.weekday()] not in weekdays:
+        if WEEKDAYS[day.weekday()] not in weekdays or (months and (day.month not in months or day.day > 7)):
             continue
         moment = _existing(datetime.combine(day, at, tzinfo=zone)).astimezone(UTC)
         if moment <= now:

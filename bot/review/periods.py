@@ -11,32 +11,38 @@ from bot.kpi.periods import PERIOD_HELP, Period, parse_period
 REVIEW_PERIOD_HELP = f"Use week, month, quarter, 13w, or a period: {PERIOD_HELP}"
 WEEK_DAYS = 7
 MOST_WEEKS = 104
+CALENDAR_PERIODS = ("week", "month", "quarter")
 
 
 def review_period(text: str, *, now: datetime) -> Period:
     """`week`: the previous Monday to Sunday; `Nw`: the N whole weeks before this one; `month`, `quarter`: the
     previous calendar one; anything else as the other commands read it (PeriodError saying what is accepted)."""
     cleaned = text.strip().lower()
-    this_monday = _monday_of(now.astimezone(UTC).date())
-    if cleaned == "week":
-        return _weeks_before(this_monday, 1)
+    today = now.astimezone(UTC).date()
+    if cleaned in CALENDAR_PERIODS:
+        return period_before(cleaned, today=today)
     if match := re.fullmatch(r"(\d+)\s*w(eeks?)?", cleaned):
         weeks = int(match.group(1))
         if not 1 <= weeks <= MOST_WEEKS:
             raise PeriodError(f"The number of weeks must be between 1 and {MOST_WEEKS}, not {weeks}.")
-        return _weeks_before(this_monday, weeks)
-    today = now.astimezone(UTC).date()
-    if cleaned == "month":
-        last = today.replace(day=1) - timedelta(days=1)
-        return Period(last.replace(day=1), last)
-    if cleaned == "quarter":
-        first_of_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        last = first_of_this - timedelta(days=1)
-        return Period(date(last.year, last.month - 2, 1), last)
+        return _weeks_before(_monday_of(today), weeks)
     try:
         return parse_period(text, now=now)
     except PeriodError:
         raise PeriodError(f"'{text}' is not a review period I understand. {REVIEW_PERIOD_HELP}") from None
+
+
+def period_before(kind: str, *, today: date) -> Period:
+    """The whole `week` (Monday to Sunday), calendar `month` or `quarter` before the one `today` is in: a
+    scheduled review passes its local date, so Monday 09:00 in Auckland (Sunday in UTC) still reviews the week just ended."""
+    if kind == "week":
+        return _weeks_before(_monday_of(today), 1)
+    if kind == "month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period(last.replace(day=1), last)
+    first_of_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last = first_of_this - timedelta(days=1)
+    return Period(date(last.year, last.month - 2, 1), last)
 
 
 def is_quarter(period: Period) -> bool:
