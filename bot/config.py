@@ -194,6 +194,14 @@ class TeamConfig(Strict):
                                  f"'{owner[agent.slack_user]}' and '{agent_id}'")
         return self
 
+    @model_validator(mode="after")
+    def _reviews_name_known_teams(self) -> TeamConfig:
+        for name, review in self.reviews.items():
+            if review.team is not None and review.team not in self.teams:
+                known = ", ".join(sorted(self.teams)) or "none yet"
+                raise ValueError(f"reviews.{name}.team: no [teams.{review.team}] (teams: {known})")
+        return self
+
     def section(self, kind: str) -> dict[str, NamedScope]:
         """The named scopes of one kind ('vendor', 'queue', 'policy'); empty for others."""
         return {"vendor": self.vendors, "queue": self.queues, "policy": self.policies}.get(kind, {})

@@ -204,7 +204,7 @@ day = "monday"
 at = "9:00"
 period = "year"
 vendor = "acme"
-team = "dublin"
+teams = "dublin"
 """)
     assert [problem.split(": ", 1)[1] for problem in problems] == [
         "reviews.acme-weekly.channel: '#leadership' is not a Slack channel id (C..., G... or D...; in Slack: "
@@ -214,7 +214,7 @@ team = "dublin"
         "reviews.acme-weekly.day: Input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' (got 'monday')",
         "reviews.acme-weekly.at: '9:00' is not a 24-hour local time like \"08:30\"",
         "reviews.acme-weekly.period: Input should be 'week', 'month' or 'quarter' (got 'year')",
-        "reviews.acme-weekly.team: unknown key (check its spelling; see config/qabot.toml for the keys)",
+        "reviews.acme-weekly.teams: unknown key (check its spelling; see config/qabot.toml for the keys)",
     ]
 
 

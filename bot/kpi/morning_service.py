@@ -24,8 +24,9 @@ from bot.kpi.morning import (
     build_morning_report,
     trend_days,
 )
-from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, resolve, targets_for
+from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts, Targets
+from bot.kpi.service import team_scopes
 from bot.rca.analysis import repeats_by_category
 from bot.render.charts import comparison_chart, trend_chart
 from bot.render.morning_blocks import morning_blocks, morning_first_line
@@ -35,7 +36,7 @@ from bot.slack.files import upload_png
 from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import list_escalations
-from bot.store.kpi import daily_counts, distinct_values, last_audit_at, local_day_slices
+from bot.store.kpi import daily_counts, last_audit_at, local_day_slices
 from bot.store.rca import repeated_errors
 from bot.store.records import Alert, Escalation, TrackedStatus
 
@@ -79,10 +80,7 @@ def morning_report(session: Session, *, config: TeamConfig, team_key: str, now: 
     """The figures of one team's morning post for the local day of `day_of` (UnknownScopeError if its
     scope names nothing known); escalations are counted as overdue at `now`."""
     team = config.teams[team_key]
-    resolved = []
-    for kind, names in team.scope_names().items():
-        known = distinct_values(session, column=SCOPE_KINDS[kind])
-        resolved += [resolve(kind, name, config=config, known_values=known) for name in names]
+    resolved = team_scopes(session, config=config, team_key=team_key)
     scope: dict[str, list[str]] = {}
     for item in resolved:
         scope.setdefault(SCOPE_KINDS[item.kind], []).extend(item.values)

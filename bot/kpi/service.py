@@ -51,6 +51,16 @@ WEAKEST_MIN_AUDITS = 20
 LATEST_ERRORS_LIMIT = 5
 
 
+def team_scopes(session: Session, *, config: TeamConfig, team_key: str) -> list[ResolvedScope]:
+    """The vendors, queues and markets `[teams.KEY]` names, found in the config and the data (UnknownScopeError
+    if one is not): its morning post's scope, and its business review's."""
+    resolved = []
+    for kind, names in config.teams[team_key].scope_names().items():
+        known = distinct_values(session, column=SCOPE_KINDS[kind])
+        resolved += [resolve(kind, name, config=config, known_values=known) for name in names]
+    return resolved
+
+
 def resolve_scopes(session: Session, *, config: TeamConfig, scopes: Mapping[str, str]) -> list[ResolvedScope]:
     """Each kind -> name of `scopes`, found in the config and the data (UnknownScopeError if not)."""
     return [

@@ -6,6 +6,8 @@ import zoneinfo
 from datetime import time
 from typing import Literal
 
+from pydantic import model_validator
+
 from bot.config_types import ChannelId, LocalTime, Name, Strict, TimeZoneName, Weekday
 
 REVIEW_SCOPE_KINDS = ("vendor", "queue", "policy", "market", "site")
@@ -14,7 +16,8 @@ REVIEW_SCOPE_KINDS = ("vendor", "queue", "policy", "market", "site")
 class ScheduledReview(Strict):
     """Posted at `at`, local time in `timezone`, on `day`: weekly (`week`), on the first such day of each month
     (`month`) or of January, April, July and October (`quarter`), covering the previous one. No scope key is the
-    org; several narrow each other, like `/qa review vendor acme queue shop`."""
+    org; several narrow each other, like `/qa review vendor acme queue shop`; or `team` names a `[teams.KEY]`,
+    whose vendors, queues and markets its morning post covers."""
 
     channel: ChannelId
     timezone: TimeZoneName
@@ -26,6 +29,13 @@ class ScheduledReview(Strict):
     policy: Name | None = None
     market: Name | None = None
     site: Name | None = None
+    team: Name | None = None
+
+    @model_validator(mode="after")
+    def _a_team_or_scopes(self) -> ScheduledReview:
+        if self.team is not None and self.scopes():
+            raise ValueError(f"name a team or {'/'.join(REVIEW_SCOPE_KINDS)}, not both: a team's scope is its own")
+        return self
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -40,4 +50,6 @@ class ScheduledReview(Strict):
         return {kind: getattr(self, kind) for kind in REVIEW_SCOPE_KINDS if getattr(self, kind) is not None}
 
     def scope_label(self) -> str:
+        if self.team is not None:
+            return f"team {self.team}"
         return ", ".join(f"{kind} {name}" for kind, name in self.scopes().items()) or "org"

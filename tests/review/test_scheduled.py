@@ -4,6 +4,7 @@ period before the slot's local date, one post per slot across replicas, the PDF 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from bot.settings import Settings
 from tests.jobs.test_morning import fire_times, posts_to
 from tests.review.factories import seed_review
 
-LEADERS, ACME, AUCKLAND, BROKEN = "C0LEADERS1", "C0ACMEQA01", "C0AUCKLAND", "C0BROKEN01"
+LEADERS, ACME, AUCKLAND, BROKEN, TEAM = "C0LEADERS1", "C0ACMEQA01", "C0AUCKLAND", "C0BROKEN01", "C0DUBLIN01"
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def slack_config(slack_config):
         "org-quarterly": {"channel": LEADERS, "timezone": "Europe/Dublin", "period": "quarter", "at": "10:30"},
         "acme-auckland": {"channel": AUCKLAND, "timezone": "Pacific/Auckland", "vendor": "acme"},
         "broken": {"channel": BROKEN, "timezone": "Europe/Dublin", "vendor": "acmee"},
+        "dublin-team": {"channel": TEAM, "timezone": "Europe/Dublin", "team": "dublin"},
     }
+    raw["teams"] = {"dublin": {"channel": TEAM, "timezone": "Europe/Dublin", "vendors": ["acme", "Globex"]}}
     return parse_team_config(raw, origin="test")
 
 
@@ -111,3 +114,30 @@ def test_a_scope_naming_nothing_known_is_said_in_the_channel(bot_in_slack, runti
     assert message["text"].startswith(":warning: No business review this time: No vendor called 'acmee' is known.")
     assert "Fix `[reviews.broken]` in the bot's config (check it with `qabot config check`)." in message["text"]
     assert not bot_in_slack.slack.calls_to("upload")
+
+
+def test_a_teams_review_covers_the_vendors_its_morning_post_covers(bot_in_slack, runtime, seeded, slack_config):
+    job = job_named(jobs_for(runtime.config), "review:dublin-team")
+    assert job.description == f"weekly business review of team dublin in {TEAM}"
+    outcome = run_in_slot(job, runtime=runtime, now=datetime(2026, 11, 16, 9, 5, tzinfo=UTC))
+    assert outcome == f"posted to {TEAM}: Acme BPO · Globex, 2026-11-09 to 2026-11-15"
+    (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
+    acme_alone = job_named(jobs_for(runtime.config), "review:acme-weekly")
+    run_in_slot(acme_alone, runtime=runtime, now=datetime(2026, 11, 16, 9, 5, tzinfo=UTC))
+    both, acme = (call.args["initial_comment"] for call in bot_in_slack.slack.calls_to("files.completeUploadExternal"))
+    audits = [int(re.search(r"on ([\d,]+) audits", text).group(1).replace(",", "")) for text in (both, acme)]
+    assert audits[0] > audits[1]  # Globex's audits of the week count in the team's review, not in Acme's
+
+
+@pytest.mark.parametrize(("review", "message"), [
+    ({"team": "dublin", "vendor": "acme"}, "name a team or vendor/queue/policy/market/site, not both"),
+    ({"team": "nosuch"}, "reviews.bad.team: no [teams.nosuch] (teams: dublin)"),
+])
+def test_a_review_of_a_team_names_a_known_team_alone(slack_config, review, message):
+    from bot.errors import ConfigError
+
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["reviews"] = {"bad": {"channel": TEAM, "timezone": "Europe/Dublin", **review}}
+    with pytest.raises(ConfigError) as raised:
+        parse_team_config(raw, origin="test")
+    assert message in " ".join(raised.value.problems)
