@@ -109,6 +109,14 @@ def test_errors_prints_the_pareto_and_writes_every_row_as_csv(run, tmp_path):
     assert unknown.exit_code == 1 and 'No errors of category "nope"' in unknown.output
 
 
+def test_review_of_a_team_needs_a_known_team(run, tmp_path):
+    unknown = run("review", "team", "manila", "--out", str(tmp_path / "r.pdf"))
+    assert unknown.exit_code == 1 and "No team called 'manila'. Teams: none configured." in unknown.output
+    nameless = run("review", "team", "--out", str(tmp_path / "r.pdf"))
+    assert nameless.exit_code == 2 and "say which team, and only that: qabot review team KEY" in nameless.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
 def test_review_writes_the_pdf_and_a_csv_per_table_the_same_every_run(run, tmp_path, monkeypatch, now):
     monkeypatch.setattr("bot.cli.review.utc_now", lambda: now)
     rows = [audit_row(f"A{n}", audited_at=f"2026-11-{9 + n % 7:02d}T12:00:00Z", decided_at="2026-11-09T00:00:00Z",

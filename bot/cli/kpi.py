@@ -9,14 +9,15 @@ from bot.clock import utc_now
 from bot.kpi.scopes import SCOPE_KINDS
 
 
-def scope_argument_options(command):
-    """KIND [NAME], --vendor, --queue, ... (one per scope kind; the agent last)."""
+def scope_argument_options(command, *, more_kinds: tuple[str, ...] = ()):
+    """KIND [NAME], --vendor, --queue, ... (one per scope kind; the agent last); `more_kinds` for a command that
+    takes others (`qabot review team KEY`)."""
     for kind in reversed(sorted(SCOPE_KINDS, key=lambda kind: kind == "agent")):  # click lists the last applied first
         article = "an" if kind[0] in "aeiou" else "a"
         option = click.option(f"--{kind}", f"narrow_{kind}", default=None, help=f"Narrow to {article} {kind} as well.")
         command = option(command)
     command = click.argument("name", required=False)(command)
-    return click.argument("kind", type=click.Choice([*SCOPE_KINDS, "org"]))(command)
+    return click.argument("kind", type=click.Choice([*SCOPE_KINDS, "org", *more_kinds]))(command)
 
 
 def scope_options(command):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from bot.clock import utc_now
 
 
 @click.command("review")
-@scope_argument_options
+@functools.partial(scope_argument_options, more_kinds=("team",))
 @click.option("--period", "period_text", default="week", show_default=True,
               help="week (the previous Monday to Sunday), 13w, month, quarter, or 2026-10-01..2026-10-31.")
 @click.option("--out", "pdf_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
@@ -21,18 +22,22 @@ from bot.clock import utc_now
 @click.pass_obj
 def review_command(app: AppContext, kind: str, name: str | None, period_text: str, pdf_path: Path,
                    **narrow: str | None) -> None:
-    """Write the business review of a vendor (or queue, ..., or the org) and print its summary."""
+    """Write the business review of a vendor (or queue, ..., the org, or `team KEY`: what [teams.KEY] covers)
+    and print its summary."""
     from bot.render.review_pdf import review_pdf
     from bot.render.review_tables import review_summary, review_tables
     from bot.review.periods import review_period
-    from bot.review.service import business_review
+    from bot.review.service import business_review, team_review
     from bot.store.db import session_scope
 
-    scopes = narrowed_scopes("review", kind, name, narrow)
+    if kind == "team" and (not name or any(narrow.values())):
+        raise click.UsageError("say which team, and only that: qabot review team KEY (its scope is its own)")
+    scopes = narrowed_scopes("review", kind, name, narrow) if kind != "team" else {}
     now = utc_now()
     period = review_period(period_text, now=now)
     with session_scope(app.upgraded_engine()) as session:
-        review = business_review(session, config=app.config, scopes=scopes, period=period, now=now)
+        review = (team_review(session, config=app.config, team=name, period=period, now=now) if kind == "team"
+                  else business_review(session, config=app.config, scopes=scopes, period=period, now=now))
     pdf_path.write_bytes(review_pdf(review))
     tables = review_tables(review)
     for table in tables:

@@ -7,10 +7,9 @@ from datetime import datetime
 
 from bot.errors import UnknownScopeError
 from bot.kpi.local_days import local_today
-from bot.kpi.service import team_scopes
 from bot.review.periods import period_before
 from bot.review.posting import upload_review
-from bot.review.service import business_review, resolved_review
+from bot.review.service import business_review, team_review
 from bot.runtime import Runtime
 from bot.store.db import session_scope
 
@@ -26,8 +25,7 @@ def post_scheduled_review(runtime: Runtime, *, name: str, now: datetime, day_of:
     with session_scope(runtime.engine) as session, runtime.computing:
         try:
             if scheduled.team is not None:
-                resolved = team_scopes(session, config=runtime.config, team_key=scheduled.team)
-                review = resolved_review(session, config=runtime.config, resolved=resolved, period=period, now=now)
+                review = team_review(session, config=runtime.config, team=scheduled.team, period=period, now=now)
             else:
                 review = business_review(session, config=runtime.config, scopes=scheduled.scopes(), period=period,
                                          now=now)

@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from bot.calibration.results import CalibrationResults
 from bot.config import TeamConfig
+from bot.errors import QabotError
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
-from bot.kpi.service import WEAKEST_MIN_AUDITS, allowed_scopes, resolve_scopes, scope_targets
+from bot.kpi.service import WEAKEST_MIN_AUDITS, allowed_scopes, resolve_scopes, scope_targets, team_scopes
 from bot.rca.analysis import Pareto
 from bot.rca.service import errors_view
 from bot.review.definitions import DEFINITIONS
@@ -38,7 +39,7 @@ from bot.review.figures import (
 )
 from bot.review.periods import review_period, trend_buckets, year_earlier
 from bot.runtime import Runtime
-from bot.slack.access import Viewer, refuse_outsiders
+from bot.slack.access import Viewer, refuse_outsiders, require
 from bot.store.db import session_scope
 from bot.store.disputes import dispute_counts
 from bot.store.kpi import ScopeFilter, counts_by, daily_counts
@@ -86,6 +87,26 @@ def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], 
     with session_scope(runtime.engine) as session, runtime.computing:
         allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
         return resolved_review(session, config=runtime.config, resolved=allowed, period=period, now=now)
+
+
+def team_review(session: Session, *, config: TeamConfig, team: str, period: Period, now: datetime) -> BusinessReview:
+    """The review of what `[teams.KEY]` covers, `team` its key or name (QabotError naming the teams if unknown)."""
+    key = next((key for key, known in config.teams.items() if team.casefold() in
+                {key.casefold(), (known.name or key).casefold()}), None)
+    if key is None:
+        raise QabotError(f"No team called '{team}'. Teams: {', '.join(sorted(config.teams)) or 'none configured'}.")
+    return resolved_review(session, config=config, resolved=team_scopes(session, config=config, team_key=key),
+                           period=period, now=now)
+
+
+def visible_team_review(runtime: Runtime, *, viewer: Viewer, team: str, period_text: str) -> BusinessReview:
+    """A team's review, for QA staff: a team may cover queues and markets that span vendors."""
+    require(viewer.qa_staff, viewer, f"the business review of team {team}",
+            "A team's review is for QA staff; `/qa review vendor NAME` gives your own vendor's.")
+    now = runtime.clock()
+    with session_scope(runtime.engine) as session, runtime.computing:
+        return team_review(session, config=runtime.config, team=team, period=review_period(period_text, now=now),
+                           now=now)
 
 
 def resolved_review(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period,

@@ -46,3 +46,23 @@ def test_vendor_members_get_their_own_vendor_only_and_outsiders_nothing(bot_in_s
     assert "not on the QA staff or a vendor's member list" in refused["text"]
     bot_in_slack.settle()
     assert not bot_in_slack.slack.calls_to("upload")
+
+
+def test_a_teams_review_is_for_qa_staff_and_names_the_teams_when_unknown(engine, slack_config, seeded, now):
+    from bot.config import parse_team_config
+    from tests.conftest import running_bot
+
+    raw = slack_config.model_dump(exclude_none=True)
+    raw["teams"] = {"dublin": {"name": "Dublin T&S", "channel": "C0DUBLIN01", "timezone": "Europe/Dublin",
+                               "vendors": ["acme", "Globex"]}}
+    with running_bot(engine, parse_team_config(raw, origin="test"), now) as bot:
+        delivery = bot.sender.slash_command("review team Dublin T&S week", user_id=QA_LEAD)
+        answered_quickly(delivery)
+        assert bot.reply(delivery)["text"].startswith("Acme BPO · Globex, 2026-11-09 to 2026-11-15 (UTC)")
+        unknown = bot.reply(bot.sender.slash_command("review team cork", user_id=QA_LEAD))
+        assert unknown["text"] == "No team called 'cork'. Teams: dublin."
+        member = bot.reply(bot.sender.slash_command("review team dublin", user_id=ACME_MEMBER))
+        assert member["text"] == ("A team's review is for QA staff; `/qa review vendor NAME` gives your own "
+                                  "vendor's.")
+        bot.settle()
+        assert len(bot.slack.calls_to("upload")) == 1
