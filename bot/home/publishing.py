@@ -23,8 +23,8 @@ def publish_home(runtime: Runtime, *, viewer: Viewer, force: bool = False) -> bo
         with session_scope(runtime.engine) as session, runtime.computing:
             home = home_for(session, config=runtime.config, viewer=viewer, now=now)
         runtime.client.views_publish(user_id=viewer.user_id, view=home_view(home))
-    except BaseException:
-        runtime.homes.forget(viewer.user_id)
+    except Exception:
+        runtime.homes.forget(viewer.user_id)  # not published after all: the next open tries again
         raise
     return True
 

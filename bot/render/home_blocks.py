@@ -30,7 +30,7 @@ def home_view(home: Home) -> dict:
             {"type": "context", "elements": [mrkdwn(
                 f"Last 7 full days, {home.week.describe()} · updated {slack_time(home.now)}")]},
             _buttons(home),
-            header("Your vendor this week" if home.audience is Audience.VENDOR else "Vendors against their SLA"),
+            header("Your vendor, last 7 full days" if home.audience is Audience.VENDOR else "Vendors against their SLA"),
             *_vendor_blocks(home.vendors),
             {"type": "divider"},
         ]

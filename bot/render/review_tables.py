@@ -112,6 +112,9 @@ def _alerts(review: BusinessReview) -> Table:
 
 
 def _calibrations(review: BusinessReview) -> Table:
+    if review.calibrations is None:
+        return Table("calibrations", "Calibration sessions: in QA staff's reviews only (a session may hold other "
+                     "vendors' judges)", ["session", "queue · policy", "items", "judges"], [])
     names = list(dict.fromkeys(name for line in review.calibrations for name in line.agreement))
     rows = [[line.readable_id, line.scope, str(line.items), str(line.participants),
              *(_agreement(line.agreement.get(name)) for name in names)] for line in review.calibrations]
@@ -148,8 +151,9 @@ def review_summary(review: BusinessReview) -> str:
     """One paragraph: the terminal's answer and the Slack message the PDF goes with."""
     h = review.headline
     target = f"{h.targets.accuracy:.1%}"
-    parts = [f"{review.label}, {_dates(review.period)} (UTC): accuracy {percent(h.accuracy)} "
-             f"({interval(h.accuracy)}) against a target of {target}, {h.status.value}, on {h.counts.audits:,} audits"]
+    parts = [f"{review.label}, {_dates(review.period)} (UTC): " + (
+        f"accuracy {percent(h.accuracy)} ({interval(h.accuracy)}) against a target of {target}, {h.status.value}, "
+        f"on {h.counts.audits:,} audits" if h.accuracy is not None else f"no audits (target {target})")]
     if h.change is not None:
         parts.append(f"{h.change.delta_points:+.2f} pts on the previous period")
     if h.year_change is not None:
@@ -160,7 +164,10 @@ def review_summary(review: BusinessReview) -> str:
     if top is not None:
         parts.append(f"top error: {top.category} ({top.share:.0%} of errors)")
     if review.escalations is not None:
-        breaches = sum(line.acknowledge_breaches + line.resolve_breaches for line in review.escalations.by_severity)
-        parts.append(f"{review.escalations.count} escalations ({breaches} SLA breaches)")
+        late_ack = sum(line.acknowledge_breaches for line in review.escalations.by_severity)
+        late_resolve = sum(line.resolve_breaches for line in review.escalations.by_severity)
+        count = review.escalations.count
+        parts.append(f"{count} escalation{'s' * (count != 1)} ({late_ack} acknowledged late, "
+                     f"{late_resolve} resolved late)")
     parts.append(f"{len(review.alerts.alerts)} SLA-breach alerts")
     return "; ".join(parts) + "."

@@ -52,6 +52,17 @@ def is_quarter(period: Period) -> bool:
             and (last.year, last.month) == (first.year, first.month + 2))
 
 
+def previous_like(period: Period) -> Period:
+    """The period a review compares with: the calendar months just before a run of whole months (a March review
+    against February, a quarter against the quarter before), else as many days just before."""
+    first, after = period.first_day, period.last_day + timedelta(days=1)
+    if first.day != 1 or after.day != 1:
+        return period.previous()
+    months = (after.year - first.year) * 12 + after.month - first.month
+    start = first.year * 12 + first.month - 1 - months
+    return Period(date(start // 12, start % 12 + 1, 1), first - timedelta(days=1))
+
+
 def year_earlier(period: Period) -> Period:
     """The same period a year before: 52 weeks before for whole weeks (same weekdays), else the same dates."""
     if period.first_day.weekday() == 0 and period.days % WEEK_DAYS == 0:

@@ -37,7 +37,7 @@ from bot.review.figures import (
     movers,
     trend,
 )
-from bot.review.periods import review_period, trend_buckets, year_earlier
+from bot.review.periods import previous_like, review_period, trend_buckets, year_earlier
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, refuse_outsiders, require
 from bot.store.db import session_scope
@@ -65,7 +65,8 @@ class BusinessReview:
     escalations: EscalationSummary | None
     """None when the scope is not a vendor or a queue, which escalations cannot be matched to."""
     alerts: AlertSummary
-    calibrations: list[CalibrationLine]
+    calibrations: list[CalibrationLine] | None
+    """None in a vendor member's review: sessions have no vendor, and a shared queue's may hold other vendors'."""
     disputes: DisputeSummary
     definitions: tuple[tuple[str, str], ...] = DEFINITIONS
 
@@ -86,7 +87,8 @@ def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], 
                                                           or "org"))
     with session_scope(runtime.engine) as session, runtime.computing:
         allowed = allowed_scopes(session, config=runtime.config, viewer=viewer, scopes=scopes)
-        return resolved_review(session, config=runtime.config, resolved=allowed, period=period, now=now)
+        return resolved_review(session, config=runtime.config, resolved=allowed, period=period, now=now,
+                               with_calibrations=viewer.qa_staff)
 
 
 def team_review(session: Session, *, config: TeamConfig, team: str, period: Period, now: datetime) -> BusinessReview:
@@ -110,12 +112,13 @@ def visible_team_review(runtime: Runtime, *, viewer: Viewer, team: str, period_t
 
 
 def resolved_review(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period,
-                    now: datetime) -> BusinessReview:
-    """The review of scopes already resolved (and, in Slack, narrowed to what the viewer may see)."""
+                    now: datetime, with_calibrations: bool = True) -> BusinessReview:
+    """The review of scopes already resolved (and, in Slack, narrowed to what the viewer may see; calibration
+    sessions only `with_calibrations`, for QA staff)."""
     store_scope: ScopeFilter = {}
     for scope in resolved:  # a member of two vendors asking for `org` is narrowed to both
         store_scope.setdefault(SCOPE_KINDS[scope.kind], []).extend(scope.values)
-    previous, a_year_before = period.previous(), year_earlier(period)
+    previous, a_year_before = previous_like(period), year_earlier(period)
     buckets = trend_buckets(period, weeks=TREND_WEEKS, months=TREND_MONTHS)
     daily = {
         **daily_counts(session, scope=store_scope, first_day=a_year_before.first_day, last_day=a_year_before.last_day),
@@ -142,14 +145,15 @@ def resolved_review(session: Session, *, config: TeamConfig, resolved: list[Reso
                               if _in_scope(resolved, alert, _alert_is_about)]),
         calibrations=_calibrations(calibrations_closed(session, start=start, end=end), resolved,
                                    audited={kind: {name for name, _ in now_parts}
-                                            for kind, (now_parts, _) in parts.items()}),
+                                            for kind, (now_parts, _) in parts.items()})
+        if with_calibrations else None,
         disputes=DisputeSummary(filed, overturned),
     )
 
 
 def _parts(session: Session, scope: ScopeFilter, kind: str, period: Period) -> tuple[list, list]:
     """The scope's parts of one kind (its queues, ...) with their counts, in the period and the one before."""
-    column, previous = SCOPE_KINDS[kind], period.previous()
+    column, previous = SCOPE_KINDS[kind], previous_like(period)
     return (counts_by(session, scope=scope, column=column, first_day=period.first_day, last_day=period.last_day),
             counts_by(session, scope=scope, column=column, first_day=previous.first_day, last_day=previous.last_day))
 

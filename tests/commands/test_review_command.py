@@ -23,6 +23,7 @@ def test_the_review_goes_to_the_requesters_dm_as_a_pdf_with_its_summary(bot_in_s
     assert reply["response_type"] == "ephemeral"
     assert reply["text"].startswith("Acme BPO, 2026-11-09 to 2026-11-15 (UTC): accuracy 90.00%")
     assert "The PDF is in your messages with me." in reply["text"]
+    assert "1 escalation (0 acknowledged late, 1 resolved late)" in reply["text"]  # 30 min to acknowledge, 30 h
     (upload,) = bot_in_slack.slack.calls_to("upload")
     assert upload.content.startswith(b"%PDF-")
     (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
@@ -66,3 +67,18 @@ def test_a_teams_review_is_for_qa_staff_and_names_the_teams_when_unknown(engine,
                                   "vendor's.")
         bot.settle()
         assert len(bot.slack.calls_to("upload")) == 1
+
+
+def test_a_vendor_members_review_leaves_out_calibration_sessions(bot_in_slack, seeded):
+    """Sessions have no vendor: a shared queue's may hold other vendors' judges, so only QA staff see them."""
+    import io
+
+    from pypdf import PdfReader
+
+    def review_text(user_id: str) -> str:
+        bot_in_slack.reply(bot_in_slack.sender.slash_command("review vendor acme week", user_id=user_id))
+        pdf = bot_in_slack.slack.calls_to("upload")[-1].content
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Calibration sessions: in QA staff's reviews only" in review_text(ACME_MEMBER)
+    assert "Calibration sessions closed in the period" in review_text(QA_LEAD)

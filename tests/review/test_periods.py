@@ -3,7 +3,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.errors import PeriodError
-from bot.review.periods import is_quarter, review_period, trend_buckets, year_earlier
+from bot.kpi.periods import Period
+from bot.review.periods import is_quarter, previous_like, review_period, trend_buckets, year_earlier
 
 SUNDAY = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -45,3 +46,14 @@ def test_a_year_earlier_keeps_weekdays_for_weeks_and_dates_for_months():
     assert (week.first_day, week.first_day.weekday()) == (date(2025, 11, 10), 0)
     month = year_earlier(review_period("month", now=SUNDAY))
     assert (month.first_day, month.last_day) == (date(2025, 10, 1), date(2025, 10, 31))
+
+
+@pytest.mark.parametrize(("period", "before"), [
+    (Period(date(2026, 3, 1), date(2026, 3, 31)), Period(date(2026, 2, 1), date(2026, 2, 28))),
+    (Period(date(2026, 1, 1), date(2026, 3, 31)), Period(date(2025, 10, 1), date(2025, 12, 31))),
+    (Period(date(2026, 1, 1), date(2026, 1, 31)), Period(date(2025, 12, 1), date(2025, 12, 31))),
+    (Period(date(2026, 11, 9), date(2026, 11, 15)), Period(date(2026, 11, 2), date(2026, 11, 8))),
+    (Period(date(2026, 11, 3), date(2026, 11, 30)), Period(date(2026, 10, 6), date(2026, 11, 2))),
+])
+def test_a_month_or_quarter_is_compared_with_the_calendar_one_before(period, before):
+    assert previous_like(period) == before
