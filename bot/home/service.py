@@ -25,6 +25,7 @@ from bot.kpi.scorecard import (
     Status,
     accuracy_change,
     accuracy_status,
+    aht_status,
     wilson,
 )
 from bot.slack.access import Viewer
@@ -161,7 +162,7 @@ def _vendor_week(config: TeamConfig, label: str, counts: Counts, before: Counts 
         status=accuracy_status(accuracy, targets.accuracy),
         change=accuracy_change(accuracy, wilson(before.correct, before.audits) if before else None),
         aht_mean_s=aht, aht_target_s=targets.aht_s,
-        aht_status=AhtStatus.NO_DATA if aht is None else AhtStatus.MEETS if aht <= targets.aht_s else AhtStatus.OVER)
+        aht_status=aht_status(aht, target_s=targets.aht_s))
 
 
 def _worst_first(week: VendorWeek) -> tuple:

@@ -226,6 +226,10 @@ class Scorecard:
     """The daily accuracy against the weeks before the period; None where not drawn."""
 
 
+def aht_status(mean_s: float | None, *, target_s: float) -> AhtStatus:
+    return AhtStatus.NO_DATA if mean_s is None else AhtStatus.MEETS if mean_s <= target_s else AhtStatus.OVER
+
+
 def build_scorecard(
     *,
     kind: str,
@@ -261,8 +265,7 @@ def build_scorecard(
         wrong_label_rate=_rate(current.wrong_label, current.audits),
         aht_mean_s=aht_mean,
         aht_p90_s=handle_time.percentile(handle_time_histogram, 90),
-        aht_status=AhtStatus.NO_DATA if aht_mean is None else
-        AhtStatus.MEETS if aht_mean <= targets.aht_s else AhtStatus.OVER,
+        aht_status=aht_status(aht_mean, target_s=targets.aht_s),
         top_errors=[ErrorShare(category, n, n / errors_total)
                     for category, n in error_counts[:TOP_ERROR_CATEGORIES]],
         daily=daily_series(period, daily_counts),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.render.charts import draw_pareto
-from bot.render.review_tables import Table, percent, review_tables
+from bot.render.review_tables import Table, accuracy_text, review_tables
 from bot.review.periods import is_quarter
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _trend_page(page: Figure, review: BusinessReview, table: Table, pages: _Page
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(f"band = 95% interval, dashed = target {target:.1%}; latest: "
-                   f"{percent(review.trend[-1].accuracy)}", loc="left", fontsize=9)
+                   f"{accuracy_text(review.trend[-1].accuracy)}", loc="left", fontsize=9)
     pages.tables(page, [table], top=0.50)
 
 

@@ -28,11 +28,11 @@ def review_tables(review: BusinessReview) -> list[Table]:
             Table("definitions", "Definitions", ["term", "definition"], [list(pair) for pair in review.definitions])]
 
 
-def percent(estimate: Estimate | None) -> str:
+def accuracy_text(estimate: Estimate | None) -> str:
     return "no audits" if estimate is None else f"{estimate.value:.2%}"
 
 
-def interval(estimate: Estimate | None) -> str:
+def interval_text(estimate: Estimate | None) -> str:
     return "" if estimate is None else f"{estimate.low:.2%} to {estimate.high:.2%}"
 
 
@@ -48,8 +48,8 @@ def _headline(review: BusinessReview) -> Table:
     h = review.headline
     aht = "no timed audits" if h.aht_mean_s is None else f"{h.aht_mean_s:.1f} s"
     rows = [
-        ["Accuracy", percent(h.accuracy), f"target {h.targets.accuracy:.1%}", h.status.value],
-        ["95% interval", interval(h.accuracy), "", ""],
+        ["Accuracy", accuracy_text(h.accuracy), f"target {h.targets.accuracy:.1%}", h.status.value],
+        ["95% interval", interval_text(h.accuracy), "", ""],
         ["Audits", f"{h.counts.audits:,}", "", ""],
         ["AHT", aht, f"target {h.targets.aht_s:.0f} s", h.aht_status.value],
         ["Change vs previous period", change_text(h.change), _dates(h.previous), f"{h.previous_audits:,} audits"],
@@ -61,7 +61,7 @@ def _headline(review: BusinessReview) -> Table:
 
 def _trend(review: BusinessReview) -> Table:
     target = f"{review.headline.targets.accuracy:.1%}"
-    rows = [[_dates(point.period), f"{point.audits:,}", percent(point.accuracy), interval(point.accuracy), target]
+    rows = [[_dates(point.period), f"{point.audits:,}", accuracy_text(point.accuracy), interval_text(point.accuracy), target]
             for point in review.trend]
     return Table("trend", "Accuracy trend", ["period", "audits", "accuracy", "95% interval", "target"], rows)
 
@@ -75,7 +75,7 @@ def _pareto(review: BusinessReview) -> Table:
 
 
 def _movers(review: BusinessReview) -> Table:
-    rows = [[mover.kind, mover.name, f"{mover.audits:,}", percent(mover.accuracy),
+    rows = [[mover.kind, mover.name, f"{mover.audits:,}", accuracy_text(mover.accuracy),
              f"{mover.change.delta_points:+.2f} pts", f"{mover.change.p_value:.3f}"] for mover in review.movers]
     return Table("movers", "Largest movers against the previous period",
                  ["kind", "name", "audits", "accuracy", "change", "p-value"], rows)
@@ -152,8 +152,8 @@ def review_summary(review: BusinessReview) -> str:
     h = review.headline
     target = f"{h.targets.accuracy:.1%}"
     parts = [f"{review.label}, {_dates(review.period)} (UTC): " + (
-        f"accuracy {percent(h.accuracy)} ({interval(h.accuracy)}) against a target of {target}, {h.status.value}, "
-        f"on {h.counts.audits:,} audits" if h.accuracy is not None else f"no audits (target {target})")]
+        f"accuracy {accuracy_text(h.accuracy)} ({interval_text(h.accuracy)}) against a target of {target}, "
+        f"{h.status.value}, on {h.counts.audits:,} audits" if h.accuracy is not None else f"no audits (target {target})")]
     if h.change is not None:
         parts.append(f"{h.change.delta_points:+.2f} pts on the previous period")
     if h.year_change is not None:

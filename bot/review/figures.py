@@ -24,6 +24,7 @@ from bot.kpi.scorecard import (
     Targets,
     accuracy_change,
     accuracy_status,
+    aht_status,
     total,
     wilson,
 )
@@ -62,7 +63,7 @@ def headline(daily: Mapping[date, Counts], *, period: Period, previous: Period, 
     return Headline(
         counts=now, targets=targets, accuracy=accuracy, status=accuracy_status(accuracy, targets.accuracy),
         aht_mean_s=aht,
-        aht_status=AhtStatus.NO_DATA if aht is None else AhtStatus.MEETS if aht <= targets.aht_s else AhtStatus.OVER,
+        aht_status=aht_status(aht, target_s=targets.aht_s),
         previous=previous, change=accuracy_change(accuracy, wilson(before.correct, before.audits)),
         previous_audits=before.audits, year_earlier=year_earlier,
         year_change=accuracy_change(accuracy, wilson(year.correct, year.audits)), year_earlier_audits=year.audits,

@@ -10,20 +10,14 @@ from pypdf import PdfReader
 
 from bot.render.review_pdf import review_pdf
 from bot.render.review_tables import review_tables
-from bot.review.periods import review_period
-from bot.review.service import business_review
-from bot.store.db import session_scope
-from tests.review.factories import seed_review
+from tests.review.factories import acme_week_review
 
 PAGES = 6  # title and headline, trend, errors, the other tables (two pages here), appendix
 
 
 @pytest.fixture
 def review(engine, config, tmp_path, now):
-    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
-    with session_scope(engine) as session:
-        return business_review(session, config=config, scopes={"vendor": "acme"},
-                               period=review_period("week", now=now), now=now)
+    return acme_week_review(engine, config=config, tmp_path=tmp_path, now=now)
 
 
 def test_the_pdf_carries_the_headline_figures_as_text(review):

@@ -44,3 +44,15 @@ def seed_review(engine, *, config, tmp_path, now) -> None:
                            title="Acme BPO below target", summary="90%", breached_since=FILED, channel_id="C1",
                            now=FILED)
         acknowledge_alert(session, alert_id=alert.id, user_id="U2", now=FILED + timedelta(minutes=45))
+
+
+def acme_week_review(engine, *, config, tmp_path, now):
+    """The seeded data's business review of vendor acme for the week before `now`."""
+    from bot.review.periods import review_period
+    from bot.review.service import business_review
+    from bot.store.db import session_scope
+
+    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
+    with session_scope(engine) as session:
+        return business_review(session, config=config, scopes={"vendor": "acme"},
+                               period=review_period("week", now=now), now=now)

@@ -14,7 +14,7 @@ from bot.review.service import business_review, resolved_review
 from bot.store.calibrations import claim_close, create_calibration, save_results
 from bot.store.db import session_scope
 from bot.store.records import CalibrationItem, CalibrationSession
-from tests.review.factories import FILED, seed_review
+from tests.review.factories import FILED, acme_week_review, seed_review
 
 Z = 1.959963984540054
 
@@ -28,10 +28,7 @@ def wilson_by_hand(correct: int, audits: int) -> tuple[float, float]:
 
 @pytest.fixture
 def review(engine, config, tmp_path, now):
-    seed_review(engine, config=config, tmp_path=tmp_path, now=now)
-    with session_scope(engine) as session:
-        return business_review(session, config=config, scopes={"vendor": "acme"},
-                               period=review_period("week", now=now), now=now)
+    return acme_week_review(engine, config=config, tmp_path=tmp_path, now=now)
 
 
 def test_headline_accuracy_volume_and_changes(review):
