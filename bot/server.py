@@ -76,8 +76,8 @@ class HttpServer:
         try:
             self._server.trigger.pull_trigger(thunk)
             return True
-        except OSError:
-            logger.warning("the HTTP server's loop could not be woken; stopping it from this thread", exc_info=True)
+        except OSError as error:  # handled: the caller stops the server from this thread instead
+            logger.warning("the HTTP server's loop could not be woken (%s); stopping it from this thread", error)
             return False
 
 
