@@ -138,6 +138,16 @@ def test_review_writes_the_pdf_and_a_csv_per_table_the_same_every_run(run, tmp_p
     assert "acme-trend.csv" in csvs and [p.read_bytes() for p in sorted(second.parent.glob("*.csv"))] == [
         (first.parent / name).read_bytes() for name in csvs]
 
+    # In Auckland (UTC+13) the audits of 9 November at 12:00 UTC are on the 10th, those of the 15th on the 16th.
+    auckland = run("review", "vendor", "acme", "--period", "2026-11-09..2026-11-15", "--timezone", "Pacific/Auckland",
+                   "--out", str(tmp_path / "auckland.pdf"))
+    assert "Acme BPO, 2026-11-09 to 2026-11-15 (Pacific/Auckland): accuracy" in auckland.output
+    assert f"on {sum(1 for n in range(30) if n % 7 != 6)} audits" in auckland.output
+    wrong = run("review", "vendor", "acme", "--timezone", "Dublin", "--out", str(tmp_path / "wrong.pdf"))
+    assert wrong.exit_code == 2 and "'Dublin' is not a time zone name; use an IANA name such as Europe/Dublin" \
+        in wrong.output
+    assert not (tmp_path / "wrong.pdf").exists()
+
 
 def test_sample_prints_the_plan_of_the_last_four_full_weeks(run, tmp_path, monkeypatch, now):
     monkeypatch.setattr("bot.cli.sample.utc_now", lambda: now)

@@ -6,7 +6,9 @@ midnights, and by "09:00" a UTC time that moves when the clocks change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.config_types import WEEKDAYS
@@ -24,6 +26,32 @@ def local_midnight(zone: ZoneInfo, day: date) -> datetime:
 def local_day_edges(zone: ZoneInfo, first: date, last: date) -> list[datetime]:
     """UTC instants of the local midnights that bound days first..last: one more than the days."""
     return [local_midnight(zone, first + timedelta(days=offset)) for offset in range((last - first).days + 2)]
+
+
+class Summable(Protocol):
+    def __add__(self, other: Self) -> Self: ...
+    def __sub__(self, other: Self) -> Self: ...
+
+
+K = TypeVar("K")
+V = TypeVar("V", bound=Summable)
+
+
+def utc_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The UTC days whose roll-ups the instants [start, end) draw on: start's, up to the one before end's (none
+    when both fall in one UTC day)."""
+    return start.astimezone(UTC).date(), end.astimezone(UTC).date() - timedelta(days=1)
+
+
+def between(inside: Mapping[K, V], *, before_end: Mapping[K, V], before_start: Mapping[K, V]) -> dict[K, V]:
+    """Counts of [start, end) keyed alike (by part, by category): the roll-ups of its utc_days (`inside`), plus
+    what end's UTC day holds before end, less what start's UTC day holds before start."""
+    summed = dict(inside)
+    for key, value in before_end.items():
+        summed[key] = summed[key] + value if key in summed else value
+    for key, value in before_start.items():
+        summed[key] = summed[key] - value
+    return summed
 
 
 def local_today(zone: ZoneInfo, now: datetime) -> date:

@@ -55,6 +55,10 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{item.name: getattr(self, item.name) + getattr(other, item.name) for item in fields(self)})
 
+    def __sub__(self, other: Counts) -> Counts:
+        """What is left when part of these days' audits is taken out (a local day cut from a UTC one)."""
+        return Counts(**{item.name: getattr(self, item.name) - getattr(other, item.name) for item in fields(self)})
+
 
 def total(counts: Iterable[Counts]) -> Counts:
     return sum(counts, Counts())

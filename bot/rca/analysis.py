@@ -9,7 +9,7 @@ at the scope's own rate; a Poisson tail says whether the excess is more than cha
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -54,6 +54,17 @@ class CategoryErrors:
     false_positive: int = 0
     false_negative: int = 0
     wrong_label: int = 0
+
+    def __add__(self, other: CategoryErrors) -> CategoryErrors:
+        return self._combined(other, sign=1)
+
+    def __sub__(self, other: CategoryErrors) -> CategoryErrors:
+        return self._combined(other, sign=-1)
+
+    def _combined(self, other: CategoryErrors, *, sign: int) -> CategoryErrors:
+        numbers = [item.name for item in fields(self) if item.name != "category"]
+        return CategoryErrors(self.category, **{name: getattr(self, name) + sign * getattr(other, name)
+                                                for name in numbers})
 
     @property
     def severities(self) -> dict[str, int]:

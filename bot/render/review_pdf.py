@@ -125,7 +125,7 @@ def _trend_page(page: Figure, review: BusinessReview, table: Table, pages: _Page
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     axes.xaxis.set_major_formatter(DateFormatter("%b %d" if not is_quarter(review.period) else "%b %Y"))
     axes.set_ylabel("accuracy (% of audits correct)")
-    axes.set_xlabel("month" if is_quarter(review.period) else "week, Monday to Sunday (UTC), at its middle")
+    axes.set_xlabel("month" if is_quarter(review.period) else f"week, Monday to Sunday ({review.timezone}), at its middle")
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(f"band = 95% interval, dashed = target {target:.1%}; latest: "
@@ -142,4 +142,4 @@ def _definitions_page(page: Figure, table: Table) -> None:
 
 
 def _span(review: BusinessReview) -> str:
-    return f"{review.period.first_day.isoformat()} to {review.period.last_day.isoformat()} (UTC)"
+    return f"{review.period.first_day.isoformat()} to {review.period.last_day.isoformat()} ({review.timezone})"

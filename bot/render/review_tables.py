@@ -151,7 +151,7 @@ def review_summary(review: BusinessReview) -> str:
     """One paragraph: the terminal's answer and the Slack message the PDF goes with."""
     h = review.headline
     target = f"{h.targets.accuracy:.1%}"
-    parts = [f"{review.label}, {_dates(review.period)} (UTC): " + (
+    parts = [f"{review.label}, {_dates(review.period)} ({review.timezone}): " + (
         f"accuracy {accuracy_text(h.accuracy)} ({interval_text(h.accuracy)}) against a target of {target}, "
         f"{h.status.value}, on {h.counts.audits:,} audits" if h.accuracy is not None else f"no audits (target {target})")]
     if h.change is not None:

@@ -27,5 +27,7 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
                     "chance-corrected agreement (Fleiss' kappa, Krippendorff's alpha, Gwet's AC1) among judges."),
     ("Disputes", "Disputes filed on the period's audits (superseded ones left out); overturn rate: overturned "
                  "over filed."),
-    ("Periods", "Whole UTC days. week: the previous Monday to Sunday; month, quarter: the previous calendar one."),
+    ("Periods", "Whole days, midnight to midnight in the time zone shown next to the dates (a scheduled review's "
+                "own, a team's, else UTC). week: the previous Monday to Sunday; month, quarter: the previous "
+                "calendar one."),
 )

@@ -8,9 +8,9 @@ month, the parts that moved most, and the period's escalations, alerts, calibrat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from statistics import fmean
 
 from bot.escalations.config import SlaRules
@@ -25,7 +25,6 @@ from bot.kpi.scorecard import (
     accuracy_change,
     accuracy_status,
     aht_status,
-    total,
     wilson,
 )
 from bot.store.records import Alert, Escalation
@@ -54,19 +53,20 @@ class Headline:
     year_earlier_audits: int
 
 
-def headline(daily: Mapping[date, Counts], *, period: Period, previous: Period, year_earlier: Period,
-             targets: Targets) -> Headline:
-    """`daily` holds the days of all three periods."""
-    now, before, year = (_sum_days(daily, p) for p in (period, previous, year_earlier))
-    accuracy = wilson(now.correct, now.audits)
-    aht = now.handle_time_sum / now.timed if now.timed else None
+def headline(counts: Counts, *, previous_counts: Counts, year_earlier_counts: Counts, previous: Period,
+             year_earlier: Period, targets: Targets) -> Headline:
+    """The period's `counts` against its SLA `targets` and the counts of the two periods it is compared with."""
+    accuracy = wilson(counts.correct, counts.audits)
+    aht = counts.handle_time_sum / counts.timed if counts.timed else None
     return Headline(
-        counts=now, targets=targets, accuracy=accuracy, status=accuracy_status(accuracy, targets.accuracy),
+        counts=counts, targets=targets, accuracy=accuracy, status=accuracy_status(accuracy, targets.accuracy),
         aht_mean_s=aht,
         aht_status=aht_status(aht, target_s=targets.aht_s),
-        previous=previous, change=accuracy_change(accuracy, wilson(before.correct, before.audits)),
-        previous_audits=before.audits, year_earlier=year_earlier,
-        year_change=accuracy_change(accuracy, wilson(year.correct, year.audits)), year_earlier_audits=year.audits,
+        previous=previous,
+        change=accuracy_change(accuracy, wilson(previous_counts.correct, previous_counts.audits)),
+        previous_audits=previous_counts.audits, year_earlier=year_earlier,
+        year_change=accuracy_change(accuracy, wilson(year_earlier_counts.correct, year_earlier_counts.audits)),
+        year_earlier_audits=year_earlier_counts.audits,
     )
 
 
@@ -79,12 +79,8 @@ class TrendPoint:
     accuracy: Estimate | None
 
 
-def trend(daily: Mapping[date, Counts], buckets: Sequence[Period]) -> list[TrendPoint]:
-    points = []
-    for bucket in buckets:
-        counts = _sum_days(daily, bucket)
-        points.append(TrendPoint(bucket, counts.audits, wilson(counts.correct, counts.audits)))
-    return points
+def trend(points: Sequence[tuple[Period, Counts]]) -> list[TrendPoint]:
+    return [TrendPoint(bucket, counts.audits, wilson(counts.correct, counts.audits)) for bucket, counts in points]
 
 
 @dataclass(frozen=True)
@@ -210,10 +206,6 @@ class DisputeSummary:
     @property
     def overturn_rate(self) -> float | None:
         return self.overturned / self.filed if self.filed else None
-
-
-def _sum_days(daily: Mapping[date, Counts], period: Period) -> Counts:
-    return total(counts for day, counts in daily.items() if period.first_day <= day <= period.last_day)
 
 
 def _minutes(start: datetime, end: datetime) -> float:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import PeriodError
 from bot.kpi.periods import PERIOD_HELP, Period, parse_period
@@ -12,13 +13,15 @@ REVIEW_PERIOD_HELP = f"Use week, month, quarter, 13w, or a period: {PERIOD_HELP}
 WEEK_DAYS = 7
 MOST_WEEKS = 104
 CALENDAR_PERIODS = ("week", "month", "quarter")
+UTC_ZONE = ZoneInfo("UTC")
 
 
-def review_period(text: str, *, now: datetime) -> Period:
+def review_period(text: str, *, now: datetime, zone: ZoneInfo = UTC_ZONE) -> Period:
     """`week`: the previous Monday to Sunday; `Nw`: the N whole weeks before this one; `month`, `quarter`: the
-    previous calendar one; anything else as the other commands read it (PeriodError saying what is accepted)."""
+    previous calendar one (all before today in `zone`); anything else as the other commands read it (PeriodError
+    saying what is accepted)."""
     cleaned = text.strip().lower()
-    today = now.astimezone(UTC).date()
+    today = now.astimezone(zone).date()
     if cleaned in CALENDAR_PERIODS:
         return period_before(cleaned, today=today)
     if match := re.fullmatch(r"(\d+)\s*w(eeks?)?", cleaned):

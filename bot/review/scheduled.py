@@ -25,10 +25,11 @@ def post_scheduled_review(runtime: Runtime, *, name: str, now: datetime, day_of:
     with session_scope(runtime.engine) as session, runtime.computing:
         try:
             if scheduled.team is not None:
-                review = team_review(session, config=runtime.config, team=scheduled.team, period=period, now=now)
+                review = team_review(session, config=runtime.config, team=scheduled.team, period=period, now=now,
+                                     zone=scheduled.zone)
             else:
                 review = business_review(session, config=runtime.config, scopes=scheduled.scopes(), period=period,
-                                         now=now)
+                                         now=now, zone=scheduled.zone)
         except UnknownScopeError as error:
             runtime.client.chat_postMessage(channel=scheduled.channel, text=(
                 f":warning: No business review this time: {error} Fix `[reviews.{name}]` in the bot's config "

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -20,8 +21,7 @@ from bot.errors import QabotError
 from bot.kpi.periods import Period
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope
 from bot.kpi.service import WEAKEST_MIN_AUDITS, allowed_scopes, resolve_scopes, scope_targets, team_scopes
-from bot.rca.analysis import Pareto
-from bot.rca.service import errors_view
+from bot.rca.analysis import Pareto, build_pareto
 from bot.review.definitions import DEFINITIONS
 from bot.review.figures import (
     AlertSummary,
@@ -37,12 +37,13 @@ from bot.review.figures import (
     movers,
     trend,
 )
-from bot.review.periods import previous_like, review_period, trend_buckets, year_earlier
+from bot.review.local_sums import LocalSums
+from bot.review.periods import UTC_ZONE, previous_like, review_period, trend_buckets, year_earlier
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, refuse_outsiders, require
 from bot.store.db import session_scope
 from bot.store.disputes import dispute_counts
-from bot.store.kpi import ScopeFilter, counts_by, daily_counts
+from bot.store.kpi import ScopeFilter
 from bot.store.records import Alert, CalibrationSession, Escalation
 from bot.store.review import alerts_opened, calibrations_closed, escalations_filed
 
@@ -68,19 +69,22 @@ class BusinessReview:
     calibrations: list[CalibrationLine] | None
     """None in a vendor member's review: sessions have no vendor, and a shared queue's may hold other vendors'."""
     disputes: DisputeSummary
+    timezone: str
+    """Whose midnights bound the period's days (the IANA name)."""
     definitions: tuple[tuple[str, str], ...] = DEFINITIONS
 
 
 def business_review(session: Session, *, config: TeamConfig, scopes: Mapping[str, str], period: Period,
-                    now: datetime) -> BusinessReview:
-    """The review of `scopes` (kind -> name, empty for the org) over `period`, as known at `now`: `qabot review`,
-    which runs with the database's own rights."""
+                    now: datetime, zone: ZoneInfo = UTC_ZONE) -> BusinessReview:
+    """The review of `scopes` (kind -> name, empty for the org) over `period` (local days in `zone`), as known at
+    `now`: `qabot review` and the scheduled reviews, which run with the database's own rights."""
     return resolved_review(session, config=config, resolved=resolve_scopes(session, config=config, scopes=scopes),
-                           period=period, now=now)
+                           period=period, now=now, zone=zone)
 
 
 def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], period_text: str) -> BusinessReview:
-    """The review `viewer` asked for, as they may see it: the scorecards' access rules (AccessDenied, QabotError)."""
+    """The review `viewer` asked for, as they may see it: the scorecards' access rules (AccessDenied, QabotError).
+    Its days are UTC days: a vendor's people work across time zones."""
     now = runtime.clock()
     period = review_period(period_text, now=now)
     refuse_outsiders(viewer, "the business review of " + (", ".join(f"{kind} {name}" for kind, name in scopes.items())
@@ -91,52 +95,61 @@ def visible_review(runtime: Runtime, *, viewer: Viewer, scopes: dict[str, str], 
                                with_calibrations=viewer.qa_staff)
 
 
-def team_review(session: Session, *, config: TeamConfig, team: str, period: Period, now: datetime) -> BusinessReview:
-    """The review of what `[teams.KEY]` covers, `team` its key or name (QabotError naming the teams if unknown)."""
+def named_team(config: TeamConfig, team: str) -> str:
+    """The key of `[teams.KEY]` called `team` (its key or name, any case); QabotError naming the teams if none."""
     key = next((key for key, known in config.teams.items() if team.casefold() in
                 {key.casefold(), (known.name or key).casefold()}), None)
     if key is None:
         raise QabotError(f"No team called '{team}'. Teams: {', '.join(sorted(config.teams)) or 'none configured'}.")
+    return key
+
+
+def team_review(session: Session, *, config: TeamConfig, team: str, period: Period, now: datetime,
+                zone: ZoneInfo | None = None) -> BusinessReview:
+    """The review of what `[teams.KEY]` covers, `team` its key or name, in local days of `zone` (the team's own
+    time zone unless said)."""
+    key = named_team(config, team)
     return resolved_review(session, config=config, resolved=team_scopes(session, config=config, team_key=key),
-                           period=period, now=now)
+                           period=period, now=now, zone=zone or config.teams[key].zone)
 
 
 def visible_team_review(runtime: Runtime, *, viewer: Viewer, team: str, period_text: str) -> BusinessReview:
-    """A team's review, for QA staff: a team may cover queues and markets that span vendors."""
+    """A team's review, for QA staff (a team may cover queues and markets that span vendors), in the team's
+    local days: `week` is the Monday to Sunday just ended where the team works."""
     require(viewer.qa_staff, viewer, f"the business review of team {team}",
             "A team's review is for QA staff; `/qa review vendor NAME` gives your own vendor's.")
     now = runtime.clock()
+    zone = runtime.config.teams[named_team(runtime.config, team)].zone
     with session_scope(runtime.engine) as session, runtime.computing:
-        return team_review(session, config=runtime.config, team=team, period=review_period(period_text, now=now),
-                           now=now)
+        return team_review(session, config=runtime.config, team=team,
+                           period=review_period(period_text, now=now, zone=zone), now=now, zone=zone)
 
 
 def resolved_review(session: Session, *, config: TeamConfig, resolved: list[ResolvedScope], period: Period,
-                    now: datetime, with_calibrations: bool = True) -> BusinessReview:
+                    now: datetime, zone: ZoneInfo = UTC_ZONE, with_calibrations: bool = True) -> BusinessReview:
     """The review of scopes already resolved (and, in Slack, narrowed to what the viewer may see; calibration
-    sessions only `with_calibrations`, for QA staff)."""
+    sessions only `with_calibrations`, for QA staff), its days running midnight to midnight in `zone`."""
     store_scope: ScopeFilter = {}
     for scope in resolved:  # a member of two vendors asking for `org` is narrowed to both
         store_scope.setdefault(SCOPE_KINDS[scope.kind], []).extend(scope.values)
     previous, a_year_before = previous_like(period), year_earlier(period)
     buckets = trend_buckets(period, weeks=TREND_WEEKS, months=TREND_MONTHS)
-    daily = {
-        **daily_counts(session, scope=store_scope, first_day=a_year_before.first_day, last_day=a_year_before.last_day),
-        **daily_counts(session, scope=store_scope, first_day=min(buckets[0].first_day, previous.first_day),
-                       last_day=period.last_day),
-    }
-    parts = {kind: _parts(session, store_scope, kind, period) for kind in MOVER_KINDS
-             if kind not in {scope.kind for scope in resolved}}
-    start, end = _instants(period)
-    filed, overturned, _ = dispute_counts(session, scope=store_scope, first_day=period.first_day,
-                                          last_day=period.last_day)
+    sums = LocalSums(session, scope=store_scope, zone=zone, periods=[*buckets, period, previous, a_year_before])
+    current, before = sums.counts(period), sums.counts(previous)
+    parts = {kind: (sums.parts(period, column=SCOPE_KINDS[kind]), sums.parts(previous, column=SCOPE_KINDS[kind]))
+             for kind in MOVER_KINDS if kind not in {scope.kind for scope in resolved}}
+    start, end = sums.span(period)
+    filed, overturned, _ = dispute_counts(session, scope=store_scope, first_day=start.date(), last_day=end.date(),
+                                          audited_between=(start, end))
     return BusinessReview(
         label=" · ".join(scope.label for scope in resolved) or "All audits",
         period=period,
-        headline=headline(daily, period=period, previous=previous, year_earlier=a_year_before,
+        headline=headline(current, previous_counts=before, year_earlier_counts=sums.counts(a_year_before),
+                          previous=previous, year_earlier=a_year_before,
                           targets=scope_targets(session, config=config, resolved=resolved)),
-        trend=trend(daily, buckets),
-        pareto=errors_view(session, config=config, resolved=resolved, period=period).pareto,
+        trend=trend([(bucket, sums.counts(bucket)) for bucket in buckets]),
+        pareto=build_pareto(sums.category_errors(period), sums.category_errors(previous), audits=current.audits,
+                            previous_audits=before.audits),
         movers=[mover for kind, (now_parts, before_parts) in parts.items()
                 for mover in movers(kind, now_parts, before_parts, min_audits=WEAKEST_MIN_AUDITS)],
         escalations=_escalations(escalations_filed(session, start=start, end=end), resolved, config=config,
@@ -148,19 +161,8 @@ def resolved_review(session: Session, *, config: TeamConfig, resolved: list[Reso
                                             for kind, (now_parts, _) in parts.items()})
         if with_calibrations else None,
         disputes=DisputeSummary(filed, overturned),
+        timezone=zone.key,
     )
-
-
-def _parts(session: Session, scope: ScopeFilter, kind: str, period: Period) -> tuple[list, list]:
-    """The scope's parts of one kind (its queues, ...) with their counts, in the period and the one before."""
-    column, previous = SCOPE_KINDS[kind], previous_like(period)
-    return (counts_by(session, scope=scope, column=column, first_day=period.first_day, last_day=period.last_day),
-            counts_by(session, scope=scope, column=column, first_day=previous.first_day, last_day=previous.last_day))
-
-
-def _instants(period: Period) -> tuple[datetime, datetime]:
-    start = datetime.combine(period.first_day, time.min, tzinfo=UTC)
-    return start, start + timedelta(days=period.days)
 
 
 def _names(scope: ResolvedScope) -> frozenset[str]:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.kpi.scorecard import Counts
 from bot.store.models import (
     AGENT_LEVEL,
+    AUDIT_SEVERITIES,
     HISTOGRAM_COLUMNS,
     SCOPE_COLUMNS,
     SCOPE_LEVEL,
@@ -45,6 +46,13 @@ def audit_counts() -> list:
     ]
 
 
+def error_split() -> list:
+    """Errors (over audits that were not correct) by severity, then by outcome: an errors roll-up row's split."""
+    a = AUDIT.c
+    return [*(func.count().filter(a.severity == level) for level in AUDIT_SEVERITIES),  # stored lower case
+            *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome if outcome is not Outcome.CORRECT)]
+
+
 def error_category():
     """An audit's error category, with blanks named: the roll-ups' category key."""
     return func.coalesce(func.nullif(AUDIT.c.error_category, ""), UNCATEGORISED)
@@ -68,7 +76,7 @@ def daily_counts(session: Session, *, scope: ScopeFilter, first_day: date, last_
     table = level_for(scope).counts
     query = (select(table.c.day, *_counts_of(table)).where(scope_where(table, scope, first_day, last_day))
              .group_by(table.c.day))
-    return {day: _as_counts(values) for day, *values in session.execute(query)}
+    return {day: as_counts(values) for day, *values in session.execute(query)}
 
 
 def handle_time_histogram(session: Session, *, scope: ScopeFilter, first_day: date, last_day: date) -> list[int]:
@@ -98,7 +106,7 @@ def _counts_of(table) -> list:
     return [func.sum(table.c[name]) for name in _COUNT_COLUMNS]
 
 
-def _as_counts(values) -> Counts:
+def as_counts(values) -> Counts:
     return Counts(*(int(value) for value in values[:-1]), float(values[-1]))
 
 
@@ -114,7 +122,7 @@ def counts_by(
         .having(func.sum(table.c.audits) >= min_audits)
         .order_by(table.c[column])
     )
-    return [(value, _as_counts(values)) for value, *values in session.execute(query)]
+    return [(value, as_counts(values)) for value, *values in session.execute(query)]
 
 
 def daily_audits_by(
@@ -208,7 +216,7 @@ def local_day_slices(session: Session, *, scope: ScopeFilter, edges: Sequence[da
     category = case((a.outcome != Outcome.CORRECT.value, error_category()), else_=None)
     keys = [day, a[by], a.handle_time_bucket, category]
     query = select(*keys, *audit_counts()).where(_local_where(scope, edges[0], edges[-1])).group_by(*keys)
-    return [LocalSlice(int(index), part, bucket, name, _as_counts(values))
+    return [LocalSlice(int(index), part, bucket, name, as_counts(values))
             for index, part, bucket, name, *values in session.execute(query)]
 
 

@@ -9,10 +9,9 @@ from sqlalchemy import Float, Integer, Table, and_, delete, func, literal, selec
 
 from bot.kpi.handle_time import BUCKET_COUNT
 from bot.store.db import upsert_insert
-from bot.store.kpi import audit_counts, error_category
+from bot.store.kpi import audit_counts, error_category, error_split
 from bot.store.models import (
     AGENT_LEVEL,
-    AUDIT_SEVERITIES,
     SCOPE_COLUMNS,
     SCOPE_LEVEL,
     Audit,
@@ -94,8 +93,7 @@ def _errors_from_audits(days: list[date]):
         select(
             *keys,
             func.count(),
-            *(func.count().filter(a.severity == level) for level in AUDIT_SEVERITIES),  # stored lower case
-            *(func.count().filter(a.outcome == outcome.value) for outcome in Outcome if outcome is not Outcome.CORRECT),
+            *error_split(),
         )
         .where(and_(a.audit_day.in_(days), a.outcome != Outcome.CORRECT.value))
         .group_by(*keys)

@@ -59,7 +59,7 @@ def test_a_teams_review_is_for_qa_staff_and_names_the_teams_when_unknown(engine,
     with running_bot(engine, parse_team_config(raw, origin="test"), now) as bot:
         delivery = bot.sender.slash_command("review team Dublin T&S week", user_id=QA_LEAD)
         answered_quickly(delivery)
-        assert bot.reply(delivery)["text"].startswith("Acme BPO · Globex, 2026-11-09 to 2026-11-15 (UTC)")
+        assert bot.reply(delivery)["text"].startswith("Acme BPO · Globex, 2026-11-09 to 2026-11-15 (Europe/Dublin)")
         unknown = bot.reply(bot.sender.slash_command("review team cork", user_id=QA_LEAD))
         assert unknown["text"] == "No team called 'cork'. Teams: dublin."
         member = bot.reply(bot.sender.slash_command("review team dublin", user_id=ACME_MEMBER))

@@ -95,7 +95,8 @@ def test_the_review_is_posted_once_per_slot_as_a_pdf_with_its_summary(bot_in_sla
     assert upload.content.startswith(b"%PDF-")
     (complete,) = slack.calls_to("files.completeUploadExternal")
     assert complete.args["channel_id"] == ACME
-    assert complete.args["initial_comment"].startswith("Acme BPO, 2026-11-09 to 2026-11-15 (UTC): accuracy 90.00%")
+    assert complete.args["initial_comment"].startswith(
+        "Acme BPO, 2026-11-09 to 2026-11-15 (Europe/Dublin): accuracy 90.00%")  # Dublin is on UTC in November
     assert json.loads(complete.args["files"])[0]["title"] == "Business review: Acme BPO, 2026-11-09 to 2026-11-15"
 
 
@@ -104,6 +105,12 @@ def test_monday_morning_in_auckland_reviews_the_week_that_just_ended_there(bot_i
     slot = job.slot(datetime(2026, 11, 16, tzinfo=UTC))
     assert slot == datetime(2026, 11, 15, 20, tzinfo=UTC)  # Monday 09:00 NZDT is still Sunday in UTC
     assert run_in_slot(job, runtime=runtime, now=slot) == f"posted to {AUCKLAND}: Acme BPO, 2026-11-09 to 2026-11-15"
+    # Auckland's week runs from 11:00 UTC on 8 November to 11:00 UTC on the 15th: the audits seeded at 12:00 UTC
+    # on the 8th (2, correct) count, those on the 15th (5, correct) do not. 36 - 5 + 2 correct of 40 - 5 + 2.
+    (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
+    assert complete.args["initial_comment"].startswith(
+        "Acme BPO, 2026-11-09 to 2026-11-15 (Pacific/Auckland): accuracy 89.19%")
+    assert "on 37 audits" in complete.args["initial_comment"]
 
 
 def test_a_scope_naming_nothing_known_is_said_in_the_channel(bot_in_slack, runtime, seeded):
