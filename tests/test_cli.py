@@ -250,7 +250,7 @@ def test_demo_runs_from_a_fresh_directory(tmp_path):
     assert "DSP-1 · filed by <@UDEMOACME01>" in out and before and after, out
     assert float(after.group(1)) >= float(before.group(1)) and after.group(2) == before.group(1)
     assert "> morning post of team 'demo'" in out and "Morning quality · QA demo team" in out
-    assert "> /qa review vendor acme 13w" in out and "The PDF is in your messages with me." in out
+    assert "> /qa review vendor acme 13w" in out and "The PDF and its tables (CSV files) are in your messages with me." in out
     assert (tmp_path / "qabot-demo-review.pdf").read_bytes().startswith(b"%PDF")
     expected = acme_accuracy_last_week(tmp_path / "demo.db", now=now, zone="Asia/Manila")
     mover = re.search(r"Acme BPO (\d+\.\d)% \((-\d+\.\d) pp from \d+\.\d%, significant\)", out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +27,7 @@ def review_command(app: AppContext, kind: str, name: str | None, period_text: st
     """Write the business review of a vendor (or queue, ..., the org, or `team KEY`: what [teams.KEY] covers)
     and print its summary."""
     from bot.render.review_pdf import review_pdf
-    from bot.render.review_tables import review_summary, review_tables
+    from bot.render.review_tables import review_summary, review_tables, table_csv
     from bot.review.periods import UTC_ZONE, review_period
     from bot.review.service import business_review, named_team, team_review
     from bot.store.db import session_scope
@@ -47,10 +46,7 @@ def review_command(app: AppContext, kind: str, name: str | None, period_text: st
     pdf_path.write_bytes(review_pdf(review))
     tables = review_tables(review)
     for table in tables:
-        with pdf_path.with_name(f"{pdf_path.stem}-{table.name}.csv").open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(table.header)
-            writer.writerows(table.rows)
+        pdf_path.with_name(f"{pdf_path.stem}-{table.name}.csv").write_text(table_csv(table), encoding="utf-8")
     click.echo(review_summary(review))
     click.echo(f"Wrote {pdf_path} and {len(tables)} CSV files next to it ({pdf_path.stem}-<table>.csv).")
 

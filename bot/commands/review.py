@@ -33,7 +33,7 @@ def review_command(respond: Respond, runtime: Runtime, *, viewer: Viewer, text: 
         review = visible_review(runtime, viewer=viewer, scopes=scopes, period_text=period_text)
     direct = runtime.client.conversations_open(users=viewer.user_id)["channel"]["id"]
     summary = upload_review(runtime, review=review, channel=direct)
-    respond(text=f"{summary} The PDF is in your messages with me.", response_type="ephemeral")
+    respond(text=f"{summary} The PDF and its tables (CSV files) are in your messages with me.", response_type="ephemeral")
 
 
 def _period_at_end(text: str) -> tuple[str, str]:

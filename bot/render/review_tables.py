@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.kpi.scorecard import Change, Estimate
@@ -26,6 +31,27 @@ def review_tables(review: BusinessReview) -> list[Table]:
     return [_headline(review), _trend(review), _pareto(review), _movers(review), *_escalations(review),
             _alerts(review), _calibrations(review), _disputes(review),
             Table("definitions", "Definitions", ["term", "definition"], [list(pair) for pair in review.definitions])]
+
+
+def table_csv(table: Table) -> str:
+    """The table as a CSV file's text: its header, then its rows as the PDF prints them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    return out.getvalue()
+
+
+def tables_zip(tables: Sequence[Table], *, stem: str, stamp: date) -> bytes:
+    """Every table as `<stem>-<name>.csv` in one zip (one attachment in Slack, not a dozen); stamped with `stamp`
+    rather than the clock, so the same review gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            entry = zipfile.ZipInfo(f"{stem}-{table.name}.csv", date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, table_csv(table).encode("utf-8"))
+    return out.getvalue()
 
 
 def accuracy_text(estimate: Estimate | None) -> str:

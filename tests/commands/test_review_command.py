@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
-from tests.review.factories import seed_review
+from tests.review.factories import seed_review, shared_review
 from tests.slack.test_answers import answered_quickly
 
 
@@ -22,13 +20,12 @@ def test_the_review_goes_to_the_requesters_dm_as_a_pdf_with_its_summary(bot_in_s
     reply = bot_in_slack.reply(delivery)
     assert reply["response_type"] == "ephemeral"
     assert reply["text"].startswith("Acme BPO, 2026-11-09 to 2026-11-15 (UTC): accuracy 90.00%")
-    assert "The PDF is in your messages with me." in reply["text"]
+    assert "The PDF and its tables (CSV files) are in your messages with me." in reply["text"]
     assert "1 escalation (0 acknowledged late, 1 resolved late)" in reply["text"]  # 30 min to acknowledge, 30 h
-    (upload,) = bot_in_slack.slack.calls_to("upload")
-    assert upload.content.startswith(b"%PDF-")
-    (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
-    assert complete.args["channel_id"].startswith("D") and complete.args["initial_comment"].startswith("Acme BPO")
-    assert json.loads(complete.args["files"])[0]["title"] == "Business review: Acme BPO, 2026-11-09 to 2026-11-15"
+    pdf, tables = shared_review(bot_in_slack.slack, channel_prefix="D")
+    assert pdf.startswith(b"%PDF-")
+    assert tables["review-acme-bpo-2026-11-09-2026-11-15-headline.csv"][1] == [
+        "Accuracy", "90.00%", "target 95.0%", "below"]
 
 
 @pytest.mark.parametrize(("text", "first_day"), [("review vendor acme 13w", "2026-08-17"),
@@ -66,7 +63,7 @@ def test_a_teams_review_is_for_qa_staff_and_names_the_teams_when_unknown(engine,
         assert member["text"] == ("A team's review is for QA staff; `/qa review vendor NAME` gives your own "
                                   "vendor's.")
         bot.settle()
-        assert len(bot.slack.calls_to("upload")) == 1
+        assert len(bot.slack.calls_to("files.completeUploadExternal")) == 1  # the QA lead's review alone
 
 
 def test_a_vendor_members_review_leaves_out_calibration_sessions(bot_in_slack, seeded):
@@ -77,7 +74,8 @@ def test_a_vendor_members_review_leaves_out_calibration_sessions(bot_in_slack, s
 
     def review_text(user_id: str) -> str:
         bot_in_slack.reply(bot_in_slack.sender.slash_command("review vendor acme week", user_id=user_id))
-        pdf = bot_in_slack.slack.calls_to("upload")[-1].content
+        pdf = next(call.content for call in reversed(bot_in_slack.slack.calls_to("upload"))
+                   if call.content.startswith(b"%PDF"))
         return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
     assert "Calibration sessions: in QA staff's reviews only" in review_text(ACME_MEMBER)

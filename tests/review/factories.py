@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 from bot.audits.importer import import_audits
@@ -56,3 +60,17 @@ def acme_week_review(engine, *, config, tmp_path, now):
     with session_scope(engine) as session:
         return business_review(session, config=config, scopes={"vendor": "acme"},
                                period=review_period("week", now=now), now=now)
+
+
+def shared_review(slack, *, channel_prefix: str) -> tuple[bytes, dict[str, list[list[str]]]]:
+    """The one review message the stand-in saw: its PDF's bytes and its zip's CSV files (name -> rows), after
+    checking both went to one conversation starting with `channel_prefix`, in one message, with their titles."""
+    (complete,) = slack.calls_to("files.completeUploadExternal")
+    assert complete.args["channel_id"].startswith(channel_prefix)
+    files = json.loads(complete.args["files"])
+    assert [item["title"].split(":")[0] for item in files] == ["Business review", "Business review tables (CSV)"]
+    uploaded = {call.args["file_id"]: call.content for call in slack.calls_to("upload")}
+    pdf, archive = (uploaded[item["id"]] for item in files)
+    with zipfile.ZipFile(io.BytesIO(archive)) as tables:
+        return pdf, {name: list(csv.reader(io.StringIO(tables.read(name).decode("utf-8"))))
+                     for name in tables.namelist()}

@@ -17,7 +17,7 @@ from bot.review.periods import period_before
 from bot.runtime import Runtime
 from bot.settings import Settings
 from tests.jobs.test_morning import fire_times, posts_to
-from tests.review.factories import seed_review
+from tests.review.factories import seed_review, shared_review
 
 LEADERS, ACME, AUCKLAND, BROKEN, TEAM = "C0LEADERS1", "C0ACMEQA01", "C0AUCKLAND", "C0BROKEN01", "C0DUBLIN01"
 
@@ -91,10 +91,12 @@ def test_the_review_is_posted_once_per_slot_as_a_pdf_with_its_summary(bot_in_sla
     assert outcome == f"posted to {ACME}: Acme BPO, 2026-11-09 to 2026-11-15"
     assert run_in_slot(job, runtime=runtime, now=slot + timedelta(minutes=2)) is None  # another replica: skipped
     slack = bot_in_slack.slack
-    (upload,) = slack.calls_to("upload")
-    assert upload.content.startswith(b"%PDF-")
+    pdf, tables = shared_review(slack, channel_prefix=ACME)
+    assert pdf.startswith(b"%PDF-")
+    headline = dict((row[0], row[1]) for row in tables["review-acme-bpo-2026-11-09-2026-11-15-headline.csv"][1:])
+    assert headline["Audits"] == "40" and headline["Accuracy"] == "90.00%"
+    assert {name.rsplit("-", 1)[1] for name in tables} >= {"trend.csv", "errors.csv", "alerts.csv", "definitions.csv"}
     (complete,) = slack.calls_to("files.completeUploadExternal")
-    assert complete.args["channel_id"] == ACME
     assert complete.args["initial_comment"].startswith(
         "Acme BPO, 2026-11-09 to 2026-11-15 (Europe/Dublin): accuracy 90.00%")  # Dublin is on UTC in November
     assert json.loads(complete.args["files"])[0]["title"] == "Business review: Acme BPO, 2026-11-09 to 2026-11-15"
