@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 
 from bot.clock import utc_now
 from bot.config import TeamConfig
-from bot.home.cache import PublishedHomes
 from bot.kpi.scorecard import Scorecard
 from bot.render.chart_cache import ChartCache, Memo
 from bot.render.chart_processes import draw_here
@@ -38,8 +37,6 @@ class Runtime:
     charts: ChartCache = field(default_factory=ChartCache)
     scorecards: Memo[Scorecard] = field(default_factory=lambda: Memo(size=SCORECARDS_KEPT))
     """Scorecards by scope, days and data version: figures change only when an import finishes."""
-    homes: PublishedHomes = field(default_factory=PublishedHomes)
-    """When each person's Home tab was last published (bot/home/publishing.py)."""
     draw: Callable[..., bytes] = draw_here
     """draw(chart, *args): in this process by default; `qabot run` passes ChartProcesses.draw."""
     computing: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(COMPUTE_AT_ONCE))

@@ -7,7 +7,7 @@ from functools import partial
 
 from bot.alerts.config import ALERT_RULES
 from bot.alerts.posting import alert_message
-from bot.home.publishing import republish_home
+from bot.home.publishing import republish_homes
 from bot.runtime import Runtime
 from bot.slack.access import Viewer, may_acknowledge_alert, refuse_outsiders, require
 from bot.slack.reactions import ReactionAcknowledgement
@@ -37,7 +37,8 @@ def acknowledge(runtime: Runtime, alert_id: int, *, viewer: Viewer, how: str = "
     if changed:
         alert_message(runtime.config.alerts).show_change(
             runtime.client, tracked=changed, line=f"Acknowledged by <@{viewer.user_id}>{how}.")
-        republish_home(runtime, viewer=viewer)
+        # QA staff's Homes list open alerts; a vendor's member who acknowledged sees their own at once
+        republish_homes(runtime, shows_change=lambda person: person.qa_staff or person.user_id == viewer.user_id)
 
 
 def reaction_acknowledgement(runtime: Runtime) -> ReactionAcknowledgement[Alert]:

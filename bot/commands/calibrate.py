@@ -9,7 +9,7 @@ from slack_bolt import Ack, Respond
 
 from bot.calibration import service
 from bot.errors import FormProblems
-from bot.home.publishing import republish_home
+from bot.home.publishing import republish_homes
 from bot.render.calibration_blocks import (
     calibrations_list_blocks,
     invitation_blocks,
@@ -64,7 +64,7 @@ def handle_judgement(ack: Ack, view: dict, viewer: Viewer, runtime: Runtime) -> 
     ack(response_action="update", view=_view(step))
     service.close_when_everyone_is_done(runtime, step)
     if step.finished:  # the session leaves the "waiting for your verdicts" of their Home
-        republish_home(runtime, viewer=viewer)
+        republish_homes(runtime, shows_change=lambda person: person.user_id == viewer.user_id)
 
 
 def _view(step: service.JudgingStep) -> dict:

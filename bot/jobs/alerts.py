@@ -34,6 +34,7 @@ from bot.alerts.rules import (
 )
 from bot.alerts.shift_chart import post_days_around
 from bot.config import TeamConfig
+from bot.home.publishing import republish_homes
 from bot.kpi.periods import last_days
 from bot.kpi.scopes import SCOPE_KINDS, ResolvedScope, named, targets_for
 from bot.kpi.scorecard import Counts
@@ -188,6 +189,8 @@ def check_alerts(runtime: Runtime, *, now: datetime) -> str:
                 _tell(alert, message.post, runtime.client, engine=runtime.engine, tracked=alert)
         elif _remind(runtime, alert, now=now):
             reminded += 1
+    if opened or resolved:  # QA staff's Homes list the open alerts
+        republish_homes(runtime, shows_change=lambda person: person.qa_staff, now=now)
     return f"{opened} opened, {resolved} resolved, {reminded} reminded, {len(unresolved)} unresolved"
 
 

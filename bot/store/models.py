@@ -89,6 +89,16 @@ class ImportRun(SQLModel, table=True):
     rejected: int
 
 
+class HomePublication(SQLModel, table=True):
+    """When each person's Home tab was last published: shared by the replicas, so a person's Home is published at
+    most once a minute whichever replica Slack asks, and a change can be shown to those who have the tab."""
+
+    __tablename__ = "home_publication"
+
+    user_id: str = Field(primary_key=True)
+    published_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class JobRun(SQLModel, table=True):
     """One scheduled slot of one job, claimed by exactly one process (replicas share the database)."""
 

@@ -22,7 +22,7 @@ from bot.store.records import (
     Dispute,
     Escalation,
 )
-from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD, running_bot
+from tests.conftest import ACME_MEMBER, OUTSIDER, QA_GROUP_MEMBER, QA_LEAD, running_bot
 from tests.factories import audit_row, write_csv
 from tests.slack.test_answers import answered_quickly
 
@@ -155,3 +155,32 @@ def test_acknowledging_publishes_no_home_for_someone_who_never_opened_it(bot_in_
     with session_scope(engine) as session:
         assert unresolved_alerts(session)[0].acknowledged_by == QA_LEAD
     assert bot_in_slack.slack.calls_to("views.publish") == []
+
+
+def test_an_acknowledgement_republishes_the_homes_of_the_other_qa_staff_who_have_it(bot_in_slack, records, engine):
+    """Every QA staff member's Home lists the open alerts; a vendor's member's and an outsider's do not."""
+    for published, user_id in enumerate((QA_GROUP_MEMBER, ACME_MEMBER, OUTSIDER), start=1):
+        open_home(bot_in_slack, user_id, published=published)
+    with session_scope(engine) as session:
+        alert_id = unresolved_alerts(session)[0].id
+    answered_quickly(bot_in_slack.sender.block_action(action_id=ActionId.ALERT_ACKNOWLEDGE, value=str(alert_id),
+                                                      user_id=QA_LEAD))
+    bot_in_slack.settle()
+    republished = bot_in_slack.slack.calls_to("views.publish")[3:]
+    assert [call.args["user_id"] for call in republished] == [QA_GROUP_MEMBER]  # the lead never opened theirs
+    assert json.dumps(published_view(republished[0])).count("(acknowledged)") == 1
+
+
+def test_the_minute_between_two_publications_holds_across_replicas(engine, slack_config, now):
+    """Two replicas share the database: a Home one published is not published again by the other within the
+    minute, and is after it."""
+    clock = [now]
+    with running_bot(engine, slack_config, now, clock=lambda: clock[0]) as first, \
+            running_bot(engine, slack_config, now, clock=lambda: clock[0]) as second:
+        open_home(first, QA_LEAD)
+        clock[0] = now + timedelta(seconds=30)
+        answered_quickly(second.sender.event({"type": "app_home_opened", "user": QA_LEAD, "tab": "home"}))
+        second.settle()
+        assert second.slack.calls_to("views.publish") == []
+        clock[0] = now + timedelta(seconds=61)
+        open_home(second, QA_LEAD)

@@ -219,3 +219,16 @@ def test_spellings_of_one_vendor_count_together_and_queues_are_watched_too(bot_i
     today = [audit_row(f"T{index}", vendor="Globex", audited_at=now.isoformat()) for index in range(300)]
     import_audits(engine, config=slack_config, path=write_csv(tmp_path / "t.csv", today), now=now)
     assert check_alerts(context, now=now + timedelta(minutes=5)).startswith("0 opened, 0 resolved")
+
+
+def test_an_alert_opened_republishes_the_homes_of_the_qa_staff_who_have_it(bot_in_slack, monitor, now):
+    from tests.commands.test_home import open_home, published_view
+
+    assert "(*not acknowledged*)" not in json.dumps(open_home(bot_in_slack, QA_LEAD))
+    open_home(bot_in_slack, ACME_MEMBER, published=2)
+    assert monitor(now).startswith("1 opened")  # no import ever: stale data
+    republished = bot_in_slack.slack.calls_to("views.publish")[2:]
+    assert [call.args["user_id"] for call in republished] == [QA_LEAD]  # a vendor's member's Home has no alerts
+    assert "(*not acknowledged*)" in json.dumps(published_view(republished[0]))
+    assert monitor(now + timedelta(minutes=5)).startswith("0 opened, 0 resolved")
+    assert len(bot_in_slack.slack.calls_to("views.publish")) == 3  # nothing changed: nothing republished
