@@ -11,13 +11,11 @@ Writes bench/results/home.json.
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
 import time
 from pathlib import Path
 
-from bench.slack import NOW, summary_ms
+from bench.slack import NOW, read_only_main, summary_ms
 
 QA_LEAD = "UBENCHQA01"
 ACME_MEMBER = "UBENCHACME"
@@ -70,14 +68,7 @@ def run(database: Path, repeats: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path, default=Path("bench/data/rca_10000000.db"))
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--out", type=Path, default=Path("bench/results/home.json"))
-    args = parser.parse_args()
-    results = run(args.database, args.repeats)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    read_only_main(__doc__, run, out="bench/results/home.json", repeats=10)
 
 
 if __name__ == "__main__":

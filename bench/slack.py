@@ -56,6 +56,19 @@ def summary_ms(seconds: list[float]) -> dict:
             "p99": round(percentile(ms, 99), 1), "max": round(max(ms), 1), "n": len(ms)}
 
 
+def read_only_main(doc: str, run, *, out: str, repeats: int) -> None:
+    """The command line of a benchmark that reads a prepared database (`run(database, repeats)`): its options,
+    its JSON written to `out` and printed."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, default=Path("bench/data/rca_10000000.db"))
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--out", type=Path, default=Path(out))
+    args = parser.parse_args()
+    results = run(args.database, args.repeats)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
 def prepare_database(url: str, audits: int) -> None:
     from bot.config import load_team_config
     from bot.demo.seed import load_demo
