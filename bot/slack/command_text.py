@@ -133,3 +133,37 @@ def parse_sample_text(text: str, *, usage: str, config: TeamConfig) -> SampleReq
     bare = match is not None and match.group("points") == text.strip().split()[-1]
     whole = parse_scoped_text(text, usage=usage, config=config).scopes if bare else None
     return SampleRequest(request.scopes, points, whole)
+
+
+_REVIEW_PERIOD_AT_END = re.compile(r"^(?P<rest>.*?)\s+(?P<period>week|month|quarter|\d+\s*w(?:eeks?)?)\s*$",
+                                   re.IGNORECASE)
+_TEAM_AT_START = re.compile(r"^team\s+(?P<rest>\S.*)$", re.IGNORECASE)
+DEFAULT_REVIEW_PERIOD = "week"
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    scopes: dict[str, str]
+    """Empty for the org, or for a team."""
+    team: str | None
+    period_text: str
+    """As typed (`week`, `13w`, `30d`, `a..b`), the previous week when none was."""
+
+
+def parse_review_text(text: str, *, usage: str, config: TeamConfig) -> ReviewRequest:
+    """`team NAME [period]`, or a scope as the scorecards take it followed by `week`, `month`, `quarter`, `Nw` or
+    the other commands' periods (`30d`, `since ...`, `a..b`)."""
+    cleaned = text.strip()
+    team = _TEAM_AT_START.match(cleaned)
+    rest = team.group("rest").strip() if team else cleaned
+    review_period = _REVIEW_PERIOD_AT_END.match(rest)
+    if review_period:
+        rest, period_text = review_period.group("rest").strip(), review_period.group("period")
+    else:
+        other = _PERIOD_AT_END.match(rest)
+        period_text = other.group("period").strip() if other and other.group("period") else DEFAULT_REVIEW_PERIOD
+        if team and other and other.group("period"):
+            rest = other.group("name").strip()
+    if team:
+        return ReviewRequest({}, rest, period_text)
+    return ReviewRequest(parse_scoped_text(rest, usage=usage, config=config).scopes, None, period_text)
