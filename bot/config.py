@@ -26,6 +26,7 @@ from bot.config_types import (
     Fraction,
     LocalTime,
     Name,
+    Paper,
     Seconds,
     SlackId,
     Strict,
@@ -64,6 +65,8 @@ class Defaults(Strict):
     """Control limits on trend charts come from this many weeks before the charted days."""
     min_agent_audits: AuditCount = 30
     """An agent with fewer audits in a period is shown as "too few audits", never ranked among the weakest."""
+    paper: Paper = "a4"
+    """The business review's paper, unless a scheduled review or `qabot review --paper` says otherwise."""
 
 
 class NamedScope(TargetOverrides):

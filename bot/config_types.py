@@ -44,4 +44,6 @@ def _known_time_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, Field(min_length=1), AfterValidator(_known_time_zone)]
+Paper = Literal["a4", "letter"]
+"""A printed review's paper, landscape: A4 (most of the world) or US Letter."""
 """An IANA time zone such as Asia/Manila, Europe/Dublin or America/Los_Angeles."""

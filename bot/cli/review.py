@@ -19,11 +19,13 @@ from bot.clock import utc_now
               help="week (the previous Monday to Sunday), 13w, month, quarter, or 2026-10-01..2026-10-31.")
 @click.option("--timezone", "zone_name", metavar="ZONE",
               help="Whose midnights bound the days, e.g. Europe/Dublin (default: a team's own, else UTC).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="A4 or US Letter, landscape (default: [defaults].paper, itself a4 unless set).")
 @click.option("--out", "pdf_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
               help="The PDF to write; each table also goes to FILE-<table>.csv next to it.")
 @click.pass_obj
 def review_command(app: AppContext, kind: str, name: str | None, period_text: str, zone_name: str | None,
-                   pdf_path: Path, **narrow: str | None) -> None:
+                   paper: str | None, pdf_path: Path, **narrow: str | None) -> None:
     """Write the business review of a vendor (or queue, ..., the org, or `team KEY`: what [teams.KEY] covers)
     and print its summary."""
     from bot.render.review_pdf import review_pdf
@@ -43,7 +45,7 @@ def review_command(app: AppContext, kind: str, name: str | None, period_text: st
         review = (team_review(session, config=app.config, team=name, period=period, now=now, zone=zone)
                   if kind == "team" else
                   business_review(session, config=app.config, scopes=scopes, period=period, now=now, zone=zone))
-    pdf_path.write_bytes(review_pdf(review))
+    pdf_path.write_bytes(review_pdf(review, paper or app.config.defaults.paper))
     tables = review_tables(review)
     for table in tables:
         pdf_path.with_name(f"{pdf_path.stem}-{table.name}.csv").write_text(table_csv(table), encoding="utf-8")

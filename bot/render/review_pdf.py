@@ -1,4 +1,4 @@
-"""A business review as a multi-page A4 landscape PDF, drawn with matplotlib's PDF backend on bare Figures.
+"""A business review as a multi-page landscape PDF (A4 or US Letter), drawn with matplotlib's PDF backend on bare Figures.
 
 Tables are `axes.table` text, so the PDF can be searched and copied; the charts have axis labels and units.
 The same review gives the same bytes: the creation date is the day after the period, not the clock.
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
     from bot.review.service import BusinessReview  # not at run time: chart workers draw without the store
 
-A4_LANDSCAPE_INCHES = (11.69, 8.27)
+#: Landscape, in inches.
+PAPER_INCHES = {"a4": (11.69, 8.27), "letter": (11.0, 8.5)}
 ROW_INCHES = 0.22
 TOP, BOTTOM, LEFT, WIDTH = 0.86, 0.07, 0.05, 0.9
 TABLE_FONT = 8
@@ -29,8 +30,9 @@ DEFINITION_WIDTH = 150
 _LINE, _TARGET = "#1264A3", "#E01E5A"
 
 
-def review_pdf(review: BusinessReview) -> bytes:
-    """Title and headline, the accuracy trend, the Pareto, then every other table, and the definitions."""
+def review_pdf(review: BusinessReview, paper: str = "a4") -> bytes:
+    """Title and headline, the accuracy trend, the Pareto, then every other table, and the definitions, on `paper`
+    (a key of PAPER_INCHES), landscape."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     tables = {table.name: table for table in review_tables(review)}
@@ -38,7 +40,7 @@ def review_pdf(review: BusinessReview) -> bytes:
     metadata = {"Title": f"Business review: {review.label}, {_span(review)}", "Creator": "QA Ops Bot",
                 "CreationDate": datetime.combine(review.period.last_day + timedelta(days=1), time.min, tzinfo=UTC)}
     with PdfPages(buffer, metadata=metadata) as pdf:
-        pages = _Pages(pdf, review)
+        pages = _Pages(pdf, review, size=PAPER_INCHES[paper])
         title = pages.new(f"Business review: {review.label}", size=20)
         title.text(LEFT, 0.80, _span(review), fontsize=13)
         pages.tables(title, [tables["headline"]], top=0.72)
@@ -57,15 +59,15 @@ def review_pdf(review: BusinessReview) -> bytes:
 class _Pages:
     """Pages in order, each with a heading and a footer, saved when the next one starts."""
 
-    def __init__(self, pdf: PdfPages, review: BusinessReview) -> None:
-        self.pdf, self.review, self.current, self.count = pdf, review, None, 0
+    def __init__(self, pdf: PdfPages, review: BusinessReview, *, size: tuple[float, float]) -> None:
+        self.pdf, self.review, self.size, self.current, self.count = pdf, review, size, None, 0
 
     def new(self, heading: str, *, size: int = 15) -> Figure:
         from matplotlib.figure import Figure
 
         self.close()
         self.count += 1
-        self.current = Figure(figsize=A4_LANDSCAPE_INCHES)
+        self.current = Figure(figsize=self.size)
         self.current.text(LEFT, 0.93, heading, fontsize=size, weight="bold")
         self.current.text(LEFT, 0.025, f"{self.review.label} · {_span(self.review)} · page {self.count}",
                           fontsize=7, color="#616061")
@@ -78,7 +80,7 @@ class _Pages:
 
     def tables(self, page: Figure, tables: list[Table], *, top: float) -> None:
         """Stacked from `top` down; a table that does not fit goes on (as many as it takes) continued pages."""
-        row = ROW_INCHES / A4_LANDSCAPE_INCHES[1]
+        row = ROW_INCHES / self.size[1]
         for table in tables:
             rows = table.rows or [["(none)", *[""] * (len(table.header) - 1)]]
             while rows:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from bot.config_types import ChannelId, LocalTime, Name, Strict, TimeZoneName, Weekday
+from bot.config_types import ChannelId, LocalTime, Name, Paper, Strict, TimeZoneName, Weekday
 
 REVIEW_SCOPE_KINDS = ("vendor", "queue", "policy", "market", "site")
 
@@ -30,6 +30,8 @@ class ScheduledReview(Strict):
     market: Name | None = None
     site: Name | None = None
     team: Name | None = None
+    paper: Paper | None = None
+    """None: `[defaults].paper`."""
 
     @model_validator(mode="after")
     def _a_team_or_scopes(self) -> ScheduledReview:

@@ -11,10 +11,10 @@ from bot.review.service import BusinessReview
 from bot.runtime import Runtime
 
 
-def upload_review(runtime: Runtime, *, review: BusinessReview, channel: str) -> str:
-    """Draw the review's PDF and share it in `channel`, with its tables as CSV files and its summary as the
-    message; returns the summary."""
-    pdf = runtime.draw(review_pdf, review)
+def upload_review(runtime: Runtime, *, review: BusinessReview, channel: str, paper: str | None = None) -> str:
+    """Draw the review's PDF (on `paper`, else `[defaults].paper`) and share it in `channel`, with its tables as
+    CSV files and its summary as the message; returns the summary."""
+    pdf = runtime.draw(review_pdf, review, paper or runtime.config.defaults.paper)
     summary = review_summary(review)
     first, last = review.period.first_day, review.period.last_day
     slug = re.sub(r"[^A-Za-z0-9]+", "-", review.label).strip("-").lower() or "org"

@@ -35,5 +35,5 @@ def post_scheduled_review(runtime: Runtime, *, name: str, now: datetime, day_of:
                 f":warning: No business review this time: {error} Fix `[reviews.{name}]` in the bot's config "
                 "(check it with `qabot config check`)."))
             return f"not posted, the review's scope is wrong: {error}"
-    upload_review(runtime, review=review, channel=scheduled.channel)
+    upload_review(runtime, review=review, channel=scheduled.channel, paper=scheduled.paper)
     return f"posted to {scheduled.channel}: {review.label}, {period.first_day} to {period.last_day}"

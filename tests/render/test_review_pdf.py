@@ -19,7 +19,6 @@ from bot.store.db import session_scope
 from tests.review.factories import WEEKS, acme_week_review, seed_review
 
 PAGES = 6  # title and headline, trend, errors, the other tables (two pages here), appendix
-A4_LANDSCAPE_POINTS = (842, 595)
 Z = 1.959963984540054
 LINE, BAND, TARGET = (0x12, 0x64, 0xA3), (0xDB, 0xE8, 0xF1), (0xE0, 0x1E, 0x5A)
 
@@ -69,11 +68,14 @@ def test_the_first_page_carries_the_headline_figures_worked_out_from_the_seeded_
         assert words in everything, words
 
 
-def test_pages_are_a4_landscape_and_dated_by_the_period_not_the_clock(review):
-    reader = PdfReader(io.BytesIO(review_pdf(review)))
+@pytest.mark.parametrize(("paper", "points"), [("a4", (842, 595)), ("letter", (792, 612))])
+def test_pages_are_landscape_on_the_paper_asked_and_dated_by_the_period_not_the_clock(review, paper, points):
+    pdf = review_pdf(review, paper)
+    reader = PdfReader(io.BytesIO(pdf))
     assert {(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in reader.pages} == {
-        A4_LANDSCAPE_POINTS}
+        points}
     assert reader.metadata["/CreationDate"].startswith("D:20261116")
+    assert len(reader.pages) == PAGES and "90.00%" in reader.pages[0].extract_text()
 
 
 def test_every_page_renders_with_ink_and_the_trend_draws_its_line_band_and_target(review):

@@ -3,11 +3,13 @@ period before the slot's local date, one post per slot across replicas, the PDF 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from bot.app import build_web_client
 from bot.config import parse_team_config
@@ -31,7 +33,7 @@ def slack_config(slack_config):
         "org-quarterly": {"channel": LEADERS, "timezone": "Europe/Dublin", "period": "quarter", "at": "10:30"},
         "acme-auckland": {"channel": AUCKLAND, "timezone": "Pacific/Auckland", "vendor": "acme"},
         "broken": {"channel": BROKEN, "timezone": "Europe/Dublin", "vendor": "acmee"},
-        "dublin-team": {"channel": TEAM, "timezone": "Europe/Dublin", "team": "dublin"},
+        "dublin-team": {"channel": TEAM, "timezone": "Europe/Dublin", "team": "dublin", "paper": "letter"},
     }
     raw["teams"] = {"dublin": {"channel": TEAM, "timezone": "Europe/Dublin", "vendors": ["acme", "Globex"]}}
     return parse_team_config(raw, origin="test")
@@ -130,7 +132,9 @@ def test_a_teams_review_covers_the_vendors_its_morning_post_covers(bot_in_slack,
     assert job.description == f"weekly business review of team dublin in {TEAM}"
     outcome = run_in_slot(job, runtime=runtime, now=datetime(2026, 11, 16, 9, 5, tzinfo=UTC))
     assert outcome == f"posted to {TEAM}: Acme BPO · Globex, 2026-11-09 to 2026-11-15"
-    (complete,) = bot_in_slack.slack.calls_to("files.completeUploadExternal")
+    pdf, _ = shared_review(bot_in_slack.slack, channel_prefix=TEAM)
+    assert {tuple(round(float(side)) for side in page.mediabox[2:]) for page in PdfReader(io.BytesIO(pdf)).pages} == {
+        (792, 612)}  # this review's own paper: US Letter, landscape
     acme_alone = job_named(jobs_for(runtime.config), "review:acme-weekly")
     run_in_slot(acme_alone, runtime=runtime, now=datetime(2026, 11, 16, 9, 5, tzinfo=UTC))
     both, acme = (call.args["initial_comment"] for call in bot_in_slack.slack.calls_to("files.completeUploadExternal"))
