@@ -30,6 +30,7 @@ from bot.disputes.supersessions import tell_supersessions
 from bot.jobs.alerts import check_alerts
 from bot.jobs.calibrations import check_calibrations
 from bot.jobs.escalations import repost_unposted
+from bot.jobs.partitions import keep_partitions
 from bot.kpi.local_days import latest_post_time
 from bot.kpi.morning_service import post_morning
 from bot.review.scheduled import REVIEW_MONTHS, post_scheduled_review
@@ -126,6 +127,9 @@ def jobs_for(config: TeamConfig) -> list[Job]:
         Job("calibrations", "remind calibration participants; post results when done or due", _calibrations,
             every=timedelta(minutes=5)),
     ]
+    jobs.append(Job("audit-partitions", "create the audit table's monthly partitions ahead (PostgreSQL)",
+                    lambda runtime, *, now, slot: keep_partitions(runtime, now=now), every=timedelta(days=1),
+                    needs_slack=False))
     jobs.append(Job("dispute-supersessions", "tell disputes' threads and filers when a re-audit ended them",
                     lambda runtime, *, now, slot: tell_supersessions(runtime, now=now), every=timedelta(minutes=5)))
     jobs.append(Job("coaching-follow-ups", "measure coaching due for follow-up and tell the coach and leads",

@@ -40,7 +40,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    true,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
@@ -229,9 +229,7 @@ def _merge_postgres(connection, rows: pyarrow.Table) -> MergeCounts:
     if stored:
         connection.execute(text(f"TRUNCATE {STAGING.name}"))
         _copy(connection, STAGING.name, rows.filter(is_stored))
-        upsert = _update_when_changed(
-            postgresql.insert(AUDIT).from_select(AUDIT_COLUMNS, select(*STAGING.c).where(true())))
-        for audit_id, day in connection.execute(upsert.returning(AUDIT.c.audit_id, AUDIT.c.audit_day)):
+        for audit_id, day in connection.execute(_update_changed()):
             counts.updated += 1
             counts.days |= {day, stored[audit_id]}
     counts.unchanged = len(rows) - counts.inserted - counts.updated
@@ -263,12 +261,22 @@ def _changed(old, new):
 
 
 def _update_when_changed(statement):
-    """ON CONFLICT on audit_id: overwrite the stored audit only where a data column differs."""
+    """SQLite's upsert: ON CONFLICT on audit_id (its key there), overwrite the stored audit only where a data
+    column differs."""
     return statement.on_conflict_do_update(
         index_elements=["audit_id"],
         set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
         where=_changed(AUDIT.c, statement.excluded),
     )
+
+
+def _update_changed():
+    """Overwrite the stored audits of the staged rows where a data column differs, returning their ids and (new)
+    days. An UPDATE, not an upsert on audit_id: on a partitioned table audit_id alone is no key (bot/store/
+    partitions.py), and PostgreSQL moves a row whose audit_day changed into its new month's partition."""
+    staged = STAGING.c
+    return (update(AUDIT).where(AUDIT.c.audit_id == staged.audit_id, _changed(AUDIT.c, staged))
+            .values({name: staged[name] for name in UPDATED_COLUMNS}).returning(AUDIT.c.audit_id, AUDIT.c.audit_day))
 
 
 def record_import_run(session: Session, *, run: ImportRun) -> ImportRun:

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, create_engine
 
+from bot.store.partitions import is_partition
+
 
 def make_engine(database_url: str) -> Engine:
     """An engine tuned for the database behind the URL."""
@@ -70,9 +72,13 @@ def upsert_insert(dialect_name: str):
 
 def kept_on(dialect_name: str):
     """Alembic's include_object for one database: leaves out what the models keep for another
-    (an index made with `ddl_if(dialect=...)`), which autogenerate would otherwise see as missing."""
+    (an index made with `ddl_if(dialect=...)`), which autogenerate would otherwise see as missing, and the audit
+    table's partitions, which it would see as tables no model has."""
 
     def include(object_, name, type_, reflected, compare_to) -> bool:
+        table = object_.name if type_ == "table" else getattr(getattr(object_, "table", None), "name", None)
+        if reflected and table is not None and is_partition(table):
+            return False  # the audit table's partitions on PostgreSQL (bot/store/partitions.py), not a model each
         condition = getattr(object_, "_ddl_if", None)
         return condition is None or condition.dialect in (None, dialect_name)
 
