@@ -4,12 +4,15 @@ what is wrong when the database is unreachable or behind the code's migrations."
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
 from bot.monitoring.endpoints import service_endpoints
 from bot.monitoring.metrics import Metrics
+from bot.monitoring.readiness import Readiness
 from bot.server import HttpServer
 from bot.store.db import head_revision, make_engine
 from tests.monitoring.scrape import get, samples
@@ -81,3 +84,16 @@ def test_readyz_fails_when_migrations_are_behind(engine):
     assert body["checks"]["migrations"] == (f"behind: the database is at 0001, the code needs {head_revision(engine)} "
                                             "(run `qabot db upgrade`)")
     assert body["problems"] == [f"migrations: {body['checks']['migrations']}"]
+
+
+def test_readyz_fails_when_the_scheduler_does_not_run(engine):
+    scheduler = BackgroundScheduler(timezone=UTC)
+    readiness = Readiness(engine=engine, scheduler=scheduler)
+    assert readiness.checks()["scheduler"] == "not running"
+    scheduler.start(paused=True)  # paused: a stop has begun
+    try:
+        assert readiness.checks()["scheduler"] == "not running"
+        scheduler.resume()
+        assert readiness.checks() == {"database": "ok", "migrations": "ok", "scheduler": "ok"}
+    finally:
+        scheduler.shutdown()
