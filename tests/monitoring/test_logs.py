@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -69,3 +72,11 @@ def test_lines_outside_a_request_have_no_request_fields():
 def test_only_text_and_json_are_formats():
     with pytest.raises(ConfigError, match="QABOT_LOG_FORMAT: 'xml' is not one of text, json"):
         configure_logging(level="INFO", log_format="xml")
+
+
+def test_qabot_names_a_wrong_log_format_and_stops(tmp_path):
+    env = {**os.environ, "QABOT_LOG_FORMAT": "xml", "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
+    done = subprocess.run([sys.executable, "-m", "bot", "config", "check"], cwd=tmp_path, env=env, text=True,
+                          capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "Error: QABOT_LOG_FORMAT: 'xml' is not one of text, json."

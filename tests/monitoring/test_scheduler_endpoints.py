@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from bot.standin import FakeSlack
 from tests.monitoring.scrape import get, samples
 from tests.test_graceful_stop import free_port, wait_for_port
 
 
+@pytest.mark.clock
 def test_scheduler_serves_its_endpoints_and_logs_json(tmp_path):
     (tmp_path / "qabot.toml").write_text("", encoding="utf-8")
     port = free_port()
