@@ -35,11 +35,11 @@ class SlackRequest:
     kind: str
     listener: str
     metrics: Metrics
-    received_at: float = field(default_factory=time.perf_counter)
-    taken: bool = False
+    received_at: float = field(default_factory=time.perf_counter, init=False)
+    taken: bool = field(default=False, init=False)
     """A listener took it (set by `mark_taken`, the last global middleware): the listener finishes it."""
-    _finished: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _finished: bool = field(default=False, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def finish(self, outcome: str) -> None:
         """Count the request and log one line for it, once whoever calls first."""
