@@ -1,5 +1,5 @@
 """/metrics counts what happened: a scripted set of requests through the real app and the Slack stand-in
-(answered, refused, failed, forged, repeated; a Web API call rate limited then answered, one refused), a job
+(answered, refused, failed, forged, unhandled, repeated; a Web API call rate limited then answered, one refused), a job
 run, an import and an alert."""
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def test_requests_and_web_api_calls_are_counted(bot_in_slack):
     assert sender.slash_command("vendor acme", user_id=OUTSIDER).status == 200  # told they may not
     assert sender.forged("vendor acme", user_id=QA_LEAD).status == 401
     assert sender.block_action(action_id=ActionId.ESCALATION_RESOLVE, value="404", user_id=QA_LEAD).status == 200
+    assert sender.block_action(action_id="no_such_button", value="1", user_id=QA_LEAD).status == 404  # no listener
     first = sender.event(REACTION, event_id="Ev0METRICS1")
     assert sender.retry(first).status == 200  # Slack's retry of the same event: acknowledged, not handled again
     bot_in_slack.settle()
@@ -43,7 +44,7 @@ def test_requests_and_web_api_calls_are_counted(bot_in_slack):
     assert {outcome: requests_counted(scraped, "command", outcome)
             for outcome in ("ok", "user_error", "error", "rejected")} == {
         "ok": 2, "user_error": 1, "error": 1, "rejected": 1}
-    assert requests_counted(scraped, "action", "user_error") == 1
+    assert (requests_counted(scraped, "action", "user_error"), requests_counted(scraped, "action", "unhandled")) == (1, 1)
     assert (requests_counted(scraped, "event", "ok"), requests_counted(scraped, "event", "skipped")) == (1, 1)
     assert scraped[("qabot_slack_ack_seconds_count", labels(kind="command"))] == 5
     assert scraped[("qabot_slack_answer_seconds_count", labels(kind="command"))] == 4  # the forged one has none
