@@ -4,6 +4,7 @@ what is wrong when the database is unreachable or behind the code's migrations."
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC
 
 import pytest
@@ -97,3 +98,29 @@ def test_readyz_fails_when_the_scheduler_does_not_run(engine):
         assert readiness.checks() == {"database": "ok", "migrations": "ok", "scheduler": "ok"}
     finally:
         scheduler.shutdown()
+
+
+def test_readyz_does_not_pile_up_behind_a_database_that_hangs(engine, monkeypatch):
+    """A database that never answers holds one thread; the probes after it say so within STUCK_SECONDS."""
+    from bot.monitoring import readiness as module
+
+    release, entered = threading.Event(), threading.Event()
+
+    def hanging(_engine):
+        entered.set()
+        release.wait(timeout=30)
+        return None
+
+    checker = Readiness(engine=engine)
+    monkeypatch.setattr(module, "current_revision", hanging)
+    monkeypatch.setattr(module, "STUCK_SECONDS", 0.2)
+    first = threading.Thread(target=checker.checks)
+    first.start()
+    try:
+        assert entered.wait(timeout=10)
+        checks = checker.checks()
+    finally:
+        release.set()
+        first.join()
+    assert checks == {"database": "not answering: an earlier check has waited over 0.2 s",
+                      "migrations": "not checked: the database is not answering"}
