@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from bot.clock import utc_now
 from bot.config import TeamConfig
 from bot.kpi.scorecard import Scorecard
+from bot.monitoring.metrics import Metrics
 from bot.render.chart_cache import ChartCache, Memo
 from bot.render.chart_processes import draw_here
 from bot.slack.access import GroupDirectory
@@ -33,6 +34,8 @@ class Runtime:
     client: WebClient
     """The Web API client for what is not an answer to a request: posts, DMs, uploads by jobs."""
     groups: GroupDirectory = None  # type: ignore[assignment]  # built from the client when not given
+    metrics: Metrics = None  # type: ignore[assignment]  # the client's (bot.app.build_web_client) when not given
+    """What this process counts, shown at /metrics: one per process, handed to the app, the jobs and the client."""
     clock: Callable[[], datetime] = utc_now
     charts: ChartCache = field(default_factory=ChartCache)
     scorecards: Memo[Scorecard] = field(default_factory=lambda: Memo(size=SCORECARDS_KEPT))
@@ -47,3 +50,5 @@ class Runtime:
     def __post_init__(self) -> None:
         if self.groups is None:
             object.__setattr__(self, "groups", GroupDirectory.from_slack(self.client))
+        if self.metrics is None:
+            object.__setattr__(self, "metrics", getattr(self.client, "metrics", None) or Metrics())

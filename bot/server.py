@@ -1,7 +1,9 @@
 """Serving the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT.
 
 HTTP goes through waitress, a multi-threaded WSGI server, so slow requests never
-queue the others (Bolt's built-in server handles one request at a time).
+queue the others (Bolt's built-in server handles one request at a time). /healthz,
+/readyz and /metrics are served on PORT beside /slack/events, or on their own in
+Socket Mode and by `qabot scheduler`.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.app import listener_pool
+from bot.monitoring.endpoints import ServiceEndpoints
 
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 32
+ENDPOINT_THREADS = 4
+"""Probes and scrapes alone (Socket Mode, `qabot scheduler`): a few at a time, each in milliseconds."""
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 STOP_SECONDS = 25
 """A stop finishes within this (Docker waits 10 s by default: give the container a stop_grace_period of 30 s)."""
@@ -31,20 +36,34 @@ HTTP_GRACE_SECONDS = 5
 
 
 class HttpServer:
-    """The app on `host:port` at /slack/events; port 0 picks a free one (see `.url`)."""
+    """The app on `host:port` at /slack/events, and `endpoints` (/healthz, /readyz, /metrics) beside it; without
+    an app, the endpoints alone. Port 0 picks a free one (see `.url` and `.base_url`)."""
 
-    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000):
-        self._server = create_server(SlackRequestHandler(app, path=EVENTS_PATH), host=host, port=port,
-                                     threads=HTTP_THREADS, ident="qabot")
+    def __init__(self, app: App | None, *, endpoints: ServiceEndpoints | None = None, host: str = "0.0.0.0",
+                 port: int = 3000):
+        slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+        wsgi = endpoints.wsgi(fallback=slack) if endpoints is not None else slack
+        if wsgi is None:
+            raise ValueError("an HTTP server needs the app, the endpoints or both")
+        self._serves_slack = slack is not None
+        self._server = create_server(wsgi, host=host, port=port, threads=HTTP_THREADS if slack else ENDPOINT_THREADS,
+                                     ident="qabot")
         self._thread: threading.Thread | None = None
 
     @property
-    def url(self) -> str:
+    def base_url(self) -> str:
         host = self._server.effective_host
-        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{self._server.effective_port}{EVENTS_PATH}"
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{self._server.effective_port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + EVENTS_PATH
 
     def serve_forever(self) -> None:
-        logger.info("serving Slack requests on %s", self.url)
+        if self._serves_slack:
+            logger.info("serving Slack requests on %s", self.url)
+        else:
+            logger.info("serving /healthz, /readyz and /metrics on %s", self.base_url)
         self._server.run()
 
     def serving(self) -> bool:
@@ -103,21 +122,28 @@ def socket_mode_handler(app: App, *, app_token: str):
 
 
 class SocketModeServer:
-    """The app over Socket Mode, started and stopped like HttpServer."""
+    """The app over Socket Mode, started and stopped like HttpServer; `endpoints` (when given) are served over
+    HTTP on `port`, Slack's requests needing none."""
 
-    def __init__(self, app: App, *, app_token: str):
+    def __init__(self, app: App, *, app_token: str, endpoints: ServiceEndpoints | None = None, port: int = 3000):
         self._handler = socket_mode_handler(app, app_token=app_token)
+        self._endpoints = HttpServer(None, endpoints=endpoints, port=port) if endpoints is not None else None
 
     def start(self) -> SocketModeServer:
+        if self._endpoints is not None:
+            self._endpoints.start()
         self._handler.connect()
         return self
 
     def serving(self) -> bool:
-        return True  # the Socket Mode client reconnects by itself
+        # The Socket Mode client reconnects by itself; the endpoints' server must still be up.
+        return self._endpoints is None or self._endpoints.serving()
 
     def stop(self, *, grace: float = 10.0) -> None:
         """Socket Mode acknowledges over the socket as each listener acks, so closing it is enough."""
         self._handler.close()
+        if self._endpoints is not None:
+            self._endpoints.stop(grace=grace)
 
 
 @contextmanager

@@ -129,6 +129,8 @@ class BotInSlack:
     engine: Engine
     app: App
     runtime: Runtime
+    base_url: str
+    """Where the app serves HTTP: /slack/events, /healthz, /readyz and /metrics."""
 
     def settle(self, *, timeout: float = 10.0) -> None:
         """Wait until the app has finished handling every request sent so far (its listeners are idle):
@@ -156,6 +158,7 @@ def running_bot(engine: Engine, config: TeamConfig, now: datetime,
     gc.collect()
     gc.freeze()
     from bot.app import build_app, build_web_client, listener_pool
+    from bot.monitoring.endpoints import service_endpoints
     from bot.runtime import Runtime
     from bot.server import HttpServer
     from bot.settings import Settings
@@ -167,10 +170,11 @@ def running_bot(engine: Engine, config: TeamConfig, now: datetime,
         client = build_web_client(settings)
         runtime = Runtime(engine=engine, config=config, client=client, clock=clock or (lambda: now))
         app = build_app(settings=settings, runtime=runtime)
-        server = HttpServer(app, host="127.0.0.1", port=0).start()
+        endpoints = service_endpoints(metrics=runtime.metrics, engine=engine)
+        server = HttpServer(app, endpoints=endpoints, host="127.0.0.1", port=0).start()
         try:
             yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
-                             engine, app, runtime)
+                             engine, app, runtime, server.base_url)
         finally:
             server.stop()
             listener_pool(app).wait_idle(timeout=10)  # nothing may call the stand-in after it stops

@@ -126,7 +126,7 @@ post_at = "{due:%H:%M}"
 weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 """
     with FakeSlack() as slack:
-        env = environment(tmp_path, slack, config)
+        env = environment(tmp_path, slack, config, PORT=str(free_port()))  # its /healthz, /readyz and /metrics
         slack.slow_down("chat.postMessage", seconds=2)
         process = subprocess.Popen([sys.executable, "-m", "bot", "scheduler"], cwd=tmp_path, env=env, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -3,8 +3,8 @@ built per invocation (bot.cli.common)."""
 
 from __future__ import annotations
 
-import logging
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -12,6 +12,8 @@ from dotenv import load_dotenv
 
 from bot.cli import config, db, demo, errors, imports, jobs, kpi, review, sample, serving
 from bot.cli.common import AppContext, QabotGroup
+from bot.errors import ConfigError
+from bot.monitoring.logs import configure_logging
 
 
 @click.group(cls=QabotGroup)
@@ -39,8 +41,10 @@ cli.add_command(serving.scheduler_command)
 
 def main() -> None:
     load_dotenv(Path.cwd() / ".env", override=False)
-    logging.basicConfig(level=os.environ.get("QABOT_LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # bot.jobs.scheduler logs each run's outcome
+    try:
+        configure_logging(level=os.environ.get("QABOT_LOG_LEVEL", "INFO"),
+                          log_format=os.environ.get("QABOT_LOG_FORMAT", "text"))
+    except ConfigError as exc:
+        click.secho(f"Error: {exc}", fg="red", err=True)
+        sys.exit(2)
     cli(prog_name="qabot")

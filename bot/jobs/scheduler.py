@@ -16,6 +16,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -175,13 +176,16 @@ def run_in_slot(job: Job, *, runtime: Runtime, now: datetime, slot: datetime | N
         return None
     with session_scope(runtime.engine) as session:
         if not claim(session, job_id=job.id, slot=slot, worker=worker_name(), now=now):
+            runtime.metrics.job_ran(job=job.id, outcome="skipped")
             return None
     failed = False
+    started = monotonic()
     try:
         outcome = job.work(runtime, now=now, slot=slot)
     except Exception:
         logger.exception("job %s failed in slot %s", job.id, slot.isoformat())
         outcome, failed = "failed (see the log)", True
+    runtime.metrics.job_ran(job=job.id, outcome="failed" if failed else "ok", seconds=monotonic() - started)
     with session_scope(runtime.engine) as session:
         run = finish(session, job_id=job.id, slot=slot, now=runtime.clock(), outcome=outcome, failed=failed)
         if failed:

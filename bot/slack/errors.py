@@ -41,6 +41,12 @@ def message_for(error: Exception, *, logger: logging.Logger, what: str) -> str:
     return APOLOGY
 
 
+def outcome_of(error: Exception) -> str:
+    """How a request that raised `error` ended, for /metrics: user_error when the person was told what to fix,
+    error when they got an apology (or were told the configuration has a problem)."""
+    return "user_error" if isinstance(error, QabotError) and not isinstance(error, ConfigError) else "error"
+
+
 def what_was_asked(body: dict) -> str:
     return (body.get("command") or (body.get("view") or {}).get("callback_id")
             or (body.get("event") or {}).get("type") or body.get("type") or "a request")

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import threading
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from slack_bolt import Ack
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.render.blocks import notice_view
-from bot.slack.errors import SLACK_FAILURES, message_for, what_was_asked
+from bot.slack.errors import SLACK_FAILURES, message_for, outcome_of, what_was_asked
+from bot.slack.observed import finish_request
 
 #: Listener arguments that are Bolt's own; any other name is looked up in the request context.
 _BOLT_ARGUMENTS = frozenset(inspect.signature(Args.__init__).parameters) - {"self", "kwargs"}
@@ -32,7 +34,8 @@ LISTENER_THREADS = 32
 
 
 class ListenerPool(ThreadPoolExecutor):
-    """Bolt's listener threads, counting the work in flight so that a stop (or a test) can wait for it."""
+    """Bolt's listener threads, counting the work in flight so that a stop (or a test) can wait for it. Each
+    listener runs in a copy of the submitting thread's context, so its log lines name the request."""
 
     def __init__(self, max_workers: int = LISTENER_THREADS):
         super().__init__(max_workers=max_workers, thread_name_prefix="listener")
@@ -43,7 +46,7 @@ class ListenerPool(ThreadPoolExecutor):
         with self._changed:
             self._in_flight += 1
         try:
-            future = super().submit(fn, *args, **kwargs)
+            future = super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
         except BaseException:
             self._finished(None)
             raise
@@ -72,11 +75,15 @@ def answered(listener: Callable[..., None]) -> Callable[[Args], None]:
     names = inspect.getfullargspec(listener).args
 
     def run(args: Args) -> None:
+        outcome = "ok"
         try:
             listener(**{name: getattr(args, name) if name in _BOLT_ARGUMENTS else args.context.get(name)
                         for name in names})
         except Exception as error:  # every error is answered here, once
+            outcome = outcome_of(error)
             _answer(args, message_for(error, logger=args.logger, what=what_was_asked(args.body)))
+        finally:
+            finish_request(args.context, outcome)
 
     run.__name__, run.__qualname__, run.__module__, run.__doc__ = (
         listener.__name__, listener.__qualname__, listener.__module__, listener.__doc__)

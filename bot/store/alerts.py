@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from bot.store.db import upsert_insert
@@ -38,6 +38,14 @@ def unresolved_alerts(session: Session) -> list[Alert]:
     """Open and acknowledged alerts, oldest first."""
     query = select(Alert).where(_UNRESOLVED).order_by(Alert.opened_at, Alert.id)
     return list(session.execute(query).scalars())
+
+
+def count_unresolved_alerts(session: Session) -> dict[str, int]:
+    """Alerts open and acknowledged (for /metrics): both statuses, zero when there are none."""
+    counts = dict.fromkeys((TrackedStatus.OPEN.value, TrackedStatus.ACKNOWLEDGED.value), 0)
+    query = select(Alert.status, func.count()).where(_UNRESOLVED).group_by(Alert.status)
+    counts.update({status: count for status, count in session.execute(query)})
+    return counts
 
 
 def get_alert(session: Session, *, alert_id: int) -> Alert | None:

@@ -285,6 +285,13 @@ def record_import_run(session: Session, *, run: ImportRun) -> ImportRun:
     return run
 
 
+def imported_row_totals(session: Session) -> dict[str, int]:
+    """Rows of every recorded import, by what became of them (for /metrics)."""
+    columns = (ImportRun.inserted, ImportRun.updated, ImportRun.unchanged, ImportRun.rejected)
+    sums = session.execute(select(*(func.coalesce(func.sum(column), 0) for column in columns))).one()
+    return {column.key: int(total) for column, total in zip(columns, sums)}
+
+
 def data_version(session: Session) -> tuple[int, int]:
     """Changes whenever an import (or the demo seed) has finished: figures computed under one version stay true.
     The count as well as the latest id: two imports may commit in the other order than they took their ids."""
