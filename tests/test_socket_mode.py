@@ -54,3 +54,17 @@ def test_reconnects_after_the_socket_drops(bot_in_slack, abruptly):
     assert seconds < RECONNECT_WITHIN_SECONDS, seconds
     assert len(slack.calls_to("apps.connections.open")) == 2
     answers_help(bot_in_slack)
+
+
+def test_keeps_reconnecting_while_slack_refuses_a_new_url(bot_in_slack, caplog):
+    """Slack failing apps.connections.open once (an outage) delays the reconnection by one check, no more."""
+    socket_mode, slack = bot_in_slack.sender.socket_mode, bot_in_slack.slack
+    slack.fail_next("apps.connections.open", status=200, body={"ok": False, "error": "internal_error"})
+    dropped = time.perf_counter()
+    socket_mode.drop()
+    socket_mode.wait_for_bot(connections=2, timeout=15)
+    seconds = time.perf_counter() - dropped
+    assert seconds < RECONNECT_WITHIN_SECONDS + SOCKET_PING_SECONDS, seconds
+    assert len(slack.calls_to("apps.connections.open")) == 3  # the first, the refused one, the one that worked
+    assert "internal_error" in caplog.text
+    answers_help(bot_in_slack)
