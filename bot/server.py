@@ -113,12 +113,19 @@ def _busy(server) -> bool:
                        for channel in list(server._map.values())))
 
 
+SOCKET_PING_SECONDS = 2
+"""How often the Socket Mode client pings Slack, which is also how often it checks its connection: a dropped
+socket is replaced within this (slack_sdk's built-in client reconnects only on that check, every 10 s by
+default, even when Slack closes the socket itself; tests/test_socket_mode.py measures it). A socket that
+stays open but has gone silent is replaced after four pings without an answer (8 s)."""
+
+
 def socket_mode_handler(app: App, *, app_token: str):
     """The app over Socket Mode: `.start()` blocks; `.connect()` / `.close()` for tests."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     logger.info("connecting to Slack in Socket Mode")
-    return SocketModeHandler(app, app_token)
+    return SocketModeHandler(app, app_token, ping_interval=SOCKET_PING_SECONDS)
 
 
 class SocketModeServer:
@@ -128,6 +135,11 @@ class SocketModeServer:
     def __init__(self, app: App, *, app_token: str, endpoints: ServiceEndpoints | None = None, port: int = 3000):
         self._handler = socket_mode_handler(app, app_token=app_token)
         self._endpoints = HttpServer(None, endpoints=endpoints, port=port) if endpoints is not None else None
+
+    @property
+    def base_url(self) -> str | None:
+        """Where the endpoints are served, if they are."""
+        return self._endpoints.base_url if self._endpoints is not None else None
 
     def start(self) -> SocketModeServer:
         if self._endpoints is not None:

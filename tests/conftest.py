@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, get_args
 
 import pytest
 from slack_bolt import App
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from bot.config import TeamConfig, parse_team_config
 from bot.runtime import Runtime
 from bot.standin import FakeSlack, SlackSender
+from bot.standin.sender import SlackRequests
 from bot.store.db import make_engine, upgrade_database
 
 #: Server the PostgreSQL tests create their throw-away databases on.
@@ -109,6 +111,12 @@ QA_LEAD = "UQALEAD01"
 QA_GROUP_MEMBER = "UQAGROUP1"
 ACME_MEMBER = "UACME0001"
 OUTSIDER = "UOUTSIDE1"
+#: Slack gives up after 3 s; every acknowledgement must come well before that.
+ANSWER_WITHIN_SECONDS = 1.0
+Transport = Literal["http", "socket_mode"]
+"""How Slack's requests reach the app: signed HTTP posts, or envelopes over a Socket Mode WebSocket."""
+over_each_transport = pytest.mark.parametrize("transport", get_args(Transport))
+"""A scenario test marked so runs once per transport (it overrides the `transport` fixture)."""
 
 
 @pytest.fixture
@@ -125,7 +133,7 @@ def slack_config(config) -> TeamConfig:
 @dataclass
 class BotInSlack:
     slack: FakeSlack
-    sender: SlackSender
+    sender: SlackRequests
     engine: Engine
     app: App
     runtime: Runtime
@@ -149,8 +157,10 @@ class BotInSlack:
 
 @contextmanager
 def running_bot(engine: Engine, config: TeamConfig, now: datetime,
-                clock: Callable[[], datetime] | None = None) -> Iterator[BotInSlack]:
-    """The real app over HTTP (waitress), talking to a started FakeSlack; the clock is fixed at `now` (or is `clock`).
+                clock: Callable[[], datetime] | None = None, *, transport: Transport = "http") -> Iterator[BotInSlack]:
+    """The real app talking to a started FakeSlack, served over HTTP (waitress) or, with
+    transport="socket_mode", connected to the stand-in's Socket Mode server; the clock is fixed at `now`
+    (or is `clock`).
 
     What earlier tests left in this process is frozen out of the garbage collector first: by the end of the
     suite a full collection of it takes 0.3 s (0.6 s on a busy machine), a pause a bot process never has
@@ -160,7 +170,6 @@ def running_bot(engine: Engine, config: TeamConfig, now: datetime,
     from bot.app import build_app, build_web_client, listener_pool
     from bot.monitoring.endpoints import service_endpoints
     from bot.runtime import Runtime
-    from bot.server import HttpServer
     from bot.settings import Settings
 
     with FakeSlack(user_groups={"S0QASTAFF": [QA_GROUP_MEMBER]}) as slack:
@@ -171,16 +180,48 @@ def running_bot(engine: Engine, config: TeamConfig, now: datetime,
         runtime = Runtime(engine=engine, config=config, client=client, clock=clock or (lambda: now))
         app = build_app(settings=settings, runtime=runtime)
         endpoints = service_endpoints(metrics=runtime.metrics, engine=engine)
-        server = HttpServer(app, endpoints=endpoints, host="127.0.0.1", port=0).start()
+        serve = _served_over_socket_mode if transport == "socket_mode" else _served_over_http
         try:
-            yield BotInSlack(slack, SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack),
-                             engine, app, runtime, server.base_url)
+            with serve(app, slack, endpoints) as (sender, base_url):
+                yield BotInSlack(slack, sender, engine, app, runtime, base_url)
         finally:
-            server.stop()
             listener_pool(app).wait_idle(timeout=10)  # nothing may call the stand-in after it stops
 
 
+@contextmanager
+def _served_over_http(app: App, slack: FakeSlack, endpoints) -> Iterator[tuple[SlackSender, str]]:
+    from bot.server import HttpServer
+
+    server = HttpServer(app, endpoints=endpoints, host="127.0.0.1", port=0).start()
+    try:
+        yield SlackSender(app_url=server.url, signing_secret=SIGNING_SECRET, slack=slack), server.base_url
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _served_over_socket_mode(app: App, slack: FakeSlack, endpoints) -> Iterator[tuple[SlackRequests, str]]:
+    from bot.server import SocketModeServer
+    from bot.standin.socket_mode import FakeSocketMode, SocketModeSender
+
+    socket_mode = FakeSocketMode().start()
+    slack.socket_mode_url = socket_mode.url
+    server = SocketModeServer(app, app_token=slack.app_token, endpoints=endpoints, port=0).start()
+    try:
+        socket_mode.wait_for_bot()
+        yield SocketModeSender(socket_mode=socket_mode, slack=slack), server.base_url
+    finally:
+        server.stop()
+        socket_mode.stop()
+
+
 @pytest.fixture
-def bot_in_slack(engine, slack_config, now) -> Iterator[BotInSlack]:
-    with running_bot(engine, slack_config, now) as bot:
+def transport() -> Transport:
+    """Slack's requests reach the app over HTTP, unless a test is marked `over_each_transport`."""
+    return "http"
+
+
+@pytest.fixture
+def bot_in_slack(engine, slack_config, now, transport) -> Iterator[BotInSlack]:
+    with running_bot(engine, slack_config, now, transport=transport) as bot:
         yield bot

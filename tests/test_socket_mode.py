@@ -1,41 +1,70 @@
-"""`qabot run` with SLACK_APP_TOKEN: the app connects over Socket Mode and answers /qa."""
+"""`qabot run` with SLACK_APP_TOKEN: the app connects to the stand-in's Socket Mode server, answers /qa, and
+connects again when the socket drops. The scenario tests marked `over_each_transport` (a scorecard with its
+chart, an escalation filed through its modal, reactions acknowledging an escalation and an alert) run over
+Socket Mode as well as HTTP."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import time
 
-from bot.app import build_app, build_web_client
-from bot.runtime import Runtime
-from bot.server import socket_mode_handler
-from bot.settings import Settings
-from bot.standin import FakeSlack
-from bot.standin.socket_mode import FakeSocketMode
-from tests.conftest import QA_LEAD
+import pytest
+
+from bot.server import SOCKET_PING_SECONDS
+from tests.conftest import ANSWER_WITHIN_SECONDS, QA_LEAD
+
+#: A dropped socket is noticed at the client's next check (every SOCKET_PING_SECONDS), then a new URL is asked
+#: for and connected to; the margin is for a busy machine.
+RECONNECT_WITHIN_SECONDS = SOCKET_PING_SECONDS + 2
 
 
-def test_slash_command_over_socket_mode(engine, slack_config, now):
-    socket_mode = FakeSocketMode().start()
-    with FakeSlack(socket_mode_url=socket_mode.url) as slack:
-        settings = Settings(database_url="unused", config_path=Path("unused"), config_path_is_default=False,
-                            slack_bot_token=slack.token, slack_app_token=slack.app_token,
-                            slack_api_url=slack.api_url)
-        settings.require_slack()  # no signing secret needed in Socket Mode
-        client = build_web_client(settings)
-        runtime = Runtime(engine=engine, config=slack_config, client=client, clock=lambda: now)
-        handler = socket_mode_handler(build_app(settings=settings, runtime=runtime),
-                                      app_token=settings.slack_app_token)
-        handler.connect()
-        try:
-            socket_mode.wait_for_bot()
-            ack, seconds = socket_mode.send("slash_commands", {
-                "command": "/qa", "text": "help", "user_id": QA_LEAD, "channel_id": "C0QATEAM01",
-                "team_id": "T0QAOPS01", "trigger_id": "1.2.socket", "response_url": slack.response_url("sm"),
-            })
-            assert seconds < 3
-            (reply,) = slack.wait_for_calls("response_url")
-            assert "/qa vendor acme" in str(reply.args["blocks"])
-            assert ack["envelope_id"]
-        finally:
-            handler.close()
-            socket_mode.stop()
-    assert slack.calls_to("apps.connections.open")[0].headers["authorization"] == f"Bearer {slack.app_token}"
+@pytest.fixture
+def transport() -> str:
+    return "socket_mode"
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """The transport is what these tests are about: one database is enough."""
+    return f"sqlite:///{tmp_path / 'qabot.db'}"
+
+
+def answers_help(bot_in_slack) -> None:
+    delivery = bot_in_slack.sender.slash_command("help", user_id=QA_LEAD)
+    assert delivery.status == 200 and delivery.body == ""
+    assert delivery.seconds < ANSWER_WITHIN_SECONDS, delivery.seconds
+    assert "/qa vendor acme" in str(bot_in_slack.reply(delivery)["blocks"])
+
+
+def test_slash_command_over_socket_mode(bot_in_slack):
+    answers_help(bot_in_slack)
+    (opened,) = bot_in_slack.slack.calls_to("apps.connections.open")
+    assert opened.headers["authorization"] == f"Bearer {bot_in_slack.slack.app_token}"
+
+
+@pytest.mark.parametrize("abruptly", [False, True], ids=["closed", "reset"])
+def test_reconnects_after_the_socket_drops(bot_in_slack, abruptly):
+    """Closed by Slack's end with a close frame, or reset mid-stream: either way the app asks for a new URL
+    (apps.connections.open), is greeted by a new hello, and answers the next command over it."""
+    socket_mode, slack = bot_in_slack.sender.socket_mode, bot_in_slack.slack
+    answers_help(bot_in_slack)
+    dropped = time.perf_counter()
+    socket_mode.drop(abruptly=abruptly)
+    socket_mode.wait_for_bot(connections=2, timeout=15)
+    seconds = time.perf_counter() - dropped
+    assert seconds < RECONNECT_WITHIN_SECONDS, seconds
+    assert len(slack.calls_to("apps.connections.open")) == 2
+    answers_help(bot_in_slack)
+
+
+def test_keeps_reconnecting_while_slack_refuses_a_new_url(bot_in_slack, caplog):
+    """Slack failing apps.connections.open once (an outage) delays the reconnection by one check, no more."""
+    socket_mode, slack = bot_in_slack.sender.socket_mode, bot_in_slack.slack
+    slack.fail_next("apps.connections.open", status=200, body={"ok": False, "error": "internal_error"})
+    dropped = time.perf_counter()
+    socket_mode.drop()
+    socket_mode.wait_for_bot(connections=2, timeout=15)
+    seconds = time.perf_counter() - dropped
+    assert seconds < RECONNECT_WITHIN_SECONDS + SOCKET_PING_SECONDS, seconds
+    assert len(slack.calls_to("apps.connections.open")) == 3  # the first, the refused one, the one that worked
+    assert "internal_error" in caplog.text
+    answers_help(bot_in_slack)

@@ -1,4 +1,5 @@
-"""Requests to the app as Slack sends them: form or JSON bodies, signed with the signing secret."""
+"""Requests to the app as Slack sends them: built once here, delivered over HTTP (form or JSON bodies, signed
+with the signing secret) by `SlackSender`, or over Socket Mode by `bot.standin.socket_mode.SocketModeSender`."""
 
 from __future__ import annotations
 
@@ -10,28 +11,34 @@ import json
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlencode
 
 from bot.standin.web_api import TEAM_ID, FakeSlack
 
+RequestKind = Literal["slash_commands", "interactive", "events_api"]
+"""What a request carries, named as Socket Mode names its envelopes."""
+
 
 @dataclass(frozen=True)
 class Delivery:
-    """What the app answered to one request, and how long the answer took."""
+    """What the app answered to one request (an HTTP body, or a Socket Mode acknowledgement's payload as JSON),
+    and how long the answer took."""
 
     status: int
     body: str
     seconds: float
+    kind: RequestKind
+    payload: dict
     response_url: str | None = None
-    request_body: bytes = b""
-    content_type: str = ""
 
 
-class SlackSender:
-    def __init__(self, *, app_url: str, signing_secret: str, slack: FakeSlack):
-        self.app_url = app_url
-        self.signing_secret = signing_secret
+class SlackRequests(ABC):
+    """The requests Slack sends an app; a subclass delivers them (`_deliver`) over its transport."""
+
+    def __init__(self, *, slack: FakeSlack):
         self.slack = slack
         self._ids = itertools.count(1)
 
@@ -44,8 +51,7 @@ class SlackSender:
             "command": command, "text": text, "api_app_id": "AQABOT0001", "is_enterprise_install": "false",
             "response_url": response_url, "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
         }
-        delivery = self._post(urlencode(form).encode(), "application/x-www-form-urlencoded", retry_num)
-        return dataclasses.replace(delivery, response_url=response_url)
+        return dataclasses.replace(self._deliver("slash_commands", form, retry_num), response_url=response_url)
 
     def block_action(self, *, action_id: str, value: str, user_id: str, channel_id: str = "C0QATEAM01",
                      block_id: str = "", message: dict | None = None) -> Delivery:
@@ -58,9 +64,7 @@ class SlackSender:
             "actions": [{"type": "button", "action_id": action_id, "block_id": block_id, "value": value,
                          "action_ts": f"{time.time():.6f}"}],
         }
-        delivery = self._post(urlencode({"payload": json.dumps(payload)}).encode(),
-                              "application/x-www-form-urlencoded", None)
-        return dataclasses.replace(delivery, response_url=response_url)
+        return dataclasses.replace(self._deliver("interactive", payload, None), response_url=response_url)
 
     def view_submission(self, *, callback_id: str, values: dict, user_id: str,
                         private_metadata: str = "", blocks: list[dict] | None = None) -> Delivery:
@@ -73,8 +77,7 @@ class SlackSender:
             "view": {"id": f"V{next(self._ids):09d}", "type": "modal", "callback_id": callback_id,
                      "private_metadata": private_metadata, "blocks": blocks or [], "state": {"values": values}},
         }
-        return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
-                          "application/x-www-form-urlencoded", None)
+        return self._deliver("interactive", payload, None)
 
     def choose(self, view: dict, *, user_id: str, block_id: str, label: str, values: dict | None = None) -> dict:
         """Pick the option shown as `label` in the view's input `block_id` and submit the view, as a person
@@ -103,20 +106,41 @@ class SlackSender:
             "message": message, "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
             "response_url": self.slack.response_url(), "message_ts": message.get("ts"),
         }
-        return self._post(urlencode({"payload": json.dumps(payload)}).encode(),
-                          "application/x-www-form-urlencoded", None)
+        return self._deliver("interactive", payload, None)
 
     def retry(self, delivery: Delivery, *, retry_num: int = 1) -> Delivery:
         """Send the same request again, as Slack does when it thinks the first was not acknowledged."""
-        again = self._post(delivery.request_body, delivery.content_type, retry_num)
+        again = self._deliver(delivery.kind, delivery.payload, retry_num)
         return dataclasses.replace(again, response_url=delivery.response_url)
 
     def event(self, event: dict, *, event_id: str | None = None, retry_num: int | None = None) -> Delivery:
         body = {"token": "deprecated", "team_id": TEAM_ID, "api_app_id": "AQABOT0001", "type": "event_callback",
                 "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()), "event": event}
-        return self._post(json.dumps(body).encode(), "application/json", retry_num)
+        return self._deliver("events_api", body, retry_num)
 
-    def _post(self, body: bytes, content_type: str, retry_num: int | None, *, signature: str | None = None) -> Delivery:
+    @abstractmethod
+    def _deliver(self, kind: RequestKind, payload: dict, retry_num: int | None) -> Delivery:
+        """Send one request; what the app answered, and how long that took."""
+
+
+class SlackSender(SlackRequests):
+    """Over HTTP, to the app's /slack/events, signed as Slack signs."""
+
+    def __init__(self, *, app_url: str, signing_secret: str, slack: FakeSlack):
+        super().__init__(slack=slack)
+        self.app_url = app_url
+        self.signing_secret = signing_secret
+
+    def _deliver(self, kind: RequestKind, payload: dict, retry_num: int | None) -> Delivery:
+        return self._post(kind, payload, retry_num)
+
+    def _post(self, kind: RequestKind, payload: dict, retry_num: int | None, *,
+              signature: str | None = None) -> Delivery:
+        if kind == "events_api":
+            body, content_type = json.dumps(payload).encode(), "application/json"
+        else:
+            form = payload if kind == "slash_commands" else {"payload": json.dumps(payload)}
+            body, content_type = urlencode(form).encode(), "application/x-www-form-urlencoded"
         timestamp = str(int(time.time()))
         base = b"v0:" + timestamp.encode() + b":" + body
         signed = "v0=" + hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
@@ -131,10 +155,9 @@ class SlackSender:
                 status, text = answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode()
-        return Delivery(status, text, time.perf_counter() - started, request_body=body, content_type=content_type)
+        return Delivery(status, text, time.perf_counter() - started, kind, payload)
 
     def forged(self, text: str, *, user_id: str) -> Delivery:
         """A slash command with a wrong signature, as an attacker would send it."""
-        form = urlencode({"command": "/qa", "text": text, "user_id": user_id,
-                          "response_url": self.slack.response_url()}).encode()
-        return self._post(form, "application/x-www-form-urlencoded", None, signature="v0=" + "0" * 64)
+        form = {"command": "/qa", "text": text, "user_id": user_id, "response_url": self.slack.response_url()}
+        return self._post("slash_commands", form, None, signature="v0=" + "0" * 64)

@@ -10,7 +10,7 @@ from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.limits import view_problems
 from bot.store.db import session_scope
 from bot.store.escalations import get_escalation, history
-from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
+from tests.conftest import ACME_MEMBER, ANSWER_WITHIN_SECONDS, OUTSIDER, QA_LEAD, over_each_transport
 
 
 def values(**fields) -> dict:
@@ -32,6 +32,7 @@ GOOD = dict(title="Counterfeit sneakers approved", category="missed violation", 
             vendor="Acme BPO", items="item-1\nhttps://shop.example.com/l/9", description="Seen in the 9am sample")
 
 
+@over_each_transport
 def test_escalate_opens_the_prefilled_modal(bot_in_slack):
     delivery = bot_in_slack.sender.slash_command("escalate wave of wrong takedowns", user_id=QA_LEAD)
     assert delivery.status == 200
@@ -43,6 +44,7 @@ def test_escalate_opens_the_prefilled_modal(bot_in_slack):
     assert opened.args["trigger_id"]
 
 
+@over_each_transport
 def test_bad_input_is_answered_in_the_modal_and_nothing_is_stored(bot_in_slack, engine):
     delivery = bot_in_slack.sender.view_submission(
         callback_id=CallbackId.ESCALATION_MODAL, user_id=QA_LEAD,
@@ -55,10 +57,12 @@ def test_bad_input_is_answered_in_the_modal_and_nothing_is_stored(bot_in_slack, 
     assert not bot_in_slack.slack.calls_to("chat.postMessage")
 
 
+@over_each_transport
 def test_a_good_escalation_is_stored_routed_posted_and_the_reporter_told(bot_in_slack, engine, now):
     delivery = bot_in_slack.sender.view_submission(callback_id=CallbackId.ESCALATION_MODAL, user_id=QA_LEAD,
                                                    values=values(**GOOD))
-    assert delivery.status == 200 and delivery.body == ""
+    assert delivery.status == 200 and delivery.body == ""  # the modal closes
+    assert delivery.seconds < ANSWER_WITHIN_SECONDS, delivery.seconds
     posts = bot_in_slack.slack.wait_for_calls("chat.postMessage", 2)
     channel_post, dm = posts
     assert channel_post.args["channel"] == "C0ACMEESC"  # the route for Acme BPO
@@ -204,6 +208,7 @@ def test_message_shortcut_prefills_text_and_link(bot_in_slack, engine):
     assert f"<{permalink}|this message>" in json.dumps(post.args["blocks"])
 
 
+@over_each_transport
 def test_reaction_acknowledges_only_with_the_right_emoji_on_the_right_message(bot_in_slack, engine):
     from bot.standin.web_api import BOT_USER_ID
 

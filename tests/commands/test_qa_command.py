@@ -10,7 +10,7 @@ import pytest
 from bot.audits.importer import import_audits
 from bot.slack.ids import ActionId, BlockId
 from bot.slack.limits import block_problems
-from tests.conftest import ACME_MEMBER, OUTSIDER, QA_GROUP_MEMBER, QA_LEAD
+from tests.conftest import ACME_MEMBER, ANSWER_WITHIN_SECONDS, OUTSIDER, QA_GROUP_MEMBER, QA_LEAD, over_each_transport
 from tests.factories import audit_row, write_csv
 
 
@@ -43,9 +43,11 @@ def test_help_for_nothing_help_and_unknown(bot_in_slack, text):
         assert "I don't know `/qa frobnicate`" in texts(reply)
 
 
+@over_each_transport
 def test_vendor_scorecard_with_chart(bot_in_slack, audits):
     delivery = bot_in_slack.sender.slash_command("vendor ACME 7d", user_id=QA_LEAD)
     assert delivery.status == 200 and delivery.body == ""
+    assert delivery.seconds < ANSWER_WITHIN_SECONDS, delivery.seconds
     reply = bot_in_slack.reply(delivery)
     assert reply["response_type"] == "ephemeral"
     assert block_problems(reply["blocks"]) == []

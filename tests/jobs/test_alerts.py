@@ -23,7 +23,7 @@ from bot.store.alerts import unresolved_alerts
 from bot.store.db import session_scope
 from bot.store.escalations import acknowledge
 from tests.commands.test_escalate import file_one
-from tests.conftest import ACME_MEMBER, OUTSIDER, QA_LEAD
+from tests.conftest import ACME_MEMBER, ANSWER_WITHIN_SECONDS, OUTSIDER, QA_LEAD, over_each_transport
 from tests.factories import audit_row, write_csv
 
 ALERTS = "C0ALERTS01"
@@ -65,6 +65,7 @@ def alerts_by_subject(engine):
         return {(alert.rule, alert.subject): alert for alert in unresolved_alerts(session)}
 
 
+@over_each_transport
 def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack, engine, slack_config, tmp_path,
                                                                      monitor, now):
     slack, sender = bot_in_slack.slack, bot_in_slack.sender
@@ -124,6 +125,7 @@ def test_every_rule_fires_once_reminds_is_acknowledged_and_resolves(bot_in_slack
     bot_in_slack.settle()
     assert updates_of(slack, accuracy) == []
     first = react(QA_LEAD, "eyes", event_id="EvAlertAck1")
+    assert first.status == 200 and first.seconds < ANSWER_WITHIN_SECONDS, first
     sender.retry(first, retry_num=1)
     slack.wait_for(lambda calls: bool(updates_of(slack, accuracy)))
     react(QA_LEAD, "white_check_mark")  # already acknowledged: nothing more
