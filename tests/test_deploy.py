@@ -72,6 +72,8 @@ def test_two_replicas_start_after_the_migration_on_their_own_ports(services):
         assert seconds(service["stop_grace_period"]) >= STOP_SECONDS + 5, name
         container_ports = {int(port.split(":")[1]) for port in service.get("ports", [])}
         assert container_ports <= {int(service["environment"]["PORT"])}, name
+        probe = " ".join(service["healthcheck"]["test"])  # the replica's own readiness, on its own PORT
+        assert f"http://127.0.0.1:{service['environment']['PORT']}/readyz" in probe, name
 
 
 def test_every_bot_service_reads_dotenv_and_uses_the_compose_postgres(services):
