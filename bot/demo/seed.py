@@ -59,7 +59,8 @@ ERROR_CATEGORIES = {
 NO_VIOLATION = "approve"
 
 
-def _agents(rng: np.random.Generator) -> pd.DataFrame:
+def demo_agents(rng: np.random.Generator) -> pd.DataFrame:
+    """The demo's agents (vendor, site, market, two queues, own accuracy and speed): the same for the same rng."""
     rows = []
     queue_names = list(QUEUES)
     for vendor in VENDORS:
@@ -80,16 +81,20 @@ def _agents(rng: np.random.Generator) -> pd.DataFrame:
 
 def demo_chunks(*, audits: int, days: int, seed: int, now: datetime) -> Iterator[pd.DataFrame]:
     """Canonical-column text frames of `audits` audits over the `days` days up to `now`."""
-    agents = _agents(np.random.default_rng(seed))
+    agents = demo_agents(np.random.default_rng(seed))
     end = now.astimezone(UTC)
     start = end - timedelta(days=days)
     for offset in range(0, audits, CHUNK_ROWS):
         rng = np.random.default_rng([seed, offset])
-        yield _chunk(rng, agents, first_index=offset, size=min(CHUNK_ROWS, audits - offset),
-                     start=start, end=end)
+        yield demo_frame(rng, agents, first_index=offset, size=min(CHUNK_ROWS, audits - offset),
+                         start=start, end=end, drop_from=end - timedelta(days=DROP_DAYS))
 
 
-def _chunk(rng, agents: pd.DataFrame, *, first_index: int, size: int, start: datetime, end: datetime) -> pd.DataFrame:
+def demo_frame(rng: np.random.Generator, agents: pd.DataFrame, *, first_index: int, size: int, start: datetime,
+               end: datetime, drop_from: datetime) -> pd.DataFrame:
+    """`size` audits done between `start` and `end`, ids from DEMO-`first_index`; Acme's accuracy drops for those
+    done from `drop_from`. Callers that make a long span in slices (bench/scale.py) give every slice the same
+    `drop_from`."""
     agent = agents.iloc[rng.integers(0, len(agents), size)].reset_index(drop=True)
     queue = np.array([queues[i] for queues, i in zip(agent["queues"], rng.integers(0, 2, size))])
     policies = [QUEUES[q][0] for q in queue]
@@ -98,7 +103,7 @@ def _chunk(rng, agents: pd.DataFrame, *, first_index: int, size: int, start: dat
     span = (end - start).total_seconds()
     audited = np.datetime64(start.replace(tzinfo=None), "s") + rng.uniform(0, span, size).astype("timedelta64[s]")
     decided = audited - rng.uniform(600, 2 * 86400, size).astype("timedelta64[s]")
-    recent = audited >= np.datetime64((end - timedelta(days=DROP_DAYS)).replace(tzinfo=None), "s")
+    recent = audited >= np.datetime64(drop_from.astimezone(UTC).replace(tzinfo=None), "s")
 
     accuracy = agent["accuracy"].to_numpy() + np.array([QUEUES[q][2] for q in queue])
     accuracy -= np.where(recent & (agent["vendor"].to_numpy() == VENDORS[0].name), DROP_POINTS, 0)

@@ -13,9 +13,10 @@ from sqlalchemy import text
 from bot.audits.importer import import_audits
 from bot.jobs.partitions import keep_partitions
 from bot.runtime import Runtime
+from bot.store.audits import STORED_IDS
 from bot.store.db import make_engine, session_scope, upgrade_database
 from bot.store.kpi import daily_counts
-from bot.store.partitions import partitioned
+from bot.store.partitions import ensure_partitions, partitioned
 from tests.factories import audit_row, write_csv
 
 
@@ -102,3 +103,23 @@ def test_sqlite_keeps_one_table_and_the_job_says_so(tmp_path, config, now):
     assert keep_partitions(runtime_of(engine, config, now), now=now) == (
         "nothing to do: the audit table is not partitioned (SQLite keeps one table)")
     engine.dispose()
+
+
+def test_the_import_reads_each_partitions_key_for_stored_ids_however_many_it_looks_for(pg_engine):
+    """Shown 100,000 ids, the planner expected them in every partition and read every partition whole: 14 s a
+    chunk of the import at 100M audits (bench/scale.py)."""
+    with pg_engine.begin() as connection:
+        ensure_partitions(connection, months=[date(2020, 1, 1), date(2020, 2, 1)])
+        connection.execute(text(
+            "INSERT INTO audit (audit_id, item_id, queue, vendor, agent_id, agent_decision, qa_decision, outcome, "
+            "decided_at, audited_at, audit_day, first_imported_at, updated_at) "
+            "SELECT 'A' || n, 'item', 'queue', 'vendor', 'agent', 'approve', 'approve', 'correct', at, at, "
+            "at::date, at, at FROM generate_series(1, 60000) n, "
+            "LATERAL (SELECT TIMESTAMPTZ '2020-01-01' + n * INTERVAL '1 minute') times(at)"))
+        connection.execute(text("ANALYZE audit"))
+        ids = {"ids": [f"A{n}" for n in range(50_000, 150_000)]}
+        plan = "\n".join(connection.execute(text(f"EXPLAIN {STORED_IDS.text}"), ids).scalars())
+        stored = connection.execute(STORED_IDS, ids).all()
+
+    assert "Seq Scan on audit_2020" not in plan and "Index Only Scan using audit_2020_02_pkey" in plan
+    assert len(stored) == 10_001
