@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -225,6 +224,8 @@ def make_csv(path: Path, audits: int) -> None:
 
 
 def main() -> None:
+    from bench.slack import machine
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--audits", type=int, default=1_000_000)
     parser.add_argument("--big", type=int, default=10_000_000, help="audits for the large scorecard run (0: skip)")
@@ -241,7 +242,7 @@ def main() -> None:
 
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "audits": options.audits,
         "csv_mib": round(csv_path.stat().st_size / 2**20, 1),
     }

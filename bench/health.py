@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import platform
 import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.slack import CONCURRENCY, QUERIES, bot_serving, in_sender_process, prepare_database, send_burst, summary_ms
+from bench.slack import CONCURRENCY, QUERIES, bench_database, bot_serving, in_sender_process, machine, send_burst, summary_ms
 
 PATHS = ("/healthz", "/readyz", "/metrics")
 
@@ -74,9 +72,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    Path("bench/data").mkdir(parents=True, exist_ok=True)
-    url = options.database_url or f"sqlite:///bench/data/slack_{options.audits}.db"
-    prepare_database(url, options.audits)
+    url = bench_database(options.database_url, options.audits)
     database = url.split(":")[0].split("+")[0]
     with bot_serving(url, Path("bench/data")) as (slack, sender, _app):
         base_url = sender.app_url.removesuffix("/slack/events")
@@ -86,7 +82,7 @@ def main() -> None:
             metrics_bytes = len(answer.read())
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "audits": options.audits, "database": database, "aim_ms": 50,
         "idle_ms": idle, "busy_ms": busy, "metrics_body_bytes": metrics_bytes,
     }

@@ -21,7 +21,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import threading
 import time
 from collections import Counter
@@ -32,9 +31,10 @@ from pathlib import Path
 from bench.slack import (
     SECRET,
     ResponseUrls,
+    bench_database,
     bot_serving,
     in_sender_process,
-    prepare_database,
+    machine,
     sign_and_send,
     summary_ms,
 )
@@ -132,13 +132,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    Path("bench/data").mkdir(parents=True, exist_ok=True)
-    url = options.database_url or f"sqlite:///bench/data/slack_{options.audits}.db"
-    prepare_database(url, options.audits)
+    url = bench_database(options.database_url, options.audits)
     database = url.split(":")[0].split("+")[0]
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "audits": options.audits, "database": database,
         "load": run_load(url, rate=options.rate, seconds=options.seconds, queries=list(SCORECARDS[:options.mix]),
                          workdir=Path("bench/data")),

@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import platform
 import resource
 import statistics
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from bench.slack import NOW, prepare_database
+from bench.slack import NOW, bench_database, machine
 
 ZONES = ("Asia/Manila", "Europe/Dublin", "America/Los_Angeles", "Asia/Singapore", "Asia/Kolkata",
          "Europe/Berlin", "America/New_York", "Australia/Sydney")
@@ -125,12 +123,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/morning.json"))
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    Path("bench/data").mkdir(parents=True, exist_ok=True)
-    url = options.database_url or f"sqlite:///bench/data/slack_{options.audits}.db"
-    prepare_database(url, options.audits)
+    url = bench_database(options.database_url, options.audits)
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "audits": options.audits,
         "database": url.split(":")[0],
         **run(url),

@@ -69,6 +69,20 @@ def read_only_main(doc: str, run, *, out: str, repeats: int) -> None:
     print(json.dumps(results, indent=2))
 
 
+def bench_database(database_url: str | None, audits: int) -> str:
+    """The benchmark's database URL (the one given, else a SQLite file in bench/data), holding at least `audits`
+    demo audits."""
+    Path("bench/data").mkdir(parents=True, exist_ok=True)
+    url = database_url or f"sqlite:///bench/data/slack_{audits}.db"
+    prepare_database(url, audits)
+    return url
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+
+
 def prepare_database(url: str, audits: int) -> None:
     from bot.config import load_team_config
     from bot.demo.seed import load_demo
@@ -262,12 +276,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/slack.json"))
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    Path("bench/data").mkdir(parents=True, exist_ok=True)
-    url = options.database_url or f"sqlite:///bench/data/slack_{options.audits}.db"
-    prepare_database(url, options.audits)
+    url = bench_database(options.database_url, options.audits)
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "audits": options.audits,
         "database": url.split(":")[0],
         "requests_same_5_scorecards": run_requests(url, options.rounds, list(QUERIES), Path("bench/data")),
