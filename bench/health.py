@@ -13,7 +13,6 @@ The aim is 50 ms. Writes bench/results/health-<database>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import threading
 import time
@@ -21,7 +20,17 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.slack import CONCURRENCY, QUERIES, bench_database, bot_serving, in_sender_process, machine, send_burst, summary_ms
+from bench.slack import (
+    CONCURRENCY,
+    QUERIES,
+    bench_database,
+    bot_serving,
+    in_sender_process,
+    machine,
+    send_burst,
+    summary_ms,
+    write_results,
+)
 
 PATHS = ("/healthz", "/readyz", "/metrics")
 
@@ -86,10 +95,7 @@ def main() -> None:
         "audits": options.audits, "database": database, "aim_ms": 50,
         "idle_ms": idle, "busy_ms": busy, "metrics_body_bytes": metrics_bytes,
     }
-    print(json.dumps(results, indent=2))
-    out = options.out or Path(f"bench/results/health-{database}.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(results, options.out or Path(f"bench/results/health-{database}.json"))
 
 
 if __name__ == "__main__":

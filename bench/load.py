@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import threading
@@ -37,6 +36,7 @@ from bench.slack import (
     machine,
     sign_and_send,
     summary_ms,
+    write_results,
 )
 
 #: Scorecards people ask for: vendors, queues and policies over a few periods.
@@ -141,10 +141,7 @@ def main() -> None:
         "load": run_load(url, rate=options.rate, seconds=options.seconds, queries=list(SCORECARDS[:options.mix]),
                          workdir=Path("bench/data")),
     }
-    print(json.dumps(results, indent=2))
-    out = options.out or Path(f"bench/results/load-{database}.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(results, options.out or Path(f"bench/results/load-{database}.json"))
 
 
 if __name__ == "__main__":

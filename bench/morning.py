@@ -14,7 +14,6 @@ Writes bench/results/morning.json.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import resource
 import statistics
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from bench.slack import NOW, bench_database, machine
+from bench.slack import NOW, bench_database, machine, write_results
 
 ZONES = ("Asia/Manila", "Europe/Dublin", "America/Los_Angeles", "Asia/Singapore", "Asia/Kolkata",
          "Europe/Berlin", "America/New_York", "Australia/Sydney")
@@ -131,9 +130,7 @@ def main() -> None:
         "database": url.split(":")[0],
         **run(url),
     }
-    print(json.dumps(results, indent=2))
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(results, options.out)
 
 
 if __name__ == "__main__":

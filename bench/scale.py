@@ -40,7 +40,7 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.slack import NOW, summary_ms
+from bench.slack import NOW, summary_ms, write_results
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/qabot_bench_scale"
 CHUNK_ROWS = 1_000_000
@@ -375,9 +375,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.database_url, audits=args.audits, per_day=args.per_day, import_rows=args.import_audits,
                   scorecard_runs=args.scorecard_runs)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results(results, args.out)
 
 
 if __name__ == "__main__":

@@ -64,9 +64,14 @@ def read_only_main(doc: str, run, *, out: str, repeats: int) -> None:
     parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--out", type=Path, default=Path(out))
     args = parser.parse_args()
-    results = run(args.database, args.repeats)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results(run(args.database, args.repeats), args.out)
+
+
+def write_results(results: dict, out: Path) -> None:
+    """Print the figures and keep them as JSON, which the README quotes."""
     print(json.dumps(results, indent=2))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def bench_database(database_url: str | None, audits: int) -> str:
@@ -287,9 +292,7 @@ def main() -> None:
                                                         Path("bench/data")),
         "chart": chart_timing(url, repeats=30),
     }
-    print(json.dumps(results, indent=2))
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(results, options.out)
 
 
 if __name__ == "__main__":
