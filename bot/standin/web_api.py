@@ -26,6 +26,8 @@ class RecordedCall:
     at: float
     headers: dict = field(default_factory=dict)
     content: bytes = b""
+    answer: dict = field(default_factory=dict)
+    """What the stand-in answered a Web API call (a posted message's ts, an opened view's id)."""
 
 
 class FakeSlack:
@@ -209,6 +211,10 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
         return {"ok": True, "view": {**view, "id": f"V{next(self._ids):09d}"}}
 
+    def file_url(self, file_id: str) -> str:
+        """Where an uploaded file's bytes are served (GET)."""
+        return f"{self.base_url}/files/{file_id}"
+
     def _api_reactions_add(self, args: dict) -> dict:
         return {"ok": True}
 
@@ -243,10 +249,17 @@ class FakeSlack:
                 if path.startswith("/api/"):
                     method = path.removeprefix("/api/")
                     args = _parse_args(raw, headers.get("content-type", ""))
-                    standin._record(RecordedCall(method, args, time.time(), headers))
                     status, body, extra = standin._answer(method, args, headers)
+                    standin._record(RecordedCall(method, args, time.time(), headers, answer=body))
                     return self._send(status, json.dumps(body).encode(), "application/json", extra)
                 self._send(404, b"not found", "text/plain")
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                """An uploaded file's bytes by id, as Slack's file URLs serve them (`/files/F...`)."""
+                content = standin.files.get(self.path.split("?")[0].removeprefix("/files/"))
+                if content is None:
+                    return self._send(404, b"no such file", "text/plain")
+                self._send(200, content, "image/png")
 
             def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
                 self.send_response(status)
