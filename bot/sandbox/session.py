@@ -68,7 +68,11 @@ class Sandbox:
                 + [Channel(self.user, "qa-ops-bot", "dm")])
 
     def jobs(self) -> list[Job]:
-        return [job for job in jobs_for(self.runtime.config) if job.needs_slack]
+        """The jobs that talk to Slack: morning posts, the alert monitor and calibrations first."""
+        first = ("morning-post:", "alert-monitor", "calibrations")
+        jobs = [job for job in jobs_for(self.runtime.config) if job.needs_slack]
+        return sorted(jobs, key=lambda job: next((number for number, start in enumerate(first)
+                                                  if job.id.startswith(start)), len(first)))
 
     # ------------------------------------------------------------------ what a person does
     def command(self, typed: str, *, channel: str) -> Delivery:
