@@ -3,7 +3,7 @@
 "use strict";
 
 const POLL_MS = 700;
-const page = { state: null, channel: null, showingHome: false, drawn: { messages: "", modal: "", home: "", errors: "" } };
+const page = { state: null, channel: null, showingHome: false, drawn: {} };
 const $ = (selector) => document.querySelector(selector);
 
 async function api(action, body) {
@@ -62,6 +62,9 @@ function drawTopbar(state) {
 }
 
 function drawSidebar(state) {
+  const drawn = JSON.stringify([state.channels, state.channel, page.showingHome]);
+  if (drawn === page.drawn.sidebar) return;  // redrawn only when it changes, so a click never meets a stale link
+  page.drawn.sidebar = drawn;
   const item = (channel) => el("li", {}, el("a", {
     href: "#", className: `nav-item ${!page.showingHome && channel.id === state.channel ? "active" : ""}`,
     "data-testid": `channel-${channel.name}`, "data-channel": channel.id,
@@ -296,7 +299,7 @@ function wire() {
   });
   $("#who").addEventListener("change", async (event) => {
     await api("user", { user_id: event.target.value });
-    page.drawn = { messages: "", modal: "", home: "", errors: "" };
+    page.drawn = {};
     if (page.showingHome) await api("home");
     if (page.channel && page.state.channels.find((c) => c.id === page.channel).kind === "dm") page.channel = event.target.value;
     refresh();
