@@ -137,6 +137,10 @@ class SandboxServer:
                 self._send(200, static.read_bytes(), STATIC_TYPES[suffix])
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+                    # Only the page's own script sends JSON: another site's form or no-cors fetch cannot, as browsers
+                    # ask before sending JSON across origins (and this server never says yes).
+                    return self._json(415, {"error": "the sandbox's actions take JSON (Content-Type: application/json)"})
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")

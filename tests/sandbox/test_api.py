@@ -4,7 +4,10 @@ what the bot sent comes back in the state as Slack would show it."""
 from __future__ import annotations
 
 import time
+import urllib.error
 import urllib.request
+
+import pytest
 
 from bot.demo.scenario import DEMO_ALERT_CHANNEL, DEMO_USER
 from bot.sandbox.people import SANDBOX_ESCALATION_CHANNEL, SANDBOX_OUTSIDER
@@ -110,3 +113,12 @@ def test_mistakes_are_answered_with_their_reason(page):
     assert page.post("advance", hours=-1)[0] == 400
     assert page.post("run", job="no-such-job")[0] == 400
     assert page.post("nothing")[0] == 404
+
+
+def test_an_action_sent_as_a_form_is_refused_so_other_sites_cannot_drive_the_sandbox(page):
+    request = urllib.request.Request(f"{page.url}api/user", data=b'{"user_id": "USANDBOXOUT"}',
+                                     headers={"Content-Type": "text/plain"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 415
+    assert page.get()["me"]["user_id"] != SANDBOX_OUTSIDER
