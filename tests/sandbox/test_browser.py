@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
     reason=f"no headless browser: install Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (the test extra has it)")
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -52,7 +53,19 @@ def screenshot(browser, request) -> Iterator:
 
 
 def wait(browser, condition, *, timeout: float = WAIT_SECONDS):
-    return WebDriverWait(browser, timeout, poll_frequency=0.2).until(lambda driver: condition(driver))
+    """Until `condition(driver)` is truthy; an element the page redrew meanwhile (stale) means: look again."""
+    return WebDriverWait(browser, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
+
+
+def escalation_message(driver):
+    return next((message for message in driver.find_elements(By.CSS_SELECTOR, "[data-testid=message]")
+                 if "Counterfeit sneakers" in message.text), None)
+
+
+def react(driver, emoji: str) -> bool:
+    Select(escalation_message(driver).find_element(By.CSS_SELECTOR, "[data-testid=add-reaction]")).select_by_value(emoji)
+    return True
 
 
 def be(browser, user_id: str) -> None:
@@ -83,10 +96,10 @@ def test_a_scorecard_shows_with_its_chart_loaded_only_to_who_asked(browser, scre
     be(browser, DEMO_USER)
     open_channel(browser, "demo-team")
     type_command(browser, "/qa vendor acme")
-    chart = wait(browser, lambda driver: next(iter(driver.find_elements(
-        By.CSS_SELECTOR, ".message.ephemeral [data-testid=chart]")), None))
-    wait(browser, lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth",
-                                                       chart) > 0)
+    wait(browser, lambda driver: driver.execute_script(
+        "const chart = document.querySelector('.message.ephemeral [data-testid=chart]');"
+        "return chart !== null && chart.complete && chart.naturalWidth > 0"))
+    chart = browser.find_element(By.CSS_SELECTOR, ".message.ephemeral [data-testid=chart]")
     card = browser.find_element(By.CSS_SELECTOR, ".message.ephemeral")
     assert "Only visible to you" in card.text and "Acme BPO" in card.text
     browser.execute_script("arguments[0].scrollIntoView()", chart)
@@ -102,8 +115,8 @@ def test_an_escalation_filed_through_its_modal_with_an_error_fixed_then_acknowle
         Select(modal_field(browser, block_id)).select_by_index(1)
     modal_field(browser, "items").send_keys("not an item id ###")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=modal-submit]").click()
-    error = wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-testid=error-items]"))
-    wait(browser, lambda driver: error.is_displayed() and error.text)
+    wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-testid=error-items]").is_displayed()
+         and driver.find_element(By.CSS_SELECTOR, "[data-testid=error-items]").text)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=input-items]").get_attribute("class").count("has-error")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "escalation-inline-error.png"))
@@ -113,11 +126,9 @@ def test_an_escalation_filed_through_its_modal_with_an_error_fixed_then_acknowle
     wait(browser, lambda driver: not driver.find_element(By.CSS_SELECTOR, "#modal-backdrop").is_displayed())
 
     open_channel(browser, "escalations")
-    message = wait(browser, lambda driver: next((m for m in driver.find_elements(By.CSS_SELECTOR, "[data-testid=message]")
-                                                 if "Counterfeit sneakers" in m.text), None))
-    Select(message.find_element(By.CSS_SELECTOR, "[data-testid=add-reaction]")).select_by_value("eyes")
-    wait(browser, lambda driver: "cknowledged" in next(
-        m for m in driver.find_elements(By.CSS_SELECTOR, "[data-testid=message]") if "Counterfeit sneakers" in m.text).text)
+    wait(browser, escalation_message)
+    wait(browser, lambda driver: react(driver, "eyes"))
+    wait(browser, lambda driver: "cknowledged" in escalation_message(driver).text)
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=reaction-eyes]")
 
 
