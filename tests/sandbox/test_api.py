@@ -36,7 +36,7 @@ def test_the_page_and_its_scripts_are_served_and_the_channels_are_the_configured
     assert state["channels"][-1] == {"id": DEMO_USER, "name": "qa-ops-bot", "kind": "dm"}
 
 
-def test_a_scorecard_is_shown_only_to_who_asked_with_its_chart_served(page):
+def test_a_scorecard_is_shown_only_to_who_asked_with_its_chart_served_until_shared_in_the_channel(page):
     page.post("user", user_id=DEMO_USER)
     assert page.post("command", text="/qa vendor acme", channel="C0DEMOTEAM")[0] == 200
     state = wait_for(page, lambda state: any(message["ephemeral"] for message in state["messages"]),
@@ -47,6 +47,14 @@ def test_a_scorecard_is_shown_only_to_who_asked_with_its_chart_served(page):
         assert chart.read(8) == b"\x89PNG\r\n\x1a\n"
     page.post("user", user_id=SANDBOX_OUTSIDER)
     assert not any(message["ephemeral"] for message in page.get("C0DEMOTEAM")["messages"])
+    page.post("user", user_id=DEMO_USER)
+    share = next(element for block in card["blocks"] if block["type"] == "actions" for element in block["elements"])
+    page.post("press", action_id=share["action_id"], value=share["value"], block_id="", channel="C0DEMOTEAM",
+              ts=card["ts"])
+    page.post("user", user_id=SANDBOX_OUTSIDER)
+    shared = wait_for(page, lambda state: any(not message["ephemeral"] for message in state["messages"]),
+                      channel="C0DEMOTEAM")
+    assert "Acme BPO" in str(shared["messages"][-1]["blocks"]), "shared in the channel: everyone sees it"
     page.post("user", user_id=DEMO_USER)
 
 

@@ -112,7 +112,7 @@ function messageNode(message, state) {
   const ctx = context({
     press: (element, blockId) => api("press", {
       action_id: element.action_id, value: element.value || "", block_id: blockId || "",
-      channel: message.channel, ts: message.ephemeral ? null : message.ts,
+      channel: message.channel, ts: message.ts,
     }),
   });
   const time = new Date(parseFloat(message.ts) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
