@@ -95,7 +95,7 @@ def escalation_values(view: dict, *, title: str, items: str) -> dict:
     return values
 
 
-def test_home_tabs_differ_by_who_opens_them(page):
+def test_home_tabs_differ_by_who_opens_them_and_their_buttons_open_forms(page):
     homes = {}
     for user in (DEMO_USER, "UDEMOACME01"):
         page.post("user", user_id=user)
@@ -103,6 +103,10 @@ def test_home_tabs_differ_by_who_opens_them(page):
         homes[user] = wait_for(page, lambda state: state["home"] is not None)["home"]
     page.post("user", user_id=DEMO_USER)
     assert homes[DEMO_USER]["blocks"] != homes["UDEMOACME01"]["blocks"]
+    page.post("press", action_id="home_escalate", value="")
+    assert wait_for(page, lambda state: state["modal"])["modal"]["view"]["callback_id"] == "escalation_modal"
+    page.post("close")
+    assert page.get()["modal"] is None
 
 
 def test_run_now_and_moving_time_forward_run_the_monitor(page):
