@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.errors import QabotError
+from bot.errors import SandboxError
 from bot.jobs.scheduler import Job, catch_up, job_named, jobs_for, run_in_slot
 from bot.runtime import Runtime
 from bot.sandbox.clock import ShiftingClock
@@ -20,10 +20,6 @@ from bot.standin.sender import Delivery
 from bot.standin.web_api import BOT_USER_ID, dm_channel_id
 
 MAX_ADVANCE = timedelta(days=30)
-
-
-class SandboxError(QabotError):
-    """Something the page asked for that cannot be done (an unknown person, job or message); shown on the page."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,8 @@ class Sandbox:
         self.people = {person.user_id: person for person in PEOPLE}
         self.user = PEOPLE[0].user_id
         self.conversation = Conversation(slack, dm_channels={dm_channel_id(user): user for user in self.people})
-        self._lock = threading.Lock()
+        self._one_job_at_a_time = threading.Lock()
+        """Run now and moving time forward, pressed twice quickly, run their jobs one after the other."""
 
     # ------------------------------------------------------------------ who and where
     @property
@@ -134,7 +131,7 @@ class Sandbox:
         except LookupError:
             raise SandboxError(f"no job called {job_id}") from None
         now = self.clock()
-        with self._lock:
+        with self._one_job_at_a_time:
             return run_in_slot(job, runtime=self.runtime, now=now, slot=now) or "skipped"
 
     def advance(self, by: timedelta) -> dict[str, str]:
@@ -142,7 +139,7 @@ class Sandbox:
         if not timedelta() < by <= MAX_ADVANCE:
             raise SandboxError(f"time moves forward by up to {MAX_ADVANCE.days} days at a time")
         now = self.clock.advance(by)
-        with self._lock:
+        with self._one_job_at_a_time:
             ran = catch_up(self.jobs(), runtime=self.runtime, now=now)
         return {job_id: outcome for job_id, outcome in ran.items() if outcome}
 

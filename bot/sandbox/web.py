@@ -21,7 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
-from bot.sandbox.session import Sandbox, SandboxError
+from bot.errors import SandboxError
+from bot.sandbox.session import Sandbox
 from bot.standin.web_api import BOT_USER_ID
 
 logger = logging.getLogger(__name__)
