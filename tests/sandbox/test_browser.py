@@ -69,13 +69,15 @@ def react(driver, emoji: str) -> bool:
 
 
 def be(browser, user_id: str) -> None:
-    Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=who]")).select_by_value(user_id)
+    """Switch who you are with the picker at the top (once the page has drawn its people)."""
+    wait(browser, lambda driver: Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=who]"))
+         .select_by_value(user_id) or True)
     wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-testid=who]").get_attribute("value")
          == user_id and driver.execute_script("return page.state.me.user_id") == user_id)
 
 
 def open_channel(browser, name: str) -> None:
-    browser.find_element(By.CSS_SELECTOR, f"[data-testid='channel-{name}']").click()
+    wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, f"[data-testid='channel-{name}']").click() or True)
     wait(browser, lambda driver: name in driver.find_element(By.CSS_SELECTOR, "[data-testid=title]").text)
 
 
@@ -168,8 +170,7 @@ def test_a_calibration_requested_then_judged_through_its_modals(browser, screens
 def home_text(browser, user_id: str) -> str:
     be(browser, user_id)
     browser.find_element(By.CSS_SELECTOR, "[data-testid=home-link]").click()
-    home = wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-testid=home] .blocks"))
-    return home.text
+    return wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-testid=home] .blocks").text)
 
 
 def test_the_home_tab_shows_a_qa_lead_and_a_vendor_member_different_things(browser, screenshot):

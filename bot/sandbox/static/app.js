@@ -35,10 +35,12 @@ function context(extra = {}) {
 }
 
 async function refresh() {
-  const query = page.channel ? `?channel=${encodeURIComponent(page.channel)}` : "";
+  const asked = page.channel;
+  const query = asked ? `?channel=${encodeURIComponent(asked)}` : "";
   const answer = await fetch(`/api/state${query}`);
   if (!answer.ok) return;
   const state = await answer.json();
+  if (page.channel !== asked) return;  // another channel was opened meanwhile: its own refresh draws it
   page.state = state;
   page.channel = state.channel;
   drawTopbar(state);
