@@ -62,3 +62,7 @@ class FormProblems(QabotError):
     def __init__(self, problems: dict[str, str]):
         super().__init__("; ".join(problems.values()))
         self.problems = problems
+
+
+class SandboxError(QabotError):
+    """What the sandbox's page asked for cannot be done (an unknown person, job or message): shown on the page."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from dotenv import load_dotenv
 
-from bot.cli import config, db, demo, errors, imports, jobs, kpi, review, sample, serving
+from bot.cli import config, db, demo, errors, imports, jobs, kpi, review, sample, sandbox, serving
 from bot.cli.common import AppContext, QabotGroup
 from bot.errors import ConfigError
 from bot.monitoring.logs import configure_logging
@@ -37,6 +37,7 @@ cli.add_command(demo.demo_command)
 cli.add_command(serving.run_command)
 cli.add_command(jobs.jobs_group)
 cli.add_command(serving.scheduler_command)
+cli.add_command(sandbox.sandbox_command)
 
 
 def main() -> None:

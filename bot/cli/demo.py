@@ -10,6 +10,9 @@ import click
 from bot.cli.common import AppContext
 from bot.clock import utc_now
 
+DEMO_AUDITS, DEMO_DAYS = 60_000, 90
+"""What `qabot demo` and `qabot sandbox` seed into an empty database."""
+
 
 @click.group("seed")
 def seed_group() -> None:
@@ -24,12 +27,13 @@ def seed_group() -> None:
 @click.pass_obj
 def seed_demo(app: AppContext, seed_value: int, audits: int, days: int) -> None:
     """Realistic demo audits: 4 vendors (acme = Acme BPO, dropping this week), ~200 agents."""
-    summary = _seed(app, seed_value=seed_value, audits=audits, days=days)
+    summary = seed_demo_data(app, seed_value=seed_value, audits=audits, days=days)
     click.echo(f"Seeded demo data: {summary.counts.inserted:,} new, {summary.counts.updated:,} updated, "
                f"{summary.counts.unchanged:,} unchanged audits over {days} days.")
 
 
-def _seed(app: AppContext, *, seed_value: int, audits: int, days: int):
+def seed_demo_data(app: AppContext, *, audits: int, days: int, seed_value: int = 7):
+    """The demo's audits in the configured database (as `qabot seed demo` puts them there)."""
     from bot.demo.seed import DEMO_SOURCE, load_demo
 
     return load_demo(app.upgraded_engine(), config=app.config, audits=audits, days=days, seed=seed_value,
@@ -50,7 +54,7 @@ def demo_command(app: AppContext, chart_path: Path) -> None:
     with session_scope(engine) as session:
         empty = count_audits(session) == 0
     if empty:
-        click.echo("Empty database: seeding demo data (60,000 audits over 90 days)...")
-        _seed(app, seed_value=7, audits=60_000, days=90)
+        click.echo(f"Empty database: seeding demo data ({DEMO_AUDITS:,} audits over {DEMO_DAYS} days)...")
+        seed_demo_data(app, audits=DEMO_AUDITS, days=DEMO_DAYS)
     run_demo(engine, config=app.config, settings=app.settings, chart_path=chart_path, now=utc_now(), echo=click.echo)
     click.echo("Try in a terminal too: qabot kpi vendor acme --days 30 · qabot kpi queue video-uploads")

@@ -56,8 +56,7 @@ Echo = Callable[[str], None]
 def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_path: Path, now: datetime,
              echo: Echo) -> None:
     """Serve the bot against a started stand-in, play the scenario, then stop the bot before the stand-in."""
-    config = _with_demo_people(_with_demo_names(config.model_copy(
-        update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])})))
+    config = demo_config(config)
     with FakeSlack(user_names=DEMO_PARTICIPANTS) as slack:
         settings = dataclasses.replace(settings, config_path_is_default=False, slack_bot_token=slack.token,
                                        slack_signing_secret=DEMO_SIGNING_SECRET, slack_app_token=None,
@@ -80,6 +79,20 @@ def run_demo(engine: Engine, *, config: TeamConfig, settings: Settings, chart_pa
             server.stop()
             listener_pool(app).wait_idle(timeout=WAIT_SECONDS)
             listener_pool(app).shutdown(wait=True)
+
+
+def demo_config(config: TeamConfig) -> TeamConfig:
+    """The config with the demo's people: its QA lead on QA staff, Acme's lead, the demo vendors' names."""
+    return _with_demo_people(_with_demo_names(config.model_copy(
+        update={"access": Access(qa_staff=[*config.access.qa_staff, DEMO_USER])})))
+
+
+def with_demo_channels(config: TeamConfig) -> TeamConfig:
+    """A demo team (its morning post) and an alert channel, when the config has none."""
+    teams = config.teams or {"demo": Team(name="QA demo team", channel=DEMO_TEAM_CHANNEL, timezone="Asia/Manila")}
+    alerts = config.alerts if config.alerts.active_rules() else config.alerts.model_copy(
+        update={"channel": DEMO_ALERT_CHANNEL})
+    return config.model_copy(update={"teams": teams, "alerts": alerts})
 
 
 def _with_demo_names(config: TeamConfig) -> TeamConfig:
@@ -117,11 +130,8 @@ def _scorecard(sender: SlackSender, slack: FakeSlack, *, chart_path: Path, echo:
 def _jobs(engine: Engine, *, config: TeamConfig, client, slack: FakeSlack, chart_path: Path, now: datetime,
           echo: Echo) -> None:
     """The scheduled side: a team's morning post and one pass of the SLA-breach monitor."""
-    teams = config.teams or {"demo": Team(name="QA demo team", channel=DEMO_TEAM_CHANNEL, timezone="Asia/Manila")}
-    alerts = config.alerts if config.alerts.active_rules() else config.alerts.model_copy(
-        update={"channel": DEMO_ALERT_CHANNEL})
-    runtime = Runtime(engine=engine, client=client, config=config.model_copy(update={"teams": teams, "alerts": alerts}))
-    team_key = next(iter(teams))
+    runtime = Runtime(engine=engine, client=client, config=with_demo_channels(config))
+    team_key = next(iter(runtime.config.teams))
     uploads_before = len(slack.calls_to("upload"))
     echo(f"\n> morning post of team '{team_key}' (a scheduled job, run now)")
     echo(f"  {post_morning(runtime, team_key=team_key, now=now)}\n")

@@ -67,14 +67,15 @@ class SlackRequests(ABC):
         return dataclasses.replace(self._deliver("interactive", payload, None), response_url=response_url)
 
     def view_submission(self, *, callback_id: str, values: dict, user_id: str,
-                        private_metadata: str = "", blocks: list[dict] | None = None) -> Delivery:
+                        private_metadata: str = "", blocks: list[dict] | None = None,
+                        view_id: str | None = None) -> Delivery:
         """Submit a modal: `values` is block_id -> action_id -> element state, as Slack sends it; `blocks`
-        are the view's blocks, which Slack sends back with the submission."""
+        are the view's blocks, which Slack sends back with the submission, as it does the view's id."""
         payload = {
             "type": "view_submission", "team": {"id": TEAM_ID}, "api_app_id": "AQABOT0001",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
             "trigger_id": f"{next(self._ids)}.{int(time.time())}.standin",
-            "view": {"id": f"V{next(self._ids):09d}", "type": "modal", "callback_id": callback_id,
+            "view": {"id": view_id or f"V{next(self._ids):09d}", "type": "modal", "callback_id": callback_id,
                      "private_metadata": private_metadata, "blocks": blocks or [], "state": {"values": values}},
         }
         return self._deliver("interactive", payload, None)

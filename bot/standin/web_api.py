@@ -26,6 +26,8 @@ class RecordedCall:
     at: float
     headers: dict = field(default_factory=dict)
     content: bytes = b""
+    answer: dict = field(default_factory=dict)
+    """What the stand-in answered a Web API call (a posted message's ts, an opened view's id)."""
 
 
 class FakeSlack:
@@ -140,13 +142,13 @@ class FakeSlack:
                 "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "BQABOT0001"}
 
     def _message(self, args: dict) -> dict:
-        problems = block_problems(_json_arg(args.get("blocks")) or [])
+        problems = block_problems(json_arg(args.get("blocks")) or [])
         if problems:
             return {"ok": False, "error": "invalid_blocks", "errors": problems}
         if not args.get("channel"):
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "channel": args["channel"], "ts": self._next_ts(),
-                "message": {"text": args.get("text", ""), "blocks": _json_arg(args.get("blocks")) or []}}
+                "message": {"text": args.get("text", ""), "blocks": json_arg(args.get("blocks")) or []}}
 
     _api_chat_postMessage = _message
     _api_chat_update = _message
@@ -161,7 +163,7 @@ class FakeSlack:
                 "permalink": f"https://qa-ops.example.slack.com/archives/{args.get('channel')}/p{message}"}
 
     def _api_conversations_open(self, args: dict) -> dict:
-        return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")[:10]}}
+        return {"ok": True, "channel": {"id": dm_channel_id(str(args.get("users", "")))}}
 
     def _api_usergroups_users_list(self, args: dict) -> dict:
         group = args.get("usergroup")
@@ -182,7 +184,7 @@ class FakeSlack:
         return {"ok": True, "file_id": file_id, "upload_url": f"{self.base_url}/upload/{file_id}"}
 
     def _api_files_completeUploadExternal(self, args: dict) -> dict:
-        files = _json_arg(args.get("files")) or []
+        files = json_arg(args.get("files")) or []
         missing = [item["id"] for item in files if item["id"] not in self.files]
         if missing:
             return {"ok": False, "error": "file_not_found", "files": missing}
@@ -190,7 +192,7 @@ class FakeSlack:
                                        "size": len(self.files[item["id"]])} for item in files]}
 
     def _api_views_open(self, args: dict) -> dict:
-        view = _json_arg(args.get("view")) or {}
+        view = json_arg(args.get("view")) or {}
         problems = view_problems(view)
         if problems:
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
@@ -201,13 +203,17 @@ class FakeSlack:
 
     def _api_views_publish(self, args: dict) -> dict:
         """A Home tab: for one user, of type "home", within the limits of a modal's blocks (100)."""
-        view = _json_arg(args.get("view")) or {}
+        view = json_arg(args.get("view")) or {}
         if not args.get("user_id"):
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": ["no user_id"]}}
         problems = view_problems(view) + ([] if view.get("type") == "home" else [f"view type {view.get('type')!r}"])
         if problems:
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
         return {"ok": True, "view": {**view, "id": f"V{next(self._ids):09d}"}}
+
+    def file_url(self, file_id: str) -> str:
+        """Where an uploaded file's bytes are served (GET)."""
+        return f"{self.base_url}/files/{file_id}"
 
     def _api_reactions_add(self, args: dict) -> dict:
         return {"ok": True}
@@ -243,10 +249,17 @@ class FakeSlack:
                 if path.startswith("/api/"):
                     method = path.removeprefix("/api/")
                     args = _parse_args(raw, headers.get("content-type", ""))
-                    standin._record(RecordedCall(method, args, time.time(), headers))
                     status, body, extra = standin._answer(method, args, headers)
+                    standin._record(RecordedCall(method, args, time.time(), headers, answer=body))
                     return self._send(status, json.dumps(body).encode(), "application/json", extra)
                 self._send(404, b"not found", "text/plain")
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                """An uploaded file's bytes by id, as Slack's file URLs serve them (`/files/F...`)."""
+                content = standin.files.get(self.path.split("?")[0].removeprefix("/files/"))
+                if content is None:
+                    return self._send(404, b"no such file", "text/plain")
+                self._send(200, content, "image/png")
 
             def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
                 self.send_response(status)
@@ -260,13 +273,18 @@ class FakeSlack:
         return Handler
 
 
+def dm_channel_id(user_id: str) -> str:
+    """The id of a person's DM channel with the bot, as conversations.open answers it here."""
+    return "D" + user_id.lstrip("UW")[:10]
+
+
 def _parse_args(raw: bytes, content_type: str) -> dict:
     if "application/json" in content_type:
         return json.loads(raw or b"{}")
     return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
 
 
-def _json_arg(value):
+def json_arg(value):
     """Block Kit arguments arrive as JSON text in form posts and as lists in JSON posts."""
     if isinstance(value, str):
         return json.loads(value) if value else None
